@@ -1,0 +1,219 @@
+//! The generation config (`metadata/msgraph.toml`) and the options of one generation run.
+//!
+//! The config names the CSDL, the crate to write and the slice to select. It is parsed here from
+//! text; reading the file is the xtask's job.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::csdl::syntax::Spanned;
+use crate::diagnostics::{Diagnostic, SourceKind, Span};
+
+/// What part of the model to generate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SliceSpec {
+    /// Every type, entity set, singleton and operation.
+    pub all: bool,
+    /// Qualified names of types to start from.
+    pub roots: Vec<Spanned<String>>,
+    /// Resource paths such as `/deviceAppManagement/mobileAppConfigurations/{id}`.
+    pub paths: Vec<Spanned<String>>,
+}
+
+/// Where the roots and paths of a [`SliceSpec`] were written, for diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceOrigin {
+    /// In the config file (spans point into it).
+    Config,
+    /// On the command line (spans are meaningless).
+    CommandLine,
+}
+
+/// Everything one generation run needs besides the CSDL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenerateOptions {
+    /// The package name of the generated crate.
+    pub crate_name: String,
+    /// Its version.
+    pub crate_version: String,
+    /// Its one-line description.
+    pub description: String,
+    /// The slice to generate.
+    pub slice: SliceSpec,
+    /// Where the slice was written.
+    pub slice_origin: SliceOrigin,
+    /// Add an empty `[workspace]` table so the crate builds on its own wherever it is written.
+    pub standalone: bool,
+    /// The command that regenerates the crate, written into every file's header.
+    pub command: String,
+    /// A Markdown file (path relative to the crate) whose Rust examples run as doctests.
+    pub readme_doctest: Option<String>,
+    /// Extra files copied into the crate, by path relative to the crate (hand-written tests).
+    pub extra_files: BTreeMap<String, ExtraFile>,
+}
+
+/// A hand-written file copied into the generated crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraFile {
+    /// Where it comes from, for the header (`metadata/tests/seed.rs`).
+    pub source: String,
+    /// Its text.
+    pub contents: String,
+}
+
+impl GenerateOptions {
+    /// Options for a standalone crate named `msgraph` with the given slice.
+    pub fn standalone(slice: SliceSpec, command: impl Into<String>) -> Self {
+        GenerateOptions {
+            crate_name: "msgraph".to_string(),
+            crate_version: "0.1.0".to_string(),
+            description: "Typed models and request builders for Microsoft Graph".to_string(),
+            slice,
+            slice_origin: SliceOrigin::CommandLine,
+            standalone: true,
+            command: command.into(),
+            readme_doctest: None,
+            extra_files: BTreeMap::new(),
+        }
+    }
+}
+
+/// The parsed config file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The CSDL file the crate is generated from, relative to the config's folder.
+    pub csdl: String,
+    /// The full CSDL the slice is extracted from by `cargo xtask refresh-metadata`, relative to
+    /// the workspace root, if the config names one.
+    pub refresh_from: Option<String>,
+    /// The generated crate's package name.
+    pub crate_name: String,
+    /// Its version.
+    pub crate_version: String,
+    /// Its description.
+    pub description: String,
+    /// A Markdown file whose examples run as doctests, relative to the generated crate.
+    pub readme_doctest: Option<String>,
+    /// Files copied into the crate: destination (relative to the crate) to source (relative to
+    /// the config's folder).
+    pub extra_files: BTreeMap<String, String>,
+    /// The slice.
+    pub slice: SliceSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    input: RawInput,
+    #[serde(rename = "crate")]
+    krate: RawCrate,
+    slice: RawSlice,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    csdl: String,
+    refresh_from: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCrate {
+    name: String,
+    version: String,
+    description: String,
+    readme_doctest: Option<String>,
+    #[serde(default)]
+    extra_files: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlice {
+    #[serde(default)]
+    all: bool,
+    #[serde(default)]
+    roots: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    paths: Vec<toml::Spanned<String>>,
+}
+
+impl Config {
+    /// Parses the config's text.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let span = error
+                .span()
+                .map_or(Span::at(0), |range| Span::new(range.start, range.end));
+            Diagnostic::error(span, error.message().trim_end_matches('\n').to_string())
+                .in_source(SourceKind::Config)
+        })?;
+        let spanned = |items: Vec<toml::Spanned<String>>| {
+            items
+                .into_iter()
+                .map(|item| {
+                    let range = item.span();
+                    // Point inside the quotes.
+                    Spanned::new(
+                        item.into_inner(),
+                        Span::new(range.start + 1, range.end.saturating_sub(1)),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        Ok(Config {
+            csdl: raw.input.csdl,
+            refresh_from: raw.input.refresh_from,
+            crate_name: raw.krate.name,
+            crate_version: raw.krate.version,
+            description: raw.krate.description,
+            readme_doctest: raw.krate.readme_doctest,
+            extra_files: raw.krate.extra_files,
+            slice: SliceSpec {
+                all: raw.slice.all,
+                roots: spanned(raw.slice.roots),
+                paths: spanned(raw.slice.paths),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_config_and_keeps_positions_of_slice_entries() {
+        let text = r#"
+[input]
+csdl = "slice.xml"
+
+[crate]
+name = "msgraph"
+version = "0.1.0"
+description = "d"
+
+[slice]
+roots = ["ns.a"]
+paths = ["/x/{id}"]
+"#;
+        let config = Config::parse(text).unwrap();
+        assert_eq!(config.csdl, "slice.xml");
+        assert_eq!(config.slice.roots[0].value, "ns.a");
+        let span = config.slice.roots[0].span;
+        assert_eq!(&text[span.start..span.end], "ns.a");
+        let span = config.slice.paths[0].span;
+        assert_eq!(&text[span.start..span.end], "/x/{id}");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_position() {
+        let text = "[input]\ncsdl = \"a\"\ncsld = \"b\"\n";
+        let error = Config::parse(text).unwrap_err();
+        assert_eq!(error.source, SourceKind::Config);
+        assert!(error.message.contains("csld"), "{}", error.message);
+        assert_eq!(&text[error.span.start..error.span.end], "csld");
+    }
+}

@@ -1,0 +1,280 @@
+//! Problems found in the input, as values with positions.
+//!
+//! Every stage reports into a [`Diagnostics`] collector instead of failing at the first problem, so
+//! a maintainer sees everything that is wrong in one run. Positions are byte offsets into the
+//! source text; [`Diagnostic::render`] turns them into `FILE:LINE:COL: error: message`, followed by
+//! the source line and a caret.
+
+use std::fmt::Write as _;
+
+/// A byte range in one source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Offset one past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// A span of zero length at `offset`.
+    pub fn at(offset: usize) -> Self {
+        Span {
+            start: offset,
+            end: offset,
+        }
+    }
+}
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The input is usable; the problem is worth knowing.
+    Warning,
+    /// The input cannot be used as it is.
+    Error,
+}
+
+/// Which source a position refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SourceKind {
+    /// The CSDL document.
+    Csdl,
+    /// The generation config.
+    Config,
+    /// The command line (roots and paths given as arguments); there is no text to point into.
+    CommandLine,
+}
+
+/// A secondary location or remark attached to a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// Where the note points, if anywhere.
+    pub span: Option<Span>,
+    /// What it says.
+    pub message: String,
+}
+
+/// One problem, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The source the span refers to.
+    pub source: SourceKind,
+    /// Where the problem is.
+    pub span: Span,
+    /// What is wrong, as one lowercase sentence without a final period.
+    pub message: String,
+    /// Further locations or hints.
+    pub notes: Vec<Note>,
+}
+
+impl Diagnostic {
+    /// An error in the CSDL document.
+    pub fn error(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            source: SourceKind::Csdl,
+            span,
+            message: message.into(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A warning about the CSDL document.
+    pub fn warning(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
+    }
+
+    /// The same diagnostic, about another source.
+    pub fn in_source(mut self, source: SourceKind) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// Adds a note that points at `span`.
+    pub fn with_note(mut self, span: Option<Span>, message: impl Into<String>) -> Self {
+        self.notes.push(Note {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic as `FILE:LINE:COL: error: message`, the source line with a caret,
+    /// and its notes. `file_name` and `text` are those of the source the diagnostic refers to.
+    pub fn render(&self, file_name: &str, text: &str) -> String {
+        let mut out = String::new();
+        let position = LinePosition::of(text, self.span.start);
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "{file_name}:{}:{}: {label}: {}",
+            position.line, position.column, self.message
+        );
+        render_excerpt(&mut out, text, self.span.start, &position);
+        for note in &self.notes {
+            match note.span {
+                Some(span) => {
+                    let at = LinePosition::of(text, span.start);
+                    let _ = writeln!(
+                        out,
+                        "{file_name}:{}:{}: note: {}",
+                        at.line, at.column, note.message
+                    );
+                    render_excerpt(&mut out, text, span.start, &at);
+                }
+                None => {
+                    let _ = writeln!(out, "  = note: {}", note.message);
+                }
+            }
+        }
+        out
+    }
+}
+
+fn render_excerpt(out: &mut String, text: &str, offset: usize, position: &LinePosition) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    if line.trim().is_empty() {
+        return;
+    }
+    // Keep very long lines readable: show at most 60 characters before the caret.
+    let before: Vec<char> = text[line_start..offset].chars().collect();
+    let skip = before.len().saturating_sub(60);
+    let shown: String = line.chars().skip(skip).take(160).collect();
+    let gutter = position.line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{gutter} | {shown}");
+    let caret_indent: String = before[skip..]
+        .iter()
+        .map(|c| if *c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let _ = writeln!(out, "{pad} | {caret_indent}^");
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A 1-based line and column (counted in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinePosition {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl LinePosition {
+    /// The line and column of byte `offset` in `text`.
+    pub fn of(text: &str, offset: usize) -> Self {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        LinePosition { line, column }
+    }
+}
+
+/// Collects diagnostics from one run.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Records an error in the CSDL.
+    pub fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.push(Diagnostic::error(span, message));
+    }
+
+    /// Records a warning about the CSDL.
+    pub fn warning(&mut self, span: Span, message: impl Into<String>) {
+        self.push(Diagnostic::warning(span, message));
+    }
+
+    /// Whether any error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// All diagnostics, in the order of their position in the source.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items
+            .sort_by_key(|d| (d.source, d.span.start, std::cmp::Reverse(d.severity)));
+        self.items
+    }
+
+    /// Moves every diagnostic of `other` into this collector.
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\ncé d\n";
+        assert_eq!(
+            LinePosition::of(text, 0),
+            LinePosition { line: 1, column: 1 }
+        );
+        // 'd' is at byte 7 (c=3, é=4..6, space=6)
+        let d = text.find('d').unwrap();
+        assert_eq!(
+            LinePosition::of(text, d),
+            LinePosition { line: 2, column: 4 }
+        );
+    }
+
+    #[test]
+    fn render_shows_location_line_and_caret() {
+        let text = "<a>\n  <b Type=\"x\"/>\n</a>\n";
+        let offset = text.find("x\"").unwrap();
+        let diagnostic = Diagnostic::error(Span::new(offset, offset + 1), "unknown type `x`")
+            .with_note(None, "types are qualified");
+        let rendered = diagnostic.render("in.xml", text);
+        assert_eq!(
+            rendered,
+            "in.xml:2:12: error: unknown type `x`\n  |\n2 |   <b Type=\"x\"/>\n  |            ^\n  = note: types are qualified\n"
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! The one place that maps `Edm` primitive types to Rust types.
+//!
+//! | Edm | Rust |
+//! |---|---|
+//! | `String` | `String` |
+//! | `Boolean` | `bool` |
+//! | `Byte`, `SByte`, `Int16`, `Int32`, `Int64` | `u8`, `i8`, `i16`, `i32`, `i64` |
+//! | `Single`, `Double` | `f32`, `f64` |
+//! | `Decimal`, `Guid`, `Date`, `DateTimeOffset`, `TimeOfDay`, `Duration`, `Binary` | `String`, the wire text kept exactly |
+//! | `Untyped`, `Geography*`, `Geometry*`, `PrimitiveType`, `ComplexType`, `EntityType` | `serde_json::Value` |
+//! | `Stream` | not a JSON property: left out of models |
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::Primitive;
+
+/// The Rust type of a primitive, or `None` for `Edm.Stream`, which has no JSON form.
+pub fn rust_type(primitive: Primitive) -> Option<TokenStream> {
+    Some(match primitive {
+        Primitive::Boolean => quote!(bool),
+        Primitive::Byte => quote!(u8),
+        Primitive::SByte => quote!(i8),
+        Primitive::Int16 => quote!(i16),
+        Primitive::Int32 => quote!(i32),
+        Primitive::Int64 => quote!(i64),
+        Primitive::Single => quote!(f32),
+        Primitive::Double => quote!(f64),
+        Primitive::String
+        | Primitive::Decimal
+        | Primitive::Guid
+        | Primitive::Date
+        | Primitive::DateTimeOffset
+        | Primitive::TimeOfDay
+        | Primitive::Duration
+        | Primitive::Binary => quote!(::std::string::String),
+        Primitive::Untyped | Primitive::Geo | Primitive::Abstract => quote!(::serde_json::Value),
+        Primitive::Stream => return None,
+    })
+}
+
+/// Whether the Rust type is `String`, so a function parameter can be taken as `&str`.
+pub fn is_string(primitive: Primitive) -> bool {
+    matches!(
+        rust_type(primitive).map(|t| t.to_string()),
+        Some(t) if t == quote!(::std::string::String).to_string()
+    )
+}
+
+/// Whether the Rust type is `Copy`.
+pub fn is_copy(primitive: Primitive) -> bool {
+    matches!(
+        primitive,
+        Primitive::Boolean
+            | Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64
+            | Primitive::Single
+            | Primitive::Double
+    )
+}
+
+/// How a function parameter of this primitive type is written in a URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiteralForm {
+    /// Through `ODataLiteral` (strings quoted, numbers and booleans bare).
+    OData,
+    /// The text as it is, unquoted (`Guid`, `Date`, `DateTimeOffset`, `TimeOfDay`, `Decimal`).
+    Bare,
+    /// The text wrapped as `prefix'text'` (`duration'P1D'`, `binary'AAE='`).
+    Prefixed(&'static str),
+    /// As JSON (untyped and geo values).
+    Json,
+}
+
+/// The URL literal form of a primitive.
+pub fn literal_form(primitive: Primitive) -> LiteralForm {
+    match primitive {
+        Primitive::Guid
+        | Primitive::Date
+        | Primitive::DateTimeOffset
+        | Primitive::TimeOfDay
+        | Primitive::Decimal => LiteralForm::Bare,
+        Primitive::Duration => LiteralForm::Prefixed("duration"),
+        Primitive::Binary => LiteralForm::Prefixed("binary"),
+        Primitive::Untyped | Primitive::Geo | Primitive::Abstract | Primitive::Stream => LiteralForm::Json,
+        _ => LiteralForm::OData,
+    }
+}
+
+/// The CSDL name of a primitive, for documentation.
+pub fn edm_name(primitive: Primitive) -> &'static str {
+    match primitive {
+        Primitive::Binary => "Edm.Binary",
+        Primitive::Boolean => "Edm.Boolean",
+        Primitive::Byte => "Edm.Byte",
+        Primitive::Date => "Edm.Date",
+        Primitive::DateTimeOffset => "Edm.DateTimeOffset",
+        Primitive::Decimal => "Edm.Decimal",
+        Primitive::Double => "Edm.Double",
+        Primitive::Duration => "Edm.Duration",
+        Primitive::Guid => "Edm.Guid",
+        Primitive::Int16 => "Edm.Int16",
+        Primitive::Int32 => "Edm.Int32",
+        Primitive::Int64 => "Edm.Int64",
+        Primitive::SByte => "Edm.SByte",
+        Primitive::Single => "Edm.Single",
+        Primitive::Stream => "Edm.Stream",
+        Primitive::String => "Edm.String",
+        Primitive::TimeOfDay => "Edm.TimeOfDay",
+        Primitive::Untyped => "Edm.Untyped",
+        Primitive::Geo => "Edm.Geography",
+        Primitive::Abstract => "Edm.PrimitiveType",
+    }
+}

@@ -1,0 +1,122 @@
+//! Emits the crate's frame: `Cargo.toml`, `src/lib.rs`, the hand-written runtime and any extra
+//! files named by the options.
+
+use quote::quote;
+
+use super::{EmittedFiles, FileContent, Plan, requests};
+use crate::config::GenerateOptions;
+use crate::csdl::syntax::ContainerChildKind;
+
+/// The runtime copied into every generated crate: (path in the crate, source).
+pub const RUNTIME: &[(&str, &str)] = &[
+    ("src/error.rs", include_str!("../../runtime/error.rs")),
+    ("src/graph.rs", include_str!("../../runtime/graph.rs")),
+    ("src/operation.rs", include_str!("../../runtime/operation.rs")),
+    ("src/path.rs", include_str!("../../runtime/path.rs")),
+    ("src/polymorphic.rs", include_str!("../../runtime/polymorphic.rs")),
+];
+
+pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
+    files.insert("Cargo.toml".to_string(), FileContent::Text(cargo_toml(options)));
+    files.insert("src/lib.rs".to_string(), FileContent::Rust(lib_rs(plan, options)));
+    for (path, source) in RUNTIME {
+        files.insert(path.to_string(), FileContent::Text(source.to_string()));
+    }
+    for (path, file) in &options.extra_files {
+        let text = format!("// Copied from {}: edit it there.\n{}", file.source, file.contents);
+        files.insert(path.clone(), FileContent::Text(text));
+    }
+}
+
+fn cargo_toml(options: &GenerateOptions) -> String {
+    let workspace = if options.standalone {
+        "\n# Builds on its own wherever it is written.\n[workspace]\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2024"
+rust-version = "1.85"
+description = "{description}"
+publish = false
+
+[dependencies]
+http = "1"
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+{workspace}"#,
+        name = options.crate_name,
+        version = options.crate_version,
+        description = options.description.replace('\\', "\\\\").replace('"', "\\\""),
+    )
+}
+
+fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStream {
+    let crate_ident = options.crate_name.replace('-', "_");
+    let mut doc = format!(
+        "{}\n\n\
+         Sans-IO: builders make [`Operation`]s; [`Operation::to_http_request`] gives an \
+         `http::Request` for any HTTP client, and [`Operation::parse_response`] reads the answer \
+         into typed models.\n\n\
+         - [`models`]: a struct per entity and complex type, a union per type with derived types \
+         (chosen by `@odata.type`), an enum per enum type.\n\
+         - [`requests`]: request builders, reached from [`Graph`].\n",
+        options.description
+    );
+    if plan.selection.builders.is_empty() {
+        doc = doc.replace("- [`requests`]: request builders, reached from [`Graph`].\n", "");
+    }
+    if let Some((method, entry)) = requests::entry_methods(plan).into_iter().next() {
+        let (call, what) = match entry.kind {
+            ContainerChildKind::EntitySet => ("list()", "lists"),
+            ContainerChildKind::Singleton => ("get()", "reads"),
+        };
+        doc.push_str(&format!(
+            "\n# Example\n\nA request that {what} `{name}`:\n\n\
+             ```\n\
+             let operation = {crate_ident}::Graph::v1().{method}().{call};\n\
+             let request = operation.to_http_request()?;\n\
+             assert_eq!(request.method(), \"{http}\");\n\
+             assert_eq!(request.uri(), \"https://graph.microsoft.com/v1.0/{name}\");\n\
+             # Ok::<(), {crate_ident}::Error>(())\n\
+             ```\n",
+            name = entry.name,
+            http = "GET",
+        ));
+    }
+    let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
+    let requests_module = (!plan.selection.builders.is_empty()).then(|| quote!(pub mod requests;));
+    let readme = options.readme_doctest.as_ref().map(|path| {
+        quote! {
+            /// The examples of the project's README, compiled and run as doctests.
+            #[cfg(doctest)]
+            #[doc = include_str!(#path)]
+            pub struct ReadmeDoctests;
+        }
+    });
+    quote! {
+        #(#![doc = #doc_lines])*
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+        // A union holds its variants by value, as a careful hand-written API would; boxing them
+        // to even out sizes would make every construction noisier.
+        #![allow(clippy::large_enum_variant)]
+
+        pub mod error;
+        pub mod graph;
+        pub mod models;
+        pub mod operation;
+        pub mod path;
+        mod polymorphic;
+        #requests_module
+
+        pub use error::Error;
+        pub use graph::Graph;
+        pub use operation::{Operation, Page};
+
+        #readme
+    }
+}

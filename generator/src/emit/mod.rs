@@ -1,0 +1,373 @@
+//! Stage 4: emit Rust tokens for a selection, one file at a time.
+//!
+//! [`Plan`] decides, before any code is written, which Rust items exist for each selected type,
+//! what they are called, in which module they live and which fields must be boxed. The emitters
+//! (`models`, `requests`, `krate`, `tests`) only read the plan, so names are decided once.
+
+pub mod docs;
+pub mod edm;
+mod krate;
+mod models;
+mod requests;
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::config::GenerateOptions;
+use crate::model::*;
+use crate::naming::{self, RustName, Scope};
+use crate::select::Selection;
+
+/// A file to write: its tokens (formatted later) or its final text.
+pub enum FileContent {
+    /// Rust code, to be checked with syn and formatted with prettyplease.
+    Rust(TokenStream),
+    /// Text written as it is (after the header).
+    Text(String),
+}
+
+/// Every file of the crate, by path relative to the crate root.
+pub type EmittedFiles = BTreeMap<String, FileContent>;
+
+/// Emits the crate for a selection.
+pub fn emit(model: &Model, selection: &Selection, options: &GenerateOptions) -> EmittedFiles {
+    let plan = Plan::new(model, selection);
+    let mut files = EmittedFiles::new();
+    models::emit(&plan, &mut files);
+    requests::emit(&plan, &mut files);
+    tests::emit(&plan, options, &mut files);
+    krate::emit(&plan, options, &mut files);
+    files
+}
+
+/// The Rust items generated for one CSDL type.
+#[derive(Debug, Default)]
+pub struct TypeItems {
+    /// Module path below `crate::models` (empty for the main namespace).
+    pub module: Vec<RustName>,
+    /// The struct, for concrete entity and complex types.
+    pub struct_name: Option<RustName>,
+    /// The union over the type and its derived types, for types used as values that have
+    /// derived types (or are abstract).
+    pub union_name: Option<RustName>,
+    /// The enum, for enum types.
+    pub enum_name: Option<RustName>,
+    /// The file (relative to the crate) that holds the items.
+    pub file: String,
+}
+
+/// Names and shapes of everything to generate.
+pub struct Plan<'m> {
+    /// The model.
+    pub model: &'m Model,
+    /// The selection.
+    pub selection: &'m Selection,
+    /// The namespace whose types live directly in `crate::models`.
+    pub main_namespace: String,
+    /// Items per selected type.
+    pub items: HashMap<TypeId, TypeItems>,
+    /// Module paths below `crate::models` that exist, with the files in each.
+    pub modules: BTreeMap<Vec<RustName>, Vec<(String, TypeId)>>,
+    /// Struct fields that must be boxed to break recursion: (type, property name).
+    pub boxed: HashSet<(TypeId, String)>,
+}
+
+impl<'m> Plan<'m> {
+    fn new(model: &'m Model, selection: &'m Selection) -> Self {
+        let main_namespace = model
+            .container
+            .as_ref()
+            .map(|c| c.namespace.clone())
+            .or_else(|| {
+                selection
+                    .types
+                    .iter()
+                    .next()
+                    .map(|id| model.ty(*id).namespace.clone())
+            })
+            .unwrap_or_default();
+        let mut plan = Plan {
+            model,
+            selection,
+            main_namespace,
+            items: HashMap::new(),
+            modules: BTreeMap::new(),
+            boxed: HashSet::new(),
+        };
+        plan.name_items();
+        plan.find_boxed_fields();
+        plan
+    }
+
+    /// The module path (below `crate::models`) for a namespace.
+    fn module_of(&self, namespace: &str) -> Vec<RustName> {
+        let relative = if namespace == self.main_namespace {
+            ""
+        } else if let Some(rest) = namespace
+            .strip_prefix(self.main_namespace.as_str())
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            rest
+        } else {
+            namespace
+        };
+        relative
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(naming::module_name)
+            .collect()
+    }
+
+    fn name_items(&mut self) {
+        let mut scopes: BTreeMap<Vec<RustName>, (Scope, Scope)> = BTreeMap::new();
+        for &id in &self.selection.types {
+            let ty = self.model.ty(id);
+            let module = self.module_of(&ty.namespace);
+            let (items_scope, files_scope) = scopes
+                .entry(module.clone())
+                .or_insert_with(|| (Scope::with_reserved(&["Other"]), Scope::with_reserved(&["mod"])));
+            let base = naming::type_name(&ty.name);
+            let mut items = TypeItems {
+                module: module.clone(),
+                ..TypeItems::default()
+            };
+            match &ty.kind {
+                TypeKind::Structured(def) => {
+                    let has_derived = !self.model.descendants(id).is_empty();
+                    let used_as_value = self.selection.value_types.contains(&id);
+                    if !def.is_abstract {
+                        items.struct_name = Some(items_scope.claim(base.clone()));
+                    }
+                    if used_as_value && (def.is_abstract || has_derived) {
+                        let union = if def.is_abstract {
+                            base.clone()
+                        } else {
+                            RustName::from_parts("Any", &base)
+                        };
+                        items.union_name = Some(items_scope.claim(union));
+                    }
+                }
+                TypeKind::Enum(_) => items.enum_name = Some(items_scope.claim(base.clone())),
+                TypeKind::Definition(_) => {}
+            }
+            let Some(primary) = items
+                .struct_name
+                .clone()
+                .or_else(|| items.union_name.clone())
+                .or_else(|| items.enum_name.clone())
+            else {
+                continue;
+            };
+            let file_stem = files_scope.claim(RustName::new(naming::file_name(&primary)));
+            let mut path = String::from("src/models/");
+            for segment in &module {
+                path.push_str(segment.as_str());
+                path.push('/');
+            }
+            path.push_str(file_stem.as_str());
+            path.push_str(".rs");
+            items.file = path;
+            self.modules
+                .entry(module.clone())
+                .or_default()
+                .push((file_stem.as_str().to_string(), id));
+            self.items.insert(id, items);
+        }
+        // Parent modules of nested namespaces exist even when they hold no types.
+        let keys: Vec<Vec<RustName>> = self.modules.keys().cloned().collect();
+        for key in keys {
+            for length in 0..key.len() {
+                self.modules.entry(key[..length].to_vec()).or_default();
+            }
+        }
+        self.modules.entry(Vec::new()).or_default();
+    }
+
+    /// Boxes the struct fields that close a cycle of by-value containment: a field whose type can
+    /// reach the struct again without passing through a collection.
+    fn find_boxed_fields(&mut self) {
+        let nodes: Vec<TypeId> = self.items.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
+        let mut edges: HashMap<TypeId, Vec<TypeId>> = HashMap::new();
+        for &id in &nodes {
+            let mut targets = Vec::new();
+            if self.model.structured(id).is_some() {
+                for (_, property) in self.model.all_properties(id) {
+                    if let (TypeTarget::Named(target), false) = (property.ty.target, property.ty.collection) {
+                        if self.model.structured(target).is_some() {
+                            targets.push(target);
+                        }
+                    }
+                }
+                if self.items[&id].union_name.is_some() {
+                    targets.extend(self.model.descendants(id));
+                }
+            }
+            edges.insert(id, targets);
+        }
+        let components = strongly_connected(&nodes, &edges);
+        for &id in &nodes {
+            if self.model.structured(id).is_none() {
+                continue;
+            }
+            for (_, property) in self.model.all_properties(id) {
+                if let (TypeTarget::Named(target), false) = (property.ty.target, property.ty.collection) {
+                    if components.get(&id).is_some() && components.get(&id) == components.get(&target) {
+                        self.boxed.insert((id, property.name.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The items of a type (every selected type that produces code has them).
+    pub fn items(&self, id: TypeId) -> &TypeItems {
+        self.items
+            .get(&id)
+            .unwrap_or_else(|| panic!("no Rust items for `{}`", self.model.ty(id).qualified_name()))
+    }
+
+    /// `crate::models::<module>::<name>`.
+    pub fn model_path(&self, module: &[RustName], name: &RustName) -> TokenStream {
+        let segments = module.iter().map(RustName::ident);
+        let ident = name.ident();
+        quote!(crate::models:: #(#segments::)* #ident)
+    }
+
+    /// The Rust type that holds a value of a named type: the union if it has one, else the
+    /// struct or enum; a type definition's primitive.
+    pub fn value_type(&self, id: TypeId) -> Option<TokenStream> {
+        match &self.model.ty(id).kind {
+            TypeKind::Definition(primitive) => edm::rust_type(*primitive),
+            _ => {
+                let items = self.items(id);
+                let name = items
+                    .union_name
+                    .as_ref()
+                    .or(items.struct_name.as_ref())
+                    .or(items.enum_name.as_ref())?;
+                Some(self.model_path(&items.module, name))
+            }
+        }
+    }
+
+    /// The Rust type of one element of a type use (no collection, no option).
+    pub fn element_type(&self, target: TypeTarget) -> Option<TokenStream> {
+        match target {
+            TypeTarget::Primitive(primitive) => edm::rust_type(primitive),
+            TypeTarget::Named(id) => self.value_type(id),
+        }
+    }
+
+    /// The Rust type of a type use, as a collection where it is one (no option).
+    pub fn use_type(&self, ty: TypeUse) -> Option<TokenStream> {
+        let element = self.element_type(ty.target)?;
+        Some(if ty.collection {
+            quote!(::std::vec::Vec<#element>)
+        } else {
+            element
+        })
+    }
+
+    /// How a type is described in docs: `microsoft.graph.x` or `Edm.String`.
+    pub fn csdl_name(&self, target: TypeTarget) -> String {
+        match target {
+            TypeTarget::Primitive(primitive) => edm::edm_name(primitive).to_string(),
+            TypeTarget::Named(id) => self.model.ty(id).qualified_name(),
+        }
+    }
+
+    /// The selected concrete types a value of `id` may hold: `id` itself if concrete, and every
+    /// selected concrete descendant, in id order.
+    pub fn concrete_family(&self, id: TypeId) -> Vec<TypeId> {
+        let mut family = vec![id];
+        family.extend(self.model.descendants(id));
+        family.sort();
+        family
+            .into_iter()
+            .filter(|t| self.selection.types.contains(t))
+            .filter(|t| self.items.get(t).is_some_and(|items| items.struct_name.is_some()))
+            .collect()
+    }
+}
+
+impl RustName {
+    /// `prefix` + `name` as one identifier (`Any` + `Foo` = `AnyFoo`).
+    pub(crate) fn from_parts(prefix: &str, name: &RustName) -> RustName {
+        RustName::new(format!("{prefix}{}", name.as_str()))
+    }
+}
+
+/// Tarjan's algorithm: a component number for every node.
+fn strongly_connected(nodes: &[TypeId], edges: &HashMap<TypeId, Vec<TypeId>>) -> HashMap<TypeId, usize> {
+    struct State<'a> {
+        edges: &'a HashMap<TypeId, Vec<TypeId>>,
+        index: HashMap<TypeId, usize>,
+        low: HashMap<TypeId, usize>,
+        on_stack: HashSet<TypeId>,
+        stack: Vec<TypeId>,
+        next: usize,
+        component: HashMap<TypeId, usize>,
+        components: usize,
+    }
+    fn visit(state: &mut State<'_>, node: TypeId) {
+        state.index.insert(node, state.next);
+        state.low.insert(node, state.next);
+        state.next += 1;
+        state.stack.push(node);
+        state.on_stack.insert(node);
+        let targets = state.edges.get(&node).cloned().unwrap_or_default();
+        for target in targets {
+            if !state.edges.contains_key(&target) {
+                continue;
+            }
+            if !state.index.contains_key(&target) {
+                visit(state, target);
+                let low = state.low[&node].min(state.low[&target]);
+                state.low.insert(node, low);
+            } else if state.on_stack.contains(&target) {
+                let low = state.low[&node].min(state.index[&target]);
+                state.low.insert(node, low);
+            }
+        }
+        if state.low[&node] == state.index[&node] {
+            let members: Vec<TypeId> = {
+                let mut members = Vec::new();
+                while let Some(member) = state.stack.pop() {
+                    state.on_stack.remove(&member);
+                    members.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                members
+            };
+            // A single node is a cycle only if it points at itself.
+            let cyclic = members.len() > 1 || state.edges.get(&node).is_some_and(|t| t.contains(&node));
+            if cyclic {
+                for member in members {
+                    state.component.insert(member, state.components);
+                }
+                state.components += 1;
+            }
+        }
+    }
+    let mut state = State {
+        edges,
+        index: HashMap::new(),
+        low: HashMap::new(),
+        on_stack: HashSet::new(),
+        stack: Vec::new(),
+        next: 0,
+        component: HashMap::new(),
+        components: 0,
+    };
+    for &node in nodes {
+        if !state.index.contains_key(&node) {
+            visit(&mut state, node);
+        }
+    }
+    state.component
+}

@@ -1,0 +1,542 @@
+//! Emits `src/requests/**`: request builders, one item builder and one collection builder per
+//! entity type (not per URL path), the entry points on `Graph`, and the parameter structs of
+//! bound actions.
+//!
+//! A builder carries its URL prefix, so the same builder type serves every path that reaches an
+//! entity type, and code grows with the number of types, not paths.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attributes, sanitize};
+use super::edm::{self, LiteralForm};
+use super::{EmittedFiles, FileContent, Plan};
+use crate::csdl::syntax::{ContainerChildKind, OperationKind};
+use crate::model::*;
+use crate::naming::{self, RustName, Scope};
+
+/// Methods every item or collection builder has; navigation properties and operations with
+/// these names are numbered.
+const FIXED_METHODS: &[&str] = &["new", "path", "get", "patch", "delete", "list", "create", "by_id"];
+
+/// Names of the builders of one entity type.
+struct BuilderNames {
+    item: RustName,
+    collection: RustName,
+    file: String,
+}
+
+/// The `Graph` methods for the selected entity sets and singletons, in order.
+pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, &'m ContainerEntry)> {
+    let Some(container) = &plan.model.container else {
+        return Vec::new();
+    };
+    let mut scope = Scope::with_reserved(&["v1", "with_base_url", "base_url", "root"]);
+    plan.selection
+        .entries
+        .iter()
+        .map(|&index| {
+            let entry = &container.children[index];
+            (scope.claim(naming::member_name(&entry.name)), entry)
+        })
+        .collect()
+}
+
+/// The navigation methods of an entity type's item builder, and the scope that holds their
+/// names (operations claim theirs after them).
+pub(super) fn navigation_methods<'m>(plan: &Plan<'m>, ty: TypeId) -> (Vec<(RustName, &'m NavigationDef)>, Scope) {
+    let mut scope = Scope::with_reserved(FIXED_METHODS);
+    let mut methods = Vec::new();
+    for (owner, index, navigation) in plan.model.all_navigations(ty) {
+        if plan.selection.navigations.contains(&(owner, index)) {
+            methods.push((scope.claim(naming::member_name(&navigation.name)), navigation));
+        }
+    }
+    (methods, scope)
+}
+
+struct Requests<'p, 'm> {
+    plan: &'p Plan<'m>,
+    builders: BTreeMap<TypeId, BuilderNames>,
+    parameters: BTreeMap<OperationId, RustName>,
+}
+
+pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
+    if plan.selection.builders.is_empty() {
+        return;
+    }
+    let mut scope = Scope::new();
+    let mut file_scope = Scope::with_reserved(&["mod", "parameters"]);
+    let mut builders = BTreeMap::new();
+    for &ty in plan.selection.builders.keys() {
+        let base = naming::type_name(&plan.model.ty(ty).name);
+        let item = scope.claim(base.with_suffix("Request"));
+        let collection = scope.claim(base.with_suffix("CollectionRequest"));
+        let file = file_scope.claim(RustName::new(naming::file_name(&base)));
+        builders.insert(
+            ty,
+            BuilderNames {
+                item,
+                collection,
+                file: format!("src/requests/{file}.rs"),
+            },
+        );
+    }
+    let mut parameters = BTreeMap::new();
+    for &operation_id in &plan.selection.operations {
+        let operation = plan.model.operation(operation_id);
+        if operation.kind == OperationKind::Action && !operation.parameters.is_empty() {
+            let binding = operation.binding.map(|b| naming::type_name(&plan.model.ty(b.ty).name));
+            let base = binding.map(|b| b.as_str().to_string()).unwrap_or_default();
+            let op = naming::type_name(&operation.name);
+            let name = scope.claim(RustName::new(format!("{base}{op}Parameters")));
+            parameters.insert(operation_id, name);
+        }
+    }
+    let requests = Requests {
+        plan,
+        builders,
+        parameters,
+    };
+    requests.emit(files);
+}
+
+impl Requests<'_, '_> {
+    fn emit(&self, files: &mut EmittedFiles) {
+        let mut modules = Vec::new();
+        for (&ty, names) in &self.builders {
+            let needs = self.plan.selection.builders[&ty];
+            let mut tokens = self.item_builder(ty, names);
+            if needs.collection {
+                tokens.extend(self.collection_builder(ty, names));
+            }
+            files.insert(names.file.clone(), FileContent::Rust(tokens));
+            let stem = names.file.trim_start_matches("src/requests/").trim_end_matches(".rs");
+            modules.push(RustName::new(stem.to_string()).ident());
+        }
+        let mut parameter_module = quote! {};
+        if !self.parameters.is_empty() {
+            let structs = self.parameters.iter().map(|(&id, name)| self.parameter_struct(id, name));
+            files.insert(
+                "src/requests/parameters.rs".to_string(),
+                FileContent::Rust(quote! { #(#structs)* }),
+            );
+            parameter_module = quote! { mod parameters; pub use parameters::*; };
+        }
+        let entry_points = self.entry_points();
+        let tokens = quote! {
+            //! Request builders: start from [`crate::Graph`] and follow navigation segments.
+            //!
+            //! Each entity type has an item builder (`...Request`) and, where it is reached as a
+            //! collection, a collection builder (`...CollectionRequest`). A builder only carries
+            //! the URL it stands for; its methods return [`crate::Operation`]s.
+            #(mod #modules; pub use #modules::*;)*
+            #parameter_module
+            #entry_points
+        };
+        files.insert("src/requests/mod.rs".to_string(), FileContent::Rust(tokens));
+    }
+
+    fn builder_path(&self, ty: TypeId, collection: bool) -> TokenStream {
+        let names = &self.builders[&ty];
+        let name = if collection { &names.collection } else { &names.item };
+        let ident = name.ident();
+        quote!(crate::requests::#ident)
+    }
+
+    fn value_type(&self, ty: TypeId) -> TokenStream {
+        self.plan
+            .value_type(ty)
+            .unwrap_or_else(|| quote!(::serde_json::Value))
+    }
+
+    fn entry_points(&self) -> TokenStream {
+        let mut methods = Vec::new();
+        for (method, entry) in entry_methods(self.plan) {
+            let method = method.ident();
+            let wire = &entry.name;
+            let type_name = self.plan.model.ty(entry.ty).qualified_name();
+            let (doc, body, returns) = match entry.kind {
+                ContainerChildKind::EntitySet => (
+                    format!("The `{wire}` entity set: a collection of `{type_name}`."),
+                    {
+                        let builder = self.builder_path(entry.ty, true);
+                        quote!(#builder::new(self.root().segment(#wire), #wire))
+                    },
+                    self.builder_path(entry.ty, true),
+                ),
+                ContainerChildKind::Singleton => (
+                    format!("The `{wire}` singleton, a `{type_name}`."),
+                    {
+                        let builder = self.builder_path(entry.ty, false);
+                        quote!(#builder::new(self.root().segment(#wire)))
+                    },
+                    self.builder_path(entry.ty, false),
+                ),
+            };
+            let doc = match &entry.description {
+                Some(description) => format!("{}\n\n{doc}", sanitize(description)),
+                None => doc,
+            };
+            let doc = doc_attributes(&doc);
+            methods.push(quote! {
+                #doc
+                pub fn #method(&self) -> #returns {
+                    #body
+                }
+            });
+        }
+        quote! {
+            impl crate::Graph {
+                #(#methods)*
+            }
+        }
+    }
+
+    fn item_builder(&self, ty: TypeId, names: &BuilderNames) -> TokenStream {
+        let type_def = self.plan.model.ty(ty);
+        let qualified = type_def.qualified_name();
+        let ident = names.item.ident();
+        let value = self.value_type(ty);
+        let doc = doc_attributes(&format!("Requests for one `{qualified}`."));
+        let (navigations, mut scope) = navigation_methods(self.plan, ty);
+        let mut methods = Vec::new();
+        for (method, navigation) in navigations {
+            let method = method.ident();
+            let wire = &navigation.name;
+            let target = self.plan.model.ty(navigation.target).qualified_name();
+            let relation = if navigation.contains_target { "contained" } else { "related" };
+            let fallback = if navigation.collection {
+                format!("The {relation} `{wire}` collection of `{target}`.")
+            } else {
+                format!("The {relation} `{wire}`, a `{target}`.")
+            };
+            let doc = doc_attributes(&match &navigation.description {
+                Some(description) => format!("{}\n\n{fallback}", sanitize(description)),
+                None => fallback,
+            });
+            let builder = self.builder_path(navigation.target, navigation.collection);
+            let body = if navigation.collection {
+                quote!(#builder::new(self.path.segment(#wire), #wire))
+            } else {
+                quote!(#builder::new(self.path.segment(#wire)))
+            };
+            methods.push(quote! {
+                #doc
+                pub fn #method(&self) -> #builder {
+                    #body
+                }
+            });
+        }
+        methods.extend(self.bound_operations(ty, false, &mut scope));
+        quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct #ident {
+                path: crate::path::ResourcePath,
+            }
+
+            impl #ident {
+                pub(crate) fn new(path: crate::path::ResourcePath) -> Self {
+                    Self { path }
+                }
+
+                /// The resource this builder addresses.
+                pub fn path(&self) -> &crate::path::ResourcePath {
+                    &self.path
+                }
+
+                /// Reads the entity (`GET`).
+                pub fn get(&self) -> crate::Operation<#value> {
+                    crate::Operation::new(::http::Method::GET, self.path.clone(), crate::operation::ResponseShape::Json)
+                }
+
+                /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
+                ///
+                /// Returns the updated entity when the service sends it back.
+                pub fn patch(&self, body: &#value) -> crate::Operation<#value> {
+                    crate::Operation::new(::http::Method::PATCH, self.path.clone(), crate::operation::ResponseShape::Json)
+                        .with_json_body(body)
+                }
+
+                /// Deletes the entity (`DELETE`).
+                pub fn delete(&self) -> crate::Operation<()> {
+                    crate::Operation::new(::http::Method::DELETE, self.path.clone(), crate::operation::ResponseShape::Empty)
+                }
+
+                #(#methods)*
+            }
+        }
+    }
+
+    fn collection_builder(&self, ty: TypeId, names: &BuilderNames) -> TokenStream {
+        let qualified = self.plan.model.ty(ty).qualified_name();
+        let ident = names.collection.ident();
+        let item = self.builder_path(ty, false);
+        let value = self.value_type(ty);
+        let doc = doc_attributes(&format!("Requests for a collection of `{qualified}`."));
+        let mut scope = Scope::with_reserved(FIXED_METHODS);
+        let methods = self.bound_operations(ty, true, &mut scope);
+        quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct #ident {
+                path: crate::path::ResourcePath,
+                name: &'static str,
+            }
+
+            impl #ident {
+                pub(crate) fn new(path: crate::path::ResourcePath, name: &'static str) -> Self {
+                    Self { path, name }
+                }
+
+                /// The resource this builder addresses.
+                pub fn path(&self) -> &crate::path::ResourcePath {
+                    &self.path
+                }
+
+                /// One member, by key. The key is written as one percent-encoded path segment;
+                /// an empty key makes the request fail to build with [`crate::Error::EmptyKey`].
+                pub fn by_id(&self, id: impl ::std::convert::Into<::std::string::String>) -> #item {
+                    #item::new(self.path.key(self.name, id.into()))
+                }
+
+                /// Lists the collection (`GET`), one page at a time.
+                pub fn list(&self) -> crate::Operation<crate::Page<#value>> {
+                    crate::Operation::new(::http::Method::GET, self.path.clone(), crate::operation::ResponseShape::Json)
+                }
+
+                /// Creates a member (`POST`) and returns it as created.
+                pub fn create(&self, body: &#value) -> crate::Operation<#value> {
+                    crate::Operation::new(::http::Method::POST, self.path.clone(), crate::operation::ResponseShape::Json)
+                        .with_json_body(body)
+                }
+
+                #(#methods)*
+            }
+        }
+    }
+
+    /// Methods for the operations bound to `ty` (or a base of it), on its item or collection
+    /// builder.
+    fn bound_operations(&self, ty: TypeId, collection: bool, scope: &mut Scope) -> Vec<TokenStream> {
+        let ancestors = self.plan.model.ancestors_and_self(ty);
+        let mut methods = Vec::new();
+        for &operation_id in &self.plan.selection.operations {
+            let operation = self.plan.model.operation(operation_id);
+            let Some(binding) = operation.binding else { continue };
+            if binding.collection != collection || !ancestors.contains(&binding.ty) {
+                continue;
+            }
+            if let Some(method) = self.operation_method(operation_id, operation, scope) {
+                methods.push(method);
+            }
+        }
+        methods
+    }
+
+    fn operation_method(&self, id: OperationId, operation: &OperationDef, scope: &mut Scope) -> Option<TokenStream> {
+        let uses_stream = operation
+            .parameters
+            .iter()
+            .map(|p| p.ty)
+            .chain(operation.return_type)
+            .any(|t| t.target == TypeTarget::Primitive(Primitive::Stream));
+        if uses_stream {
+            // Streams are not JSON; they get their own request shape in a later stage.
+            return None;
+        }
+        let segment = if operation.namespace == self.plan.main_namespace {
+            operation.name.clone()
+        } else {
+            format!("{}.{}", operation.namespace, operation.name)
+        };
+        let (returns, shape) = match operation.return_type {
+            None => (quote!(()), quote!(Empty)),
+            Some(ty) => {
+                let rust = self.plan.use_type(ty)?;
+                let wrapped = ty.collection
+                    || !matches!(ty.target, TypeTarget::Named(id) if self.plan.model.structured(id).is_some());
+                (rust, if wrapped { quote!(Value) } else { quote!(Json) })
+            }
+        };
+        let method = scope.claim(naming::member_name(&operation.name)).ident();
+        let qualified = format!("{}.{}", operation.namespace, operation.name);
+        let kind = match operation.kind {
+            OperationKind::Action => "action",
+            OperationKind::Function => "function",
+        };
+        let mut doc = format!("Calls the bound {kind} `{qualified}`.");
+        if let Some(description) = &operation.description {
+            doc = format!("{}\n\n{doc}", sanitize(description));
+        }
+        let doc = doc_attributes(&doc);
+        Some(match operation.kind {
+            OperationKind::Action => {
+                let call = quote! {
+                    crate::Operation::new(::http::Method::POST, self.path.segment(#segment), crate::operation::ResponseShape::#shape)
+                };
+                match self.parameters.get(&id) {
+                    Some(parameters) => {
+                        let parameters = parameters.ident();
+                        quote! {
+                            #doc
+                            pub fn #method(&self, parameters: &crate::requests::#parameters) -> crate::Operation<#returns> {
+                                #call.with_json_body(parameters)
+                            }
+                        }
+                    }
+                    None => quote! {
+                        #doc
+                        pub fn #method(&self) -> crate::Operation<#returns> {
+                            #call
+                        }
+                    },
+                }
+            }
+            OperationKind::Function => {
+                let mut arguments = Vec::new();
+                let mut literals = Vec::new();
+                let mut argument_scope = Scope::with_reserved(&["self"]);
+                for parameter in &operation.parameters {
+                    let name = argument_scope.claim(naming::member_name(&parameter.name)).ident();
+                    let (ty, literal) = self.function_argument(parameter.ty, &name)?;
+                    arguments.push(quote!(#name: #ty));
+                    let wire = &parameter.name;
+                    literals.push(quote!((#wire, #literal)));
+                }
+                quote! {
+                    #doc
+                    #[allow(clippy::too_many_arguments)]
+                    pub fn #method(&self, #(#arguments),*) -> crate::Operation<#returns> {
+                        crate::Operation::new(
+                            ::http::Method::GET,
+                            self.path.function_call(#segment, ::std::vec![#(#literals),*]),
+                            crate::operation::ResponseShape::#shape,
+                        )
+                    }
+                }
+            }
+        })
+    }
+
+    /// The Rust type of a function argument and the expression that writes it as a URL literal
+    /// (a `Result<String, serde_json::Error>`).
+    fn function_argument(&self, ty: TypeUse, name: &proc_macro2::Ident) -> Option<(TokenStream, TokenStream)> {
+        let json = quote!(crate::path::json_literal(&#name));
+        let odata = quote!(::std::result::Result::Ok(crate::path::ODataLiteral::to_odata_literal(&#name)));
+        if ty.collection {
+            let rust = self.plan.use_type(ty)?;
+            let rust = if ty.nullable { quote!(::std::option::Option<&#rust>) } else { quote!(&#rust) };
+            return Some((rust, json));
+        }
+        match ty.target {
+            TypeTarget::Primitive(primitive) => {
+                let element = edm::rust_type(primitive)?;
+                let borrowed = if edm::is_string(primitive) {
+                    quote!(&str)
+                } else if edm::is_copy(primitive) {
+                    element
+                } else {
+                    quote!(&#element)
+                };
+                let rust = if ty.nullable {
+                    quote!(::std::option::Option<#borrowed>)
+                } else {
+                    borrowed
+                };
+                let literal = match edm::literal_form(primitive) {
+                    LiteralForm::OData => odata,
+                    LiteralForm::Json => json,
+                    LiteralForm::Bare | LiteralForm::Prefixed(_) => {
+                        let format = match edm::literal_form(primitive) {
+                            LiteralForm::Prefixed(prefix) => format!("{prefix}'{{}}'"),
+                            _ => "{}".to_string(),
+                        };
+                        let encode = quote!(::std::format!(#format, value));
+                        if ty.nullable {
+                            quote!(::std::result::Result::Ok(match #name {
+                                ::std::option::Option::Some(value) => #encode,
+                                ::std::option::Option::None => ::std::string::String::from("null"),
+                            }))
+                        } else {
+                            quote!(::std::result::Result::Ok({ let value = #name; #encode }))
+                        }
+                    }
+                };
+                Some((rust, literal))
+            }
+            TypeTarget::Named(id) => {
+                let rust = self.plan.value_type(id)?;
+                let rust = if ty.nullable { quote!(::std::option::Option<&#rust>) } else { quote!(&#rust) };
+                let literal = match &self.plan.model.ty(id).kind {
+                    TypeKind::Enum(_) => odata,
+                    TypeKind::Definition(primitive) => match edm::literal_form(*primitive) {
+                        LiteralForm::OData => odata,
+                        _ => json,
+                    },
+                    TypeKind::Structured(_) => json,
+                };
+                Some((rust, literal))
+            }
+        }
+    }
+
+    fn parameter_struct(&self, id: OperationId, name: &RustName) -> TokenStream {
+        let operation = self.plan.model.operation(id);
+        let qualified = format!("{}.{}", operation.namespace, operation.name);
+        let doc = doc_attributes(&format!("The body of the `{qualified}` action."));
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        let mut all_default = true;
+        for parameter in &operation.parameters {
+            let Some(rust) = self.plan.use_type(parameter.ty) else { continue };
+            let field = scope.claim(naming::member_name(&parameter.name));
+            let ident = field.ident();
+            let wire = &parameter.name;
+            let rename = (field.as_str() != wire).then(|| quote!(rename = #wire,));
+            let field_doc = format!(" The `{wire}` parameter: `{}`.", self.plan.csdl_name(parameter.ty.target));
+            if parameter.ty.nullable {
+                fields.push(quote! {
+                    #[doc = #field_doc]
+                    #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
+                    pub #ident: ::std::option::Option<#rust>,
+                });
+            } else {
+                all_default &= self.has_default(parameter.ty);
+                let rename = (field.as_str() != wire).then(|| quote!(#[serde(rename = #wire)]));
+                fields.push(quote! {
+                    #[doc = #field_doc]
+                    #rename
+                    pub #ident: #rust,
+                });
+            }
+        }
+        let ident = name.ident();
+        let derive_default = all_default.then(|| quote!(Default,));
+        quote! {
+            #doc
+            #[derive(Clone, Debug, #derive_default PartialEq, ::serde::Serialize)]
+            pub struct #ident {
+                #(#fields)*
+            }
+        }
+    }
+
+    /// Whether the Rust type of a non-null use implements `Default`.
+    fn has_default(&self, ty: TypeUse) -> bool {
+        if ty.collection {
+            return true;
+        }
+        match ty.target {
+            TypeTarget::Primitive(_) => true,
+            TypeTarget::Named(id) => match &self.plan.model.ty(id).kind {
+                TypeKind::Definition(_) => true,
+                TypeKind::Enum(_) => false,
+                TypeKind::Structured(_) => self.plan.items(id).union_name.is_none(),
+            },
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Emits `tests/generated.rs`: behaviour checks for every union, enum, struct and entry point of
+//! the crate, derived from the same plan as the code they check.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{EmittedFiles, FileContent, Plan, requests};
+use crate::csdl::syntax::ContainerChildKind;
+use crate::model::*;
+use crate::config::GenerateOptions;
+use crate::naming::Scope;
+
+pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
+    let crate_ident = proc_macro2::Ident::new(&options.crate_name.replace('-', "_"), proc_macro2::Span::call_site());
+    let mut struct_checks = Vec::new();
+    let mut union_checks = Vec::new();
+    let mut enum_checks = Vec::new();
+    for (&id, items) in sorted(plan) {
+        if let Some(name) = &items.struct_name {
+            let path = krate_path(plan.model_path(&items.module, name));
+            struct_checks.push(quote!(check_struct::<#path>();));
+        }
+        if let Some(name) = &items.union_name {
+            let union = krate_path(plan.model_path(&items.module, name));
+            let mut scope = Scope::with_reserved(&["Other"]);
+            for member in plan.concrete_family(id) {
+                let member_items = plan.items(member);
+                let Some(struct_name) = &member_items.struct_name else { continue };
+                let variant = scope.claim(struct_name.clone()).ident();
+                let path = krate_path(plan.model_path(&member_items.module, struct_name));
+                let odata_type = plan.model.ty(member).qualified_name();
+                union_checks.push(quote! {
+                    check_variant(#union::#variant(#path::default()), #odata_type);
+                });
+            }
+            union_checks.push(quote!(check_unknown_type::<#union>();));
+            if plan.model.structured(id).is_some_and(|def| !def.is_abstract) {
+                if let Some(struct_name) = &items.struct_name {
+                    let path = krate_path(plan.model_path(&items.module, struct_name));
+                    union_checks.push(quote!(check_untyped_is_base::<#union, #path>();));
+                }
+            }
+        }
+        if let Some(name) = &items.enum_name {
+            let path = krate_path(plan.model_path(&items.module, name));
+            if let TypeKind::Enum(def) = &plan.model.ty(id).kind {
+                let members = def.members.iter().map(|m| &m.name);
+                enum_checks.push(quote!(check_enum::<#path>(&[#(#members),*]);));
+            }
+        }
+    }
+    let requests = request_checks(plan);
+    let tokens = quote! {
+        //! Behaviour checks generated for every model and entry point of this crate.
+
+        use std::fmt::Debug;
+
+        use #crate_ident as krate;
+
+        use serde::Serialize;
+        use serde::de::DeserializeOwned;
+        use serde_json::{Value, json};
+
+        fn to_json<T: Serialize>(value: &T) -> Value {
+            serde_json::to_value(value).expect("a model serializes")
+        }
+
+        fn from_json<T: DeserializeOwned>(json: Value) -> T {
+            serde_json::from_value(json).expect("the JSON parses")
+        }
+
+        /// A default struct writes `{}`, and properties it does not declare survive a round trip.
+        #[allow(dead_code)]
+        fn check_struct<T: Default + Serialize + DeserializeOwned + PartialEq + Debug>() {
+            assert_eq!(to_json(&T::default()), json!({}));
+            let unknown = json!({ "propertyFromTheFuture": [1, "two", { "three": null }] });
+            let value: T = from_json(unknown.clone());
+            assert_ne!(value, T::default(), "the unknown property is kept");
+            assert_eq!(to_json(&value), unknown);
+        }
+
+        /// A variant writes its `@odata.type` with `#` and reads it back with or without it.
+        #[allow(dead_code)]
+        fn check_variant<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: T, odata_type: &str) {
+            let json = to_json(&value);
+            assert_eq!(json["@odata.type"], format!("#{odata_type}"));
+            assert_eq!(from_json::<T>(json), value);
+            assert_eq!(from_json::<T>(json!({ "@odata.type": odata_type })), value);
+        }
+
+        /// A type the crate does not know is kept whole and written back unchanged.
+        #[allow(dead_code)]
+        fn check_unknown_type<T: Serialize + DeserializeOwned + Debug>() {
+            let unknown = json!({ "@odata.type": "#example.typeFromTheFuture", "size": 3 });
+            let value: T = from_json(unknown.clone());
+            assert_eq!(to_json(&value), unknown);
+        }
+
+        /// A concrete base type reads a value without `@odata.type` as itself.
+        #[allow(dead_code)]
+        fn check_untyped_is_base<U: DeserializeOwned + PartialEq + Debug + From<B>, B: Default>() {
+            assert_eq!(from_json::<U>(json!({})), U::from(B::default()));
+        }
+
+        /// Every member round-trips by name; an unknown member is kept.
+        #[allow(dead_code)]
+        fn check_enum<T: Serialize + DeserializeOwned + PartialEq + Debug + std::fmt::Display>(members: &[&str]) {
+            for member in members {
+                let value: T = from_json(json!(member));
+                assert_eq!(to_json(&value), json!(member));
+                assert_eq!(value.to_string(), *member);
+            }
+            let future: T = from_json(json!("memberFromTheFuture"));
+            assert_eq!(to_json(&future), json!("memberFromTheFuture"));
+        }
+
+        #[test]
+        fn structs_round_trip_and_keep_unknown_properties() {
+            #(#struct_checks)*
+        }
+
+        #[test]
+        fn unions_are_chosen_by_odata_type() {
+            #(#union_checks)*
+        }
+
+        #[test]
+        fn enums_round_trip_and_keep_unknown_members() {
+            #(#enum_checks)*
+        }
+
+        #requests
+    };
+    files.insert("tests/generated.rs".to_string(), FileContent::Rust(tokens));
+}
+
+fn sorted<'a>(plan: &'a Plan<'_>) -> Vec<(&'a TypeId, &'a super::TypeItems)> {
+    let mut items: Vec<_> = plan.items.iter().collect();
+    items.sort_by_key(|(id, _)| **id);
+    items
+}
+
+/// Rewrites `crate::models::X` (as written inside the crate) to `msgraph::models::X` for a test.
+fn krate_path(path: TokenStream) -> TokenStream {
+    path.into_iter()
+        .map(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) if ident == "crate" => {
+                proc_macro2::TokenTree::Ident(proc_macro2::Ident::new("krate", ident.span()))
+            }
+            other => other,
+        })
+        .collect()
+}
+
+fn request_checks(plan: &Plan<'_>) -> TokenStream {
+    let mut checks = Vec::new();
+    for (method, entry) in requests::entry_methods(plan) {
+        let method = method.ident();
+        let url = format!("https://graph.microsoft.com/v1.0/{}", entry.name);
+        let (item, item_url) = match entry.kind {
+            ContainerChildKind::EntitySet => {
+                let encoded = format!("{url}/a%2Fb%3Fc%23d%20%2E");
+                checks.push(quote! {
+                    check_request(krate::Graph::v1().#method().list(), "GET", #url);
+                    check_request(krate::Graph::v1().#method().by_id("a/b?c#d .").get(), "GET", #encoded);
+                    check_empty_key(krate::Graph::v1().#method().by_id("").get(), #url);
+                });
+                (quote!(krate::Graph::v1().#method().by_id("k")), format!("{url}/k"))
+            }
+            ContainerChildKind::Singleton => {
+                checks.push(quote! {
+                    check_request(krate::Graph::v1().#method().get(), "GET", #url);
+                });
+                (quote!(krate::Graph::v1().#method()), url.clone())
+            }
+        };
+        checks.push(quote! {
+            check_request(#item.delete(), "DELETE", #item_url);
+        });
+        let (navigations, _) = requests::navigation_methods(plan, entry.ty);
+        for (nav_method, navigation) in navigations {
+            let nav_method = nav_method.ident();
+            let nav_url = format!("{item_url}/{}", navigation.name);
+            if navigation.collection {
+                let member_url = format!("{nav_url}/k%2F1");
+                checks.push(quote! {
+                    check_request(#item.#nav_method().list(), "GET", #nav_url);
+                    check_request(#item.#nav_method().by_id("k/1").get(), "GET", #member_url);
+                    check_empty_key(#item.#nav_method().by_id("").get(), #nav_url);
+                });
+            } else {
+                checks.push(quote! {
+                    check_request(#item.#nav_method().get(), "GET", #nav_url);
+                });
+            }
+        }
+    }
+    if checks.is_empty() {
+        return quote! {};
+    }
+    quote! {
+        fn check_request<T>(operation: krate::Operation<T>, method: &str, url: &str) {
+            let request = operation.to_http_request().expect("the request builds");
+            assert_eq!(request.method().as_str(), method);
+            assert_eq!(request.uri().to_string(), url);
+            assert_eq!(request.headers()["accept"], "application/json");
+        }
+
+        fn check_empty_key<T>(operation: krate::Operation<T>, collection_url: &str) {
+            match operation.to_http_request() {
+                Err(krate::Error::EmptyKey { .. }) => {}
+                other => panic!("an empty key under {collection_url} must not build a request: {other:?}"),
+            }
+        }
+
+        #[test]
+        fn entry_points_address_their_resources() {
+            #(#checks)*
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! The resolved service model: every name bound to an id, every type reference checked.
+//!
+//! Types live in one arena ([`Model::types`]) indexed by [`TypeId`]. Ids follow the order of
+//! qualified names, so anything iterated by id comes out in the same order whatever the order of
+//! elements in the source document.
+
+use std::collections::HashMap;
+
+use crate::csdl::syntax::{ContainerChildKind, OperationKind, StructuredKind};
+use crate::diagnostics::Span;
+
+/// Index of a type in [`Model::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub u32);
+
+impl TypeId {
+    /// The arena index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of an operation in [`Model::operations`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationId(pub u32);
+
+/// The whole service: types, operations and the entity container.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Every schema namespace, sorted.
+    pub namespaces: Vec<String>,
+    /// Every type, sorted by qualified name.
+    pub types: Vec<TypeDef>,
+    /// Every action and function, sorted by qualified name, then binding type, then parameters.
+    pub operations: Vec<OperationDef>,
+    /// The entity container, if the document has one.
+    pub container: Option<Container>,
+    /// Qualified name (with the full namespace) to id.
+    pub by_name: HashMap<String, TypeId>,
+}
+
+impl Model {
+    /// The type with this id.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.index()]
+    }
+
+    /// The operation with this id.
+    pub fn operation(&self, id: OperationId) -> &OperationDef {
+        &self.operations[id.0 as usize]
+    }
+
+    /// The structured type with this id, if it is one.
+    pub fn structured(&self, id: TypeId) -> Option<&StructuredDef> {
+        match &self.ty(id).kind {
+            TypeKind::Structured(def) => Some(def),
+            _ => None,
+        }
+    }
+
+    /// Looks up a type by its full qualified name (`microsoft.graph.entity`).
+    pub fn find(&self, qualified_name: &str) -> Option<TypeId> {
+        self.by_name.get(qualified_name).copied()
+    }
+
+    /// `id` and its base types, the type itself first.
+    pub fn ancestors_and_self(&self, id: TypeId) -> Vec<TypeId> {
+        let mut chain = vec![id];
+        let mut current = id;
+        while let Some(base) = self.structured(current).and_then(|s| s.base) {
+            if chain.contains(&base) {
+                break;
+            }
+            chain.push(base);
+            current = base;
+        }
+        chain
+    }
+
+    /// Every type derived from `id`, directly or not, in id order.
+    pub fn descendants(&self, id: TypeId) -> Vec<TypeId> {
+        let mut found = Vec::new();
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            if let Some(def) = self.structured(current) {
+                for &derived in &def.derived {
+                    if !found.contains(&derived) {
+                        found.push(derived);
+                        stack.push(derived);
+                    }
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// The structural properties of `id` including inherited ones, the root base's first.
+    pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &PropertyDef)> {
+        let mut chain = self.ancestors_and_self(id);
+        chain.reverse();
+        chain
+            .into_iter()
+            .flat_map(|owner| {
+                self.structured(owner)
+                    .into_iter()
+                    .flat_map(move |def| def.properties.iter().map(move |p| (owner, p)))
+            })
+            .collect()
+    }
+
+    /// The navigation properties of `id` including inherited ones, the root base's first.
+    pub fn all_navigations(&self, id: TypeId) -> Vec<(TypeId, usize, &NavigationDef)> {
+        let mut chain = self.ancestors_and_self(id);
+        chain.reverse();
+        chain
+            .into_iter()
+            .flat_map(|owner| {
+                self.structured(owner).into_iter().flat_map(move |def| {
+                    def.navigations
+                        .iter()
+                        .enumerate()
+                        .map(move |(index, n)| (owner, index, n))
+                })
+            })
+            .collect()
+    }
+}
+
+/// One named type.
+#[derive(Debug)]
+pub struct TypeDef {
+    /// The schema namespace.
+    pub namespace: String,
+    /// The simple name.
+    pub name: String,
+    /// What kind of type.
+    pub kind: TypeKind,
+    /// The description from `Core.Description` (and `Core.LongDescription`), if any.
+    pub description: Option<String>,
+    /// Where the type is declared.
+    pub span: Span,
+}
+
+impl TypeDef {
+    /// `namespace.name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}
+
+/// The kinds of named types.
+#[derive(Debug)]
+pub enum TypeKind {
+    /// Entity or complex type.
+    Structured(StructuredDef),
+    /// Enum type.
+    Enum(EnumDef),
+    /// A named primitive (`TypeDefinition`).
+    Definition(Primitive),
+}
+
+/// An entity or complex type.
+#[derive(Debug)]
+pub struct StructuredDef {
+    /// Entity or complex.
+    pub kind: StructuredKind,
+    /// The base type.
+    pub base: Option<TypeId>,
+    /// Types whose base is this one, sorted.
+    pub derived: Vec<TypeId>,
+    /// Cannot be instantiated itself.
+    pub is_abstract: bool,
+    /// Instances may carry undeclared properties.
+    pub is_open: bool,
+    /// Entity with a media stream.
+    pub has_stream: bool,
+    /// Key property names (the nearest declared key in the inheritance chain).
+    pub key: Vec<String>,
+    /// Declared structural properties (not inherited ones).
+    pub properties: Vec<PropertyDef>,
+    /// Declared navigation properties (not inherited ones).
+    pub navigations: Vec<NavigationDef>,
+}
+
+/// A structural property.
+#[derive(Debug)]
+pub struct PropertyDef {
+    /// The name on the wire.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeUse,
+    /// Its description, if any.
+    pub description: Option<String>,
+}
+
+/// A navigation property.
+#[derive(Debug)]
+pub struct NavigationDef {
+    /// The name on the wire (and the URL segment).
+    pub name: String,
+    /// The entity type it points to.
+    pub target: TypeId,
+    /// Whether it is a collection.
+    pub collection: bool,
+    /// Whether the target is contained (addressed below this entity).
+    pub contains_target: bool,
+    /// Its description, if any.
+    pub description: Option<String>,
+}
+
+/// An enum type.
+#[derive(Debug)]
+pub struct EnumDef {
+    /// The underlying integer type.
+    pub underlying: Primitive,
+    /// Whether members combine as flags.
+    pub is_flags: bool,
+    /// Members in document order.
+    pub members: Vec<MemberDef>,
+}
+
+/// An enum member.
+#[derive(Debug)]
+pub struct MemberDef {
+    /// The name on the wire.
+    pub name: String,
+    /// Its integer value.
+    pub value: i64,
+    /// Its description, if any.
+    pub description: Option<String>,
+}
+
+/// A use of a type: by a property, parameter or return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TypeUse {
+    /// The element type.
+    pub target: TypeTarget,
+    /// `Collection(...)`.
+    pub collection: bool,
+    /// Whether null is allowed (for collections: whether the items may be null).
+    pub nullable: bool,
+}
+
+/// What a type reference points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TypeTarget {
+    /// A built-in `Edm` type.
+    Primitive(Primitive),
+    /// A named type of the model.
+    Named(TypeId),
+}
+
+/// The built-in `Edm` types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum Primitive {
+    Binary,
+    Boolean,
+    Byte,
+    Date,
+    DateTimeOffset,
+    Decimal,
+    Double,
+    Duration,
+    Guid,
+    Int16,
+    Int32,
+    Int64,
+    SByte,
+    Single,
+    Stream,
+    String,
+    TimeOfDay,
+    /// `Edm.Untyped`: any JSON value.
+    Untyped,
+    /// `Edm.Geography*` and `Edm.Geometry*`: GeoJSON values.
+    Geo,
+    /// `Edm.PrimitiveType`, `Edm.ComplexType`, `Edm.EntityType`: any value of that family.
+    Abstract,
+}
+
+impl Primitive {
+    /// The primitive named `Edm.<name>`, if there is one.
+    pub fn from_edm_name(name: &str) -> Option<Primitive> {
+        Some(match name {
+            "Binary" => Primitive::Binary,
+            "Boolean" => Primitive::Boolean,
+            "Byte" => Primitive::Byte,
+            "Date" => Primitive::Date,
+            "DateTimeOffset" => Primitive::DateTimeOffset,
+            "Decimal" => Primitive::Decimal,
+            "Double" => Primitive::Double,
+            "Duration" => Primitive::Duration,
+            "Guid" => Primitive::Guid,
+            "Int16" => Primitive::Int16,
+            "Int32" => Primitive::Int32,
+            "Int64" => Primitive::Int64,
+            "SByte" => Primitive::SByte,
+            "Single" => Primitive::Single,
+            "Stream" => Primitive::Stream,
+            "String" => Primitive::String,
+            "TimeOfDay" => Primitive::TimeOfDay,
+            "Untyped" => Primitive::Untyped,
+            "PrimitiveType" | "ComplexType" | "EntityType" => Primitive::Abstract,
+            other if other.starts_with("Geography") || other.starts_with("Geometry") => {
+                Primitive::Geo
+            }
+            _ => return None,
+        })
+    }
+
+    /// Whether this is an integer type allowed as an enum's underlying type.
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self,
+            Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64
+        )
+    }
+}
+
+/// An action or function.
+#[derive(Debug)]
+pub struct OperationDef {
+    /// Action or function.
+    pub kind: OperationKind,
+    /// The schema namespace.
+    pub namespace: String,
+    /// The simple name.
+    pub name: String,
+    /// The binding parameter's type, for bound operations.
+    pub binding: Option<Binding>,
+    /// Parameters other than the binding parameter.
+    pub parameters: Vec<ParameterDef>,
+    /// The return type, if any.
+    pub return_type: Option<TypeUse>,
+    /// Whether a function's result can be addressed further.
+    pub is_composable: bool,
+    /// Its description, if any.
+    pub description: Option<String>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// What a bound operation is bound to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Binding {
+    /// The entity (or complex) type.
+    pub ty: TypeId,
+    /// Bound to a collection of that type.
+    pub collection: bool,
+}
+
+/// A parameter of an operation.
+#[derive(Debug)]
+pub struct ParameterDef {
+    /// The name on the wire.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeUse,
+}
+
+/// The entity container: the service's top-level resources.
+#[derive(Debug)]
+pub struct Container {
+    /// The schema namespace it is declared in.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// Entity sets and singletons, sorted by name.
+    pub children: Vec<ContainerEntry>,
+}
+
+/// An entity set or singleton.
+#[derive(Debug)]
+pub struct ContainerEntry {
+    /// Entity set or singleton.
+    pub kind: ContainerChildKind,
+    /// The name (the first URL segment).
+    pub name: String,
+    /// The entity type.
+    pub ty: TypeId,
+    /// Its description, if any.
+    pub description: Option<String>,
+    /// Where it is declared.
+    pub span: Span,
+}

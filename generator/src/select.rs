@@ -1,0 +1,309 @@
+//! Stage 3: select the slice of the model to generate.
+//!
+//! Closure rules:
+//! - A selected type brings its base types and the types of its structural properties.
+//! - A type used as a value (a property, parameter, return or navigation-segment type, or a root)
+//!   brings every type derived from it, since the value may be any of them. A base type reached
+//!   only through inheritance does not bring its other derived types.
+//! - A path brings its entity set or singleton and the entity types along it, with request
+//!   builders for each segment. Navigation properties off the path are not followed.
+//! - Actions and functions bound to an entity type that has a builder (or to one of its base
+//!   types) are selected, with their parameter and return types.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::{SliceOrigin, SliceSpec};
+use crate::csdl::syntax::{ContainerChildKind, Spanned};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceKind, Span};
+use crate::model::*;
+use crate::resolve::edit_distance;
+
+/// The builders an entity type needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BuilderNeeds {
+    /// A builder for one entity (`get`, `patch`, `delete`, navigation, bound operations).
+    pub item: bool,
+    /// A builder for a collection (`list`, `create`, `by_id`).
+    pub collection: bool,
+}
+
+/// What to generate.
+#[derive(Debug, Default)]
+pub struct Selection {
+    /// Every type to generate, including abstract bases whose properties are inherited.
+    pub types: BTreeSet<TypeId>,
+    /// Types used as values: these need a union when they have derived types.
+    pub value_types: BTreeSet<TypeId>,
+    /// Indices into the container's children.
+    pub entries: BTreeSet<usize>,
+    /// Navigation properties exposed on builders: (declaring type, index in its navigations).
+    pub navigations: BTreeSet<(TypeId, usize)>,
+    /// Entity types with request builders.
+    pub builders: BTreeMap<TypeId, BuilderNeeds>,
+    /// Bound operations.
+    pub operations: BTreeSet<OperationId>,
+}
+
+/// Selects the slice described by `spec`.
+pub fn select(model: &Model, spec: &SliceSpec, origin: SliceOrigin) -> Result<Selection, Vec<Diagnostic>> {
+    let mut closure = Closure {
+        model,
+        selection: Selection::default(),
+        diagnostics: Diagnostics::new(),
+        origin,
+    };
+    if spec.all {
+        closure.select_all();
+    }
+    for root in &spec.roots {
+        closure.root(root);
+    }
+    for path in &spec.paths {
+        closure.path(path);
+    }
+    if !spec.all && spec.roots.is_empty() && spec.paths.is_empty() {
+        closure.diagnostics.push(
+            Diagnostic::error(Span::at(0), "the slice is empty: give `all`, roots or paths")
+                .in_source(origin_source(origin)),
+        );
+    }
+    closure.operations();
+    if closure.diagnostics.has_errors() {
+        Err(closure.diagnostics.into_sorted())
+    } else {
+        Ok(closure.selection)
+    }
+}
+
+fn origin_source(origin: SliceOrigin) -> SourceKind {
+    match origin {
+        SliceOrigin::Config => SourceKind::Config,
+        SliceOrigin::CommandLine => SourceKind::CommandLine,
+    }
+}
+
+struct Closure<'m> {
+    model: &'m Model,
+    selection: Selection,
+    diagnostics: Diagnostics,
+    origin: SliceOrigin,
+}
+
+impl Closure<'_> {
+    fn error(&mut self, span: Span, message: String) {
+        self.diagnostics
+            .push(Diagnostic::error(span, message).in_source(origin_source(self.origin)));
+    }
+
+    /// Selects a type for its own sake: its bases and its property types come along.
+    fn select_type(&mut self, id: TypeId) {
+        let mut pending = vec![id];
+        while let Some(id) = pending.pop() {
+            if !self.selection.types.insert(id) {
+                continue;
+            }
+            if let Some(def) = self.model.structured(id) {
+                if let Some(base) = def.base {
+                    pending.push(base);
+                }
+                for property in &def.properties {
+                    if let TypeTarget::Named(target) = property.ty.target {
+                        if self.selection.value_types.insert(target) {
+                            pending.push(target);
+                            pending.extend(self.model.descendants(target));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Selects a type used as a value: every type derived from it comes along.
+    fn use_as_value(&mut self, id: TypeId) {
+        if self.selection.value_types.insert(id) {
+            self.select_type(id);
+            for derived in self.model.descendants(id) {
+                self.select_type(derived);
+            }
+        } else {
+            self.select_type(id);
+        }
+    }
+
+    fn use_type(&mut self, ty: TypeUse) {
+        if let TypeTarget::Named(id) = ty.target {
+            self.use_as_value(id);
+        }
+    }
+
+    fn add_builder(&mut self, ty: TypeId, collection: bool) {
+        self.use_as_value(ty);
+        let needs = self.selection.builders.entry(ty).or_default();
+        needs.item = true;
+        needs.collection |= collection;
+    }
+
+    fn select_all(&mut self) {
+        for index in 0..self.model.types.len() {
+            self.use_as_value(TypeId(index as u32));
+        }
+        let Some(container) = &self.model.container else {
+            return;
+        };
+        let mut pending = Vec::new();
+        for (index, entry) in container.children.iter().enumerate() {
+            self.selection.entries.insert(index);
+            self.add_builder(entry.ty, entry.kind == ContainerChildKind::EntitySet);
+            pending.push(entry.ty);
+        }
+        let mut visited = BTreeSet::new();
+        while let Some(ty) = pending.pop() {
+            if !visited.insert(ty) {
+                continue;
+            }
+            for (owner, index, navigation) in self.model.all_navigations(ty) {
+                self.selection.navigations.insert((owner, index));
+                self.add_builder(navigation.target, navigation.collection);
+                pending.push(navigation.target);
+            }
+        }
+    }
+
+    fn root(&mut self, root: &Spanned<String>) {
+        match self.model.find(&root.value) {
+            Some(id) => self.use_as_value(id),
+            None => {
+                let suggestion = self.closest(&root.value);
+                let mut message = format!("the root `{}` names no type in the CSDL", root.value);
+                if let Some(suggestion) = suggestion {
+                    message.push_str(&format!(" (did you mean `{suggestion}`?)"));
+                }
+                self.error(root.span, message);
+            }
+        }
+    }
+
+    fn closest(&self, wanted: &str) -> Option<String> {
+        let wanted = wanted.to_ascii_lowercase();
+        let limit = (wanted.len() / 4).max(2);
+        self.model
+            .types
+            .iter()
+            .map(|t| t.qualified_name())
+            .map(|name| (edit_distance(&wanted, &name.to_ascii_lowercase()), name))
+            .filter(|(distance, _)| *distance <= limit)
+            .min()
+            .map(|(_, name)| name)
+    }
+
+    /// Follows a path such as `/deviceAppManagement/mobileAppConfigurations/{id}/assignments/{id}`.
+    fn path(&mut self, path: &Spanned<String>) {
+        let Some(container) = &self.model.container else {
+            self.error(path.span, "the CSDL has no entity container, so paths cannot be followed".into());
+            return;
+        };
+        let text = path.value.as_str();
+        let Some(rest) = text.strip_prefix('/') else {
+            self.error(path.span, format!("the path `{text}` must start with `/`"));
+            return;
+        };
+        let mut offset = path.span.start + 1;
+        let mut segments = rest.split('/').map(|segment| {
+            let span = Span::new(offset, offset + segment.len());
+            offset += segment.len() + 1;
+            (segment, span)
+        });
+        let Some((first, first_span)) = segments.next().filter(|(s, _)| !s.is_empty()) else {
+            self.error(path.span, "the path is empty".into());
+            return;
+        };
+        let Some(index) = container.children.iter().position(|c| c.name == first) else {
+            let names: Vec<&str> = container.children.iter().map(|c| c.name.as_str()).collect();
+            let hint = closest_name(first, &names);
+            self.error(
+                first_span,
+                format!("`{first}` is not an entity set or singleton{}", did_you_mean(hint)),
+            );
+            return;
+        };
+        let entry = &container.children[index];
+        self.selection.entries.insert(index);
+        let mut current = entry.ty;
+        let mut at_collection = entry.kind == ContainerChildKind::EntitySet;
+        self.add_builder(current, at_collection);
+        for (segment, span) in segments {
+            if at_collection {
+                if segment.starts_with('{') && segment.ends_with('}') {
+                    at_collection = false;
+                    continue;
+                }
+                self.error(
+                    span,
+                    format!("expected a key segment such as `{{id}}` after a collection, found `{segment}`"),
+                );
+                return;
+            }
+            let navigations = self.model.all_navigations(current);
+            let Some((owner, nav_index, navigation)) =
+                navigations.iter().find(|(_, _, n)| n.name == segment).copied()
+            else {
+                let names: Vec<&str> = navigations.iter().map(|(_, _, n)| n.name.as_str()).collect();
+                let hint = closest_name(segment, &names);
+                let type_name = self.model.ty(current).qualified_name();
+                self.error(
+                    span,
+                    format!("`{type_name}` has no navigation property `{segment}`{}", did_you_mean(hint)),
+                );
+                return;
+            };
+            self.selection.navigations.insert((owner, nav_index));
+            current = navigation.target;
+            at_collection = navigation.collection;
+            self.add_builder(current, at_collection);
+        }
+    }
+
+    /// Bound operations whose binding type is a builder type or a base of one.
+    fn operations(&mut self) {
+        let mut item_bindings = BTreeSet::new();
+        let mut collection_bindings = BTreeSet::new();
+        for (&ty, needs) in &self.selection.builders {
+            for ancestor in self.model.ancestors_and_self(ty) {
+                if needs.item {
+                    item_bindings.insert(ancestor);
+                }
+                if needs.collection {
+                    collection_bindings.insert(ancestor);
+                }
+            }
+        }
+        for (index, operation) in self.model.operations.iter().enumerate() {
+            let Some(binding) = operation.binding else { continue };
+            let bindings = if binding.collection { &collection_bindings } else { &item_bindings };
+            if !bindings.contains(&binding.ty) {
+                continue;
+            }
+            self.selection.operations.insert(OperationId(index as u32));
+            for parameter in &operation.parameters {
+                self.use_type(parameter.ty);
+            }
+            if let Some(return_type) = operation.return_type {
+                self.use_type(return_type);
+            }
+        }
+    }
+}
+
+fn closest_name<'a>(wanted: &str, names: &[&'a str]) -> Option<&'a str> {
+    let lower = wanted.to_ascii_lowercase();
+    names
+        .iter()
+        .map(|name| (edit_distance(&lower, &name.to_ascii_lowercase()), *name))
+        .filter(|(distance, _)| *distance <= (wanted.len() / 3).max(1))
+        .min()
+        .map(|(_, name)| name)
+}
+
+fn did_you_mean(hint: Option<&str>) -> String {
+    hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default()
+}

@@ -1,0 +1,60 @@
+//! Finds the real Graph CSDL files (`../shared/graph-metadata`), for tools, tests and benches.
+//!
+//! The folder is `$GRAPH_METADATA_DIR` when set, else `graph-metadata` in the `shared` folder
+//! beside the workspace. Tests that need it call [`require`]: when it is missing they fail under
+//! `CI=true` and print a skip notice otherwise.
+
+use std::path::PathBuf;
+
+/// The environment variable that overrides where the metadata is.
+pub const ENV_VAR: &str = "GRAPH_METADATA_DIR";
+
+/// The metadata folder, if it exists.
+pub fn dir() -> Option<PathBuf> {
+    let candidate = match std::env::var_os(ENV_VAR) {
+        Some(dir) => PathBuf::from(dir),
+        None => crate::workspace_root().join("../shared/graph-metadata"),
+    };
+    candidate.is_dir().then_some(candidate)
+}
+
+/// A file below the metadata folder, such as `v1.0/clean.xml`, if it exists.
+pub fn file(relative: &str) -> Option<PathBuf> {
+    dir().map(|dir| dir.join(relative)).filter(|path| path.is_file())
+}
+
+/// For tests: the file, or `None` after a skip notice. Under `CI=true` a missing file is a
+/// failure, because CI always has the metadata.
+pub fn require(relative: &str, test: &str) -> Option<PathBuf> {
+    if let Some(path) = file(relative) {
+        return Some(path);
+    }
+    let message = format!(
+        "{test}: the Graph metadata file `{relative}` was not found (looked in ${ENV_VAR}, then ../shared/graph-metadata beside the workspace)"
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{message}; CI must have it");
+    }
+    eprintln!("SKIPPED {message}");
+    None
+}
+
+/// Every `.xml` file below the metadata folder, sorted.
+pub fn all_files() -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Some(dir) = dir() else { return found };
+    let mut pending = vec![dir];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "xml") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}

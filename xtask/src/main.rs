@@ -1,0 +1,41 @@
+//! `cargo xtask`: see `cargo xtask help`.
+
+use std::process::ExitCode;
+
+use xtask::cli::{self, Command};
+use xtask::{Failure, codegen, refresh};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(output) => {
+            print!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure(message)) => {
+            eprint!("{message}");
+            if !message.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<String, Failure> {
+    match cli::parse(std::env::args().skip(1))? {
+        Command::Help => Ok(cli::USAGE.to_string()),
+        Command::Codegen { check: false, warnings } => codegen::run(warnings),
+        Command::Codegen { check: true, .. } => {
+            let drift = codegen::check()?;
+            if drift.is_empty() {
+                Ok("generated/ is up to date\n".to_string())
+            } else {
+                Err(Failure(codegen::describe_drift(&drift)))
+            }
+        }
+        Command::Standalone { csdl, out, slice, name, warnings } => {
+            codegen::run_standalone(&csdl, &out, slice, name, warnings)
+        }
+        Command::Refresh { from } => refresh::run(from),
+    }
+}
