@@ -66,7 +66,12 @@ pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec
 
 /// Extracts the structural slice that `slice` selects from a full CSDL document, as CSDL text
 /// headed by `provenance` (an XML comment). Descriptions are not copied.
-pub fn extract_slice(csdl: &[u8], slice: &SliceSpec, origin: SliceOrigin, provenance: &str) -> Result<String, Vec<Diagnostic>> {
+pub fn extract_slice(
+    csdl: &[u8],
+    slice: &SliceSpec,
+    origin: SliceOrigin,
+    provenance: &str,
+) -> Result<String, Vec<Diagnostic>> {
     let (model, _) = load(csdl)?;
     let selection = select::select(&model, slice, origin)?;
     Ok(csdl::write::write_slice(&model, &selection, provenance))

@@ -314,7 +314,11 @@ impl Primitive {
     pub fn is_integer(self) -> bool {
         matches!(
             self,
-            Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64
+            Primitive::Byte
+                | Primitive::SByte
+                | Primitive::Int16
+                | Primitive::Int32
+                | Primitive::Int64
         )
     }
 }

@@ -62,7 +62,13 @@ impl std::fmt::Display for RustName {
 fn sanitize(text: String, fallback: &str) -> RustName {
     let mut cleaned: String = text
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if cleaned.is_empty() || cleaned.chars().all(|c| c == '_') {
         cleaned = fallback.to_string();
@@ -130,7 +136,11 @@ impl Scope {
         if self.taken.insert(name.0.clone()) {
             return name;
         }
-        let separator = if name.0.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if name.0.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|n| name.with_suffix(&format!("{separator}{n}")))
             .find(|candidate| self.taken.insert(candidate.0.clone()))
@@ -145,8 +155,14 @@ mod tests {
     #[test]
     fn names_from_real_graph_identifiers() {
         let cases = [
-            ("managedDeviceMobileAppConfigurationAssignment", "ManagedDeviceMobileAppConfigurationAssignment"),
-            ("allLicensedUsersAssignmentTarget", "AllLicensedUsersAssignmentTarget"),
+            (
+                "managedDeviceMobileAppConfigurationAssignment",
+                "ManagedDeviceMobileAppConfigurationAssignment",
+            ),
+            (
+                "allLicensedUsersAssignmentTarget",
+                "AllLicensedUsersAssignmentTarget",
+            ),
             ("iosMobileAppConfiguration", "IosMobileAppConfiguration"),
             ("self", "Self_"),
             ("3dModel", "_3dModel"),
@@ -158,7 +174,11 @@ mod tests {
             ("groupId", "group_id", "group_id"),
             ("type", "type", "r#type"),
             ("self", "self_", "self_"),
-            ("microsoftStoreForBusinessLastCompletedApplicationSyncTime", "microsoft_store_for_business_last_completed_application_sync_time", "microsoft_store_for_business_last_completed_application_sync_time"),
+            (
+                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
+                "microsoft_store_for_business_last_completed_application_sync_time",
+                "microsoft_store_for_business_last_completed_application_sync_time",
+            ),
             ("@odata.type", "odata_type", "odata_type"),
             ("final", "final", "r#final"),
         ];
@@ -173,8 +193,14 @@ mod tests {
     fn scopes_number_later_claims() {
         let mut scope = Scope::with_reserved(&["get"]);
         assert_eq!(scope.claim(member_name("get")).as_str(), "get2");
-        assert_eq!(scope.claim(member_name("remoteControlSoftware")).as_str(), "remote_control_software");
-        assert_eq!(scope.claim(member_name("remote_Control_Software")).as_str(), "remote_control_software2");
+        assert_eq!(
+            scope.claim(member_name("remoteControlSoftware")).as_str(),
+            "remote_control_software"
+        );
+        assert_eq!(
+            scope.claim(member_name("remote_Control_Software")).as_str(),
+            "remote_control_software2"
+        );
         assert_eq!(scope.claim(member_name("v2")).as_str(), "v2");
         assert_eq!(scope.claim(member_name("v2")).as_str(), "v2_2");
     }

@@ -76,7 +76,8 @@ impl<'d> Resolver<'d> {
             self.qualifiers
                 .insert(include.namespace.clone(), include.namespace.clone());
             if let Some(alias) = &include.alias {
-                self.qualifiers.insert(alias.clone(), include.namespace.clone());
+                self.qualifiers
+                    .insert(alias.clone(), include.namespace.clone());
             }
         }
         let mut namespaces: HashMap<&str, Span> = HashMap::new();
@@ -120,13 +121,19 @@ impl<'d> Resolver<'d> {
         for schema in &self.document.schemas {
             let namespace = &schema.namespace.value;
             for ty in &schema.structured_types {
-                declarations.push((format!("{namespace}.{}", ty.name.value), Declared::Structured(ty)));
+                declarations.push((
+                    format!("{namespace}.{}", ty.name.value),
+                    Declared::Structured(ty),
+                ));
             }
             for ty in &schema.enum_types {
                 declarations.push((format!("{namespace}.{}", ty.name.value), Declared::Enum(ty)));
             }
             for ty in &schema.type_definitions {
-                declarations.push((format!("{namespace}.{}", ty.name.value), Declared::Definition(ty)));
+                declarations.push((
+                    format!("{namespace}.{}", ty.name.value),
+                    Declared::Definition(ty),
+                ));
             }
         }
         declarations.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name().span.cmp(&b.1.name().span)));
@@ -224,8 +231,7 @@ impl<'d> Resolver<'d> {
         if let Some(id) = self.by_name.get(&full) {
             return Some(*id);
         }
-        let mut diagnostic =
-            Diagnostic::error(written.span, format!("unknown {what} `{text}`"));
+        let mut diagnostic = Diagnostic::error(written.span, format!("unknown {what} `{text}`"));
         if let Some(suggestion) = self.closest_type(&namespace, simple) {
             diagnostic = diagnostic.with_note(None, format!("did you mean `{suggestion}`?"));
         }
@@ -242,7 +248,12 @@ impl<'d> Resolver<'d> {
                 let (ns, candidate) = split_qualified(name);
                 (ns == namespace).then_some((name, candidate))
             })
-            .map(|(name, candidate)| (edit_distance(&wanted, &candidate.to_ascii_lowercase()), name))
+            .map(|(name, candidate)| {
+                (
+                    edit_distance(&wanted, &candidate.to_ascii_lowercase()),
+                    name,
+                )
+            })
             .filter(|(distance, _)| *distance <= limit)
             .min()
             .map(|(_, name)| name.clone())
@@ -253,17 +264,18 @@ impl<'d> Resolver<'d> {
             Some(name) => match Primitive::from_edm_name(name) {
                 Some(primitive) => Some(primitive),
                 None => {
-                    self.diagnostics.error(
-                        written.span,
-                        format!("unknown primitive type `Edm.{name}`"),
-                    );
+                    self.diagnostics
+                        .error(written.span, format!("unknown primitive type `Edm.{name}`"));
                     None
                 }
             },
             None => {
                 self.diagnostics.error(
                     written.span,
-                    format!("expected a primitive type (`Edm.*`), found `{}`", written.value),
+                    format!(
+                        "expected a primitive type (`Edm.*`), found `{}`",
+                        written.value
+                    ),
                 );
                 None
             }
@@ -271,7 +283,12 @@ impl<'d> Resolver<'d> {
     }
 
     /// Resolves a property, parameter or return type: `Edm.X`, `ns.T` or `Collection(...)`.
-    fn type_use(&mut self, written: &Spanned<String>, nullable: bool, what: &str) -> Option<TypeUse> {
+    fn type_use(
+        &mut self,
+        written: &Spanned<String>,
+        nullable: bool,
+        what: &str,
+    ) -> Option<TypeUse> {
         let text = written.as_str();
         let (inner, collection) = if let Some(rest) = text.strip_prefix("Collection(") {
             match rest.strip_suffix(')') {
@@ -288,7 +305,10 @@ impl<'d> Resolver<'d> {
             (text, false)
         };
         let inner_span = if collection {
-            Span::new(written.span.start + "Collection(".len(), written.span.end.saturating_sub(1))
+            Span::new(
+                written.span.start + "Collection(".len(),
+                written.span.end.saturating_sub(1),
+            )
         } else {
             written.span
         };
@@ -314,7 +334,9 @@ impl<'d> Resolver<'d> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for property in &ty.properties {
             self.check_unique(&mut seen, &property.name, "property");
-            if let Some(use_) = self.type_use(&property.type_name, property.nullable, "property type") {
+            if let Some(use_) =
+                self.type_use(&property.type_name, property.nullable, "property type")
+            {
                 if let TypeTarget::Named(id) = use_.target {
                     self.check_value_type(id, &property.type_name, "property");
                 }
@@ -328,7 +350,11 @@ impl<'d> Resolver<'d> {
         let mut navigations = Vec::new();
         for navigation in &ty.navigation_properties {
             self.check_unique(&mut seen, &navigation.name, "property");
-            let Some(use_) = self.type_use(&navigation.type_name, navigation.nullable, "navigation property type") else {
+            let Some(use_) = self.type_use(
+                &navigation.type_name,
+                navigation.nullable,
+                "navigation property type",
+            ) else {
                 continue;
             };
             let TypeTarget::Named(target) = use_.target else {
@@ -369,11 +395,19 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn check_unique<'a>(&mut self, seen: &mut HashMap<&'a str, Span>, name: &'a Spanned<String>, what: &str) {
+    fn check_unique<'a>(
+        &mut self,
+        seen: &mut HashMap<&'a str, Span>,
+        name: &'a Spanned<String>,
+        what: &str,
+    ) {
         if let Some(first) = seen.insert(name.as_str(), name.span) {
             self.diagnostics.push(
-                Diagnostic::error(name.span, format!("the {what} `{}` is declared twice", name.value))
-                    .with_note(Some(first), "first declared here"),
+                Diagnostic::error(
+                    name.span,
+                    format!("the {what} `{}` is declared twice", name.value),
+                )
+                .with_note(Some(first), "first declared here"),
             );
         }
     }
@@ -391,7 +425,10 @@ impl<'d> Resolver<'d> {
         if self.is_entity(id) {
             self.diagnostics.error(
                 written.span,
-                format!("the {what} type `{}` is an entity type; use a navigation property", written.value),
+                format!(
+                    "the {what} type `{}` is an entity type; use a navigation property",
+                    written.value
+                ),
             );
         }
     }
@@ -419,7 +456,10 @@ impl<'d> Resolver<'d> {
                 None if ty.is_flags => {
                     self.diagnostics.error(
                         member.name.span,
-                        format!("the member `{}` of a flags enum needs a `Value`", member.name.value),
+                        format!(
+                            "the member `{}` of a flags enum needs a `Value`",
+                            member.name.value
+                        ),
                     );
                     0
                 }
@@ -429,7 +469,10 @@ impl<'d> Resolver<'d> {
                     Err(_) => {
                         self.diagnostics.error(
                             written.span,
-                            format!("the enum member value `{}` is not an integer", written.value),
+                            format!(
+                                "the enum member value `{}` is not an integer",
+                                written.value
+                            ),
                         );
                         0
                     }
@@ -496,16 +539,25 @@ impl<'d> Resolver<'d> {
             let mut current = base;
             loop {
                 if current.index() == index {
-                    let names: Vec<String> =
-                        chain.iter().map(|id| format!("`{}`", types[id.index()].qualified_name())).collect();
+                    let names: Vec<String> = chain
+                        .iter()
+                        .map(|id| format!("`{}`", types[id.index()].qualified_name()))
+                        .collect();
                     let mut diagnostic = Diagnostic::error(
                         types[index].span,
-                        format!("inheritance cycle: {} -> `{}`", names.join(" -> "), types[index].qualified_name()),
+                        format!(
+                            "inheritance cycle: {} -> `{}`",
+                            names.join(" -> "),
+                            types[index].qualified_name()
+                        ),
                     );
                     for id in &chain[1..] {
                         diagnostic = diagnostic.with_note(
                             Some(types[id.index()].span),
-                            format!("`{}` is part of the cycle", types[id.index()].qualified_name()),
+                            format!(
+                                "`{}` is part of the cycle",
+                                types[id.index()].qualified_name()
+                            ),
                         );
                     }
                     self.diagnostics.push(diagnostic);
@@ -532,20 +584,30 @@ impl<'d> Resolver<'d> {
 
     fn check_keys(&mut self, types: &[TypeDef]) {
         for index in 0..self.declared.len() {
-            let Declared::Structured(ty) = self.declared[index].1 else { continue };
+            let Declared::Structured(ty) = self.declared[index].1 else {
+                continue;
+            };
             if ty.kind != StructuredKind::Entity {
                 continue;
             }
             let id = TypeId(index as u32);
             for key in &ty.key {
-                let found = ancestors(types, id).into_iter().any(|owner| match &types[owner.index()].kind {
-                    TypeKind::Structured(def) => def.properties.iter().any(|p| p.name == key.value),
-                    _ => false,
+                let found = ancestors(types, id).into_iter().any(|owner| {
+                    match &types[owner.index()].kind {
+                        TypeKind::Structured(def) => {
+                            def.properties.iter().any(|p| p.name == key.value)
+                        }
+                        _ => false,
+                    }
                 });
                 if !found {
                     self.diagnostics.error(
                         key.span,
-                        format!("the key names `{}`, which is not a property of `{}` or its base types", key.value, types[index].qualified_name()),
+                        format!(
+                            "the key names `{}`, which is not a property of `{}` or its base types",
+                            key.value,
+                            types[index].qualified_name()
+                        ),
                     );
                 }
             }
@@ -562,12 +624,19 @@ impl<'d> Resolver<'d> {
                         None => {
                             self.diagnostics.error(
                                 operation.name.span,
-                                format!("the bound operation `{}` has no binding parameter", operation.name.value),
+                                format!(
+                                    "the bound operation `{}` has no binding parameter",
+                                    operation.name.value
+                                ),
                             );
                             continue;
                         }
                         Some(first) => {
-                            let Some(use_) = self.type_use(&first.type_name, first.nullable, "binding parameter type") else {
+                            let Some(use_) = self.type_use(
+                                &first.type_name,
+                                first.nullable,
+                                "binding parameter type",
+                            ) else {
                                 continue;
                             };
                             match use_.target {
@@ -591,7 +660,8 @@ impl<'d> Resolver<'d> {
                 let mut resolved = Vec::new();
                 let mut ok = true;
                 for parameter in parameters {
-                    match self.type_use(&parameter.type_name, parameter.nullable, "parameter type") {
+                    match self.type_use(&parameter.type_name, parameter.nullable, "parameter type")
+                    {
                         Some(ty) => resolved.push(ParameterDef {
                             name: parameter.name.value.clone(),
                             ty,
@@ -633,14 +703,21 @@ impl<'d> Resolver<'d> {
                 op.namespace.clone(),
                 op.name.clone(),
                 op.binding.map(|b| (type_name(b.ty), b.collection)),
-                op.parameters.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+                op.parameters
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect::<Vec<_>>(),
                 op.span,
             )
         });
         operations
     }
 
-    fn container(&mut self, types: &[TypeDef], descriptions: &HashMap<String, String>) -> Option<Container> {
+    fn container(
+        &mut self,
+        types: &[TypeDef],
+        descriptions: &HashMap<String, String>,
+    ) -> Option<Container> {
         let mut found = Vec::new();
         for schema in &self.document.schemas {
             for container in &schema.entity_containers {
@@ -650,8 +727,11 @@ impl<'d> Resolver<'d> {
         if found.len() > 1 {
             let (_, second) = found[1];
             self.diagnostics.push(
-                Diagnostic::error(second.name.span, "a document may have only one entity container")
-                    .with_note(Some(found[0].1.name.span), "the first one is here"),
+                Diagnostic::error(
+                    second.name.span,
+                    "a document may have only one entity container",
+                )
+                .with_note(Some(found[0].1.name.span), "the first one is here"),
             );
         }
         let (schema, container) = *found.first()?;
@@ -662,14 +742,18 @@ impl<'d> Resolver<'d> {
             let Some(ty) = self.named_type(&child.type_name, "entity type") else {
                 continue;
             };
-            if !matches!(&types[ty.index()].kind, TypeKind::Structured(def) if def.kind == StructuredKind::Entity) {
+            if !matches!(&types[ty.index()].kind, TypeKind::Structured(def) if def.kind == StructuredKind::Entity)
+            {
                 self.diagnostics.error(
                     child.type_name.span,
                     format!("`{}` is not an entity type", child.type_name.value),
                 );
                 continue;
             }
-            let key = format!("{}.{}/{}", schema.namespace.value, container.name.value, child.name.value);
+            let key = format!(
+                "{}.{}/{}",
+                schema.namespace.value, container.name.value, child.name.value
+            );
             children.push(ContainerEntry {
                 kind: child.kind,
                 name: child.name.value.clone(),
@@ -692,11 +776,19 @@ impl<'d> Resolver<'d> {
 
     /// Navigation property binding targets do not affect code; one that does not resolve is a
     /// warning (real Graph metadata ships several).
-    fn check_binding_target(&mut self, schema: &syntax::Schema, container: &syntax::EntityContainer, binding: &syntax::NavigationBinding) {
+    fn check_binding_target(
+        &mut self,
+        schema: &syntax::Schema,
+        container: &syntax::EntityContainer,
+        binding: &syntax::NavigationBinding,
+    ) {
         let target = binding.target.as_str();
         let first = target.split('/').next().unwrap_or(target);
         let local = first
-            .strip_prefix(&format!("{}.{}/", schema.namespace.value, container.name.value))
+            .strip_prefix(&format!(
+                "{}.{}/",
+                schema.namespace.value, container.name.value
+            ))
             .unwrap_or(first);
         if !container.children.iter().any(|c| c.name.value == local) {
             self.diagnostics.warning(
@@ -728,10 +820,14 @@ impl<'d> Resolver<'d> {
                     };
                     let entry = descriptions.entry(full.clone()).or_default();
                     match (term.as_str(), &annotation.value) {
-                        (t, AnnotationValue::String(text)) if t == format!("{CORE_NAMESPACE}.Description") => {
+                        (t, AnnotationValue::String(text))
+                            if t == format!("{CORE_NAMESPACE}.Description") =>
+                        {
                             entry.0.get_or_insert_with(|| text.clone());
                         }
-                        (t, AnnotationValue::String(text)) if t == format!("{CORE_NAMESPACE}.LongDescription") => {
+                        (t, AnnotationValue::String(text))
+                            if t == format!("{CORE_NAMESPACE}.LongDescription") =>
+                        {
                             entry.1.get_or_insert_with(|| text.clone());
                         }
                         _ => {}
@@ -741,7 +837,9 @@ impl<'d> Resolver<'d> {
         }
         descriptions
             .into_iter()
-            .filter_map(|(target, (short, long))| join_descriptions(short, long).map(|d| (target, d)))
+            .filter_map(|(target, (short, long))| {
+                join_descriptions(short, long).map(|d| (target, d))
+            })
             .collect()
     }
 
@@ -763,31 +861,44 @@ impl<'d> Resolver<'d> {
         self.document.schemas.iter().any(|schema| {
             schema.namespace.value == namespace
                 && (schema.operations.iter().any(|o| o.name.value == name)
-                    || schema.entity_containers.iter().any(|c| c.name.value == name)
+                    || schema
+                        .entity_containers
+                        .iter()
+                        .any(|c| c.name.value == name)
                     || schema.terms.iter().any(|t| t.name.value == name))
         })
     }
 
-    fn attach_member_descriptions(&self, types: &mut [TypeDef], descriptions: &HashMap<String, String>) {
+    fn attach_member_descriptions(
+        &self,
+        types: &mut [TypeDef],
+        descriptions: &HashMap<String, String>,
+    ) {
         for ty in types.iter_mut() {
             let qualified = ty.qualified_name();
             match &mut ty.kind {
                 TypeKind::Structured(def) => {
                     for property in &mut def.properties {
                         if property.description.is_none() {
-                            property.description = descriptions.get(&format!("{qualified}/{}", property.name)).cloned();
+                            property.description = descriptions
+                                .get(&format!("{qualified}/{}", property.name))
+                                .cloned();
                         }
                     }
                     for navigation in &mut def.navigations {
                         if navigation.description.is_none() {
-                            navigation.description = descriptions.get(&format!("{qualified}/{}", navigation.name)).cloned();
+                            navigation.description = descriptions
+                                .get(&format!("{qualified}/{}", navigation.name))
+                                .cloned();
                         }
                     }
                 }
                 TypeKind::Enum(def) => {
                     for member in &mut def.members {
                         if member.description.is_none() {
-                            member.description = descriptions.get(&format!("{qualified}/{}", member.name)).cloned();
+                            member.description = descriptions
+                                .get(&format!("{qualified}/{}", member.name))
+                                .cloned();
                         }
                     }
                 }

@@ -45,7 +45,11 @@ pub struct Selection {
 }
 
 /// Selects the slice described by `spec`.
-pub fn select(model: &Model, spec: &SliceSpec, origin: SliceOrigin) -> Result<Selection, Vec<Diagnostic>> {
+pub fn select(
+    model: &Model,
+    spec: &SliceSpec,
+    origin: SliceOrigin,
+) -> Result<Selection, Vec<Diagnostic>> {
     let mut closure = Closure {
         model,
         selection: Selection::default(),
@@ -63,8 +67,11 @@ pub fn select(model: &Model, spec: &SliceSpec, origin: SliceOrigin) -> Result<Se
     }
     if !spec.all && spec.roots.is_empty() && spec.paths.is_empty() {
         closure.diagnostics.push(
-            Diagnostic::error(Span::at(0), "the slice is empty: give `all`, roots or paths")
-                .in_source(origin_source(origin)),
+            Diagnostic::error(
+                Span::at(0),
+                "the slice is empty: give `all`, roots or paths",
+            )
+            .in_source(origin_source(origin)),
         );
     }
     closure.operations();
@@ -199,7 +206,10 @@ impl Closure<'_> {
     /// Follows a path such as `/deviceAppManagement/mobileAppConfigurations/{id}/assignments/{id}`.
     fn path(&mut self, path: &Spanned<String>) {
         let Some(container) = &self.model.container else {
-            self.error(path.span, "the CSDL has no entity container, so paths cannot be followed".into());
+            self.error(
+                path.span,
+                "the CSDL has no entity container, so paths cannot be followed".into(),
+            );
             return;
         };
         let text = path.value.as_str();
@@ -222,7 +232,10 @@ impl Closure<'_> {
             let hint = closest_name(first, &names);
             self.error(
                 first_span,
-                format!("`{first}` is not an entity set or singleton{}", did_you_mean(hint)),
+                format!(
+                    "`{first}` is not an entity set or singleton{}",
+                    did_you_mean(hint)
+                ),
             );
             return;
         };
@@ -244,15 +257,23 @@ impl Closure<'_> {
                 return;
             }
             let navigations = self.model.all_navigations(current);
-            let Some((owner, nav_index, navigation)) =
-                navigations.iter().find(|(_, _, n)| n.name == segment).copied()
+            let Some((owner, nav_index, navigation)) = navigations
+                .iter()
+                .find(|(_, _, n)| n.name == segment)
+                .copied()
             else {
-                let names: Vec<&str> = navigations.iter().map(|(_, _, n)| n.name.as_str()).collect();
+                let names: Vec<&str> = navigations
+                    .iter()
+                    .map(|(_, _, n)| n.name.as_str())
+                    .collect();
                 let hint = closest_name(segment, &names);
                 let type_name = self.model.ty(current).qualified_name();
                 self.error(
                     span,
-                    format!("`{type_name}` has no navigation property `{segment}`{}", did_you_mean(hint)),
+                    format!(
+                        "`{type_name}` has no navigation property `{segment}`{}",
+                        did_you_mean(hint)
+                    ),
                 );
                 return;
             };
@@ -278,8 +299,14 @@ impl Closure<'_> {
             }
         }
         for (index, operation) in self.model.operations.iter().enumerate() {
-            let Some(binding) = operation.binding else { continue };
-            let bindings = if binding.collection { &collection_bindings } else { &item_bindings };
+            let Some(binding) = operation.binding else {
+                continue;
+            };
+            let bindings = if binding.collection {
+                &collection_bindings
+            } else {
+                &item_bindings
+            };
             if !bindings.contains(&binding.ty) {
                 continue;
             }
@@ -305,5 +332,6 @@ fn closest_name<'a>(wanted: &str, names: &[&'a str]) -> Option<&'a str> {
 }
 
 fn did_you_mean(hint: Option<&str>) -> String {
-    hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default()
+    hint.map(|h| format!(" (did you mean `{h}`?)"))
+        .unwrap_or_default()
 }

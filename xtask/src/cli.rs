@@ -86,7 +86,10 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
             "--all" => all = true,
             "--csdl" => csdl = Some(PathBuf::from(value("--csdl", &mut iter)?)),
             "--out" => out = Some(PathBuf::from(value("--out", &mut iter)?)),
-            "--root" => roots.push(Spanned::new(value("--root", &mut iter)?, Default::default())),
+            "--root" => roots.push(Spanned::new(
+                value("--root", &mut iter)?,
+                Default::default(),
+            )),
             "--name" => name = Some(value("--name", &mut iter)?),
             "--from" => from = Some(PathBuf::from(value("--from", &mut iter)?)),
             "-h" | "--help" => return Ok(Command::Help),
@@ -97,16 +100,22 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
         "codegen" => match (csdl, out) {
             (None, None) => {
                 if all || !roots.is_empty() || name.is_some() {
-                    return Err(usage_error("`--all`, `--root` and `--name` go with `--csdl` and `--out`".into()));
+                    return Err(usage_error(
+                        "`--all`, `--root` and `--name` go with `--csdl` and `--out`".into(),
+                    ));
                 }
                 Ok(Command::Codegen { check, warnings })
             }
             (Some(csdl), Some(out)) => {
                 if check {
-                    return Err(usage_error("`--check` compares generated/; it does not go with `--out`".into()));
+                    return Err(usage_error(
+                        "`--check` compares generated/; it does not go with `--out`".into(),
+                    ));
                 }
-                if all == !roots.is_empty() {
-                    return Err(usage_error("give either `--all` or one or more `--root QUALIFIED.NAME`".into()));
+                if all != roots.is_empty() {
+                    return Err(usage_error(
+                        "give either `--all` or one or more `--root QUALIFIED.NAME`".into(),
+                    ));
                 }
                 Ok(Command::Standalone {
                     csdl,
@@ -138,16 +147,39 @@ mod tests {
 
     #[test]
     fn parses_the_fixed_commands() {
-        assert_eq!(parse(args("codegen")).unwrap(), Command::Codegen { check: false, warnings: false });
-        assert_eq!(parse(args("codegen --check")).unwrap(), Command::Codegen { check: true, warnings: false });
-        let Command::Standalone { csdl, out, slice, .. } =
-            parse(args("codegen --csdl a.xml --out dir --root ns.a --root ns.b")).unwrap()
+        assert_eq!(
+            parse(args("codegen")).unwrap(),
+            Command::Codegen {
+                check: false,
+                warnings: false
+            }
+        );
+        assert_eq!(
+            parse(args("codegen --check")).unwrap(),
+            Command::Codegen {
+                check: true,
+                warnings: false
+            }
+        );
+        let Command::Standalone {
+            csdl, out, slice, ..
+        } = parse(args(
+            "codegen --csdl a.xml --out dir --root ns.a --root ns.b",
+        ))
+        .unwrap()
         else {
             panic!("expected a standalone command");
         };
         assert_eq!(csdl, PathBuf::from("a.xml"));
         assert_eq!(out, PathBuf::from("dir"));
-        assert_eq!(slice.roots.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(), ["ns.a", "ns.b"]);
+        assert_eq!(
+            slice
+                .roots
+                .iter()
+                .map(|r| r.value.as_str())
+                .collect::<Vec<_>>(),
+            ["ns.a", "ns.b"]
+        );
         assert!(!slice.all);
     }
 

@@ -27,7 +27,9 @@ impl Input {
     pub fn read(path: &Path, display: String) -> Result<Input, Failure> {
         match std::fs::read(path) {
             Ok(bytes) => Ok(Input { display, bytes }),
-            Err(error) => Err(Failure(format!("{display}:1:1: error: cannot read the file: {error}"))),
+            Err(error) => Err(Failure(format!(
+                "{display}:1:1: error: cannot read the file: {error}"
+            ))),
         }
     }
 
@@ -74,8 +76,12 @@ pub fn load_project() -> Result<Project, Failure> {
     for (destination, source) in &config.extra_files {
         let path = metadata_dir().join(source);
         let input = Input::read(&path, display(&path))?;
-        let contents = String::from_utf8(input.bytes)
-            .map_err(|_| Failure(format!("{}:1:1: error: the file is not valid UTF-8", input.display)))?;
+        let contents = String::from_utf8(input.bytes).map_err(|_| {
+            Failure(format!(
+                "{}:1:1: error: the file is not valid UTF-8",
+                input.display
+            ))
+        })?;
         extra_files.insert(
             destination.clone(),
             ExtraFile {
@@ -112,12 +118,19 @@ pub struct Output {
 }
 
 /// Runs the generator, rendering any diagnostics against the inputs.
-pub fn generate(csdl: &Input, config: Option<&Input>, options: &GenerateOptions, all_warnings: bool) -> Result<Output, Failure> {
+pub fn generate(
+    csdl: &Input,
+    config: Option<&Input>,
+    options: &GenerateOptions,
+    all_warnings: bool,
+) -> Result<Output, Failure> {
     let csdl_text = csdl.text();
     let config_text = config.map(Input::text);
     let sources = Sources {
         csdl: (&csdl.display, &csdl_text),
-        config: config.zip(config_text.as_deref()).map(|(c, t)| (c.display.as_str(), t)),
+        config: config
+            .zip(config_text.as_deref())
+            .map(|(c, t)| (c.display.as_str(), t)),
     };
     match msgraph_codegen::generate(&csdl.bytes, options) {
         Ok(generated) => Ok(Output {
@@ -127,7 +140,9 @@ pub fn generate(csdl: &Input, config: Option<&Input>, options: &GenerateOptions,
         Err(diagnostics) => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let mut text = report::render_all(&diagnostics, &sources);
-            text.push_str(&format!("error: {errors} error(s) in the input; nothing was generated\n"));
+            text.push_str(&format!(
+                "error: {errors} error(s) in the input; nothing was generated\n"
+            ));
             Err(Failure(text))
         }
     }
@@ -136,7 +151,12 @@ pub fn generate(csdl: &Input, config: Option<&Input>, options: &GenerateOptions,
 /// Generates the checked-in crate in memory.
 pub fn generate_project(all_warnings: bool) -> Result<Output, Failure> {
     let project = load_project()?;
-    generate(&project.csdl, Some(&project.config_file), &project.options, all_warnings)
+    generate(
+        &project.csdl,
+        Some(&project.config_file),
+        &project.options,
+        all_warnings,
+    )
 }
 
 /// `cargo xtask codegen`: writes `generated/`, changed files only.
@@ -174,13 +194,19 @@ pub fn check() -> Result<Drift, Failure> {
 pub fn describe_drift(drift: &Drift) -> String {
     let mut text = String::new();
     for path in &drift.stale {
-        text.push_str(&format!("stale:   generated/{path} differs from what the generator makes\n"));
+        text.push_str(&format!(
+            "stale:   generated/{path} differs from what the generator makes\n"
+        ));
     }
     for path in &drift.missing {
-        text.push_str(&format!("missing: generated/{path} is generated but not on disk\n"));
+        text.push_str(&format!(
+            "missing: generated/{path} is generated but not on disk\n"
+        ));
     }
     for path in &drift.extra {
-        text.push_str(&format!("extra:   generated/{path} is on disk but not generated\n"));
+        text.push_str(&format!(
+            "extra:   generated/{path} is on disk but not generated\n"
+        ));
     }
     text.push_str(&format!(
         "error: generated/ is out of date ({} stale, {} missing, {} extra); run `{COMMAND}` and commit the result\n",
@@ -192,10 +218,20 @@ pub fn describe_drift(drift: &Drift) -> String {
 }
 
 /// `cargo xtask codegen --csdl FILE --out DIR (--all | --root NAME...)`.
-pub fn run_standalone(csdl: &Path, out: &Path, slice: SliceSpec, name: Option<String>, all_warnings: bool) -> Result<String, Failure> {
+pub fn run_standalone(
+    csdl: &Path,
+    out: &Path,
+    slice: SliceSpec,
+    name: Option<String>,
+    all_warnings: bool,
+) -> Result<String, Failure> {
     let started = Instant::now();
     let input = Input::read(csdl, csdl.to_string_lossy().into_owned())?;
-    let mut command = format!("{COMMAND} --csdl {} --out {}", csdl.display(), out.display());
+    let mut command = format!(
+        "{COMMAND} --csdl {} --out {}",
+        csdl.display(),
+        out.display()
+    );
     if slice.all {
         command.push_str(" --all");
     }
@@ -233,7 +269,8 @@ fn guard_output_folder(out: &Path) -> Result<(), Failure> {
     if existing.is_empty() {
         return Ok(());
     }
-    let generated = std::fs::read_to_string(&manifest).is_ok_and(|text| text.starts_with("# @generated by"));
+    let generated =
+        std::fs::read_to_string(&manifest).is_ok_and(|text| text.starts_with("# @generated by"));
     if generated {
         Ok(())
     } else {

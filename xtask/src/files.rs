@@ -47,8 +47,12 @@ pub fn list_files(root: &Path) -> Result<BTreeSet<String>, Failure> {
     }
     let mut pending = vec![root.to_path_buf()];
     while let Some(folder) = pending.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|e| Failure(format!("{}: error: cannot list the folder: {e}", folder.display())))?;
+        let entries = std::fs::read_dir(&folder).map_err(|e| {
+            Failure(format!(
+                "{}: error: cannot list the folder: {e}",
+                folder.display()
+            ))
+        })?;
         for entry in entries {
             let entry = entry.map_err(|e| Failure(format!("{}: error: {e}", folder.display())))?;
             let path = entry.path();
@@ -89,7 +93,10 @@ pub fn compare(root: &Path, files: &BTreeMap<String, String>) -> Result<Drift, F
             drift.missing.push(path.clone());
         }
     }
-    drift.extra = on_disk.into_iter().filter(|p| !files.contains_key(p)).collect();
+    drift.extra = on_disk
+        .into_iter()
+        .filter(|p| !files.contains_key(p))
+        .collect();
     Ok(drift)
 }
 
@@ -101,8 +108,12 @@ pub fn write(root: &Path, files: &BTreeMap<String, String>) -> Result<WriteSumma
     for path in drift.stale.iter().chain(&drift.missing) {
         let target = root.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Failure(format!("{}: error: cannot create the folder: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Failure(format!(
+                    "{}: error: cannot create the folder: {e}",
+                    parent.display()
+                ))
+            })?;
         }
         std::fs::write(&target, &files[path])
             .map_err(|e| Failure(format!("{}: error: cannot write: {e}", target.display())))?;
@@ -162,7 +173,10 @@ mod tests {
         assert_eq!(summary.removed, vec!["src/old/gone.rs"]);
         assert_eq!(summary.unchanged, 1);
         assert!(!dir.join("src/old").exists(), "empty folders are removed");
-        assert!(dir.join("target/debug/keep").exists(), "build output is left alone");
+        assert!(
+            dir.join("target/debug/keep").exists(),
+            "build output is left alone"
+        );
         assert!(dir.join("Cargo.lock").exists());
         assert!(compare(&dir, &files).unwrap().is_empty());
         std::fs::remove_dir_all(&dir).unwrap();

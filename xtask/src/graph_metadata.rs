@@ -20,7 +20,9 @@ pub fn dir() -> Option<PathBuf> {
 
 /// A file below the metadata folder, such as `v1.0/clean.xml`, if it exists.
 pub fn file(relative: &str) -> Option<PathBuf> {
-    dir().map(|dir| dir.join(relative)).filter(|path| path.is_file())
+    dir()
+        .map(|dir| dir.join(relative))
+        .filter(|path| path.is_file())
 }
 
 /// For tests: the file, or `None` after a skip notice. Under `CI=true` a missing file is a
@@ -45,7 +47,9 @@ pub fn all_files() -> Vec<PathBuf> {
     let Some(dir) = dir() else { return found };
     let mut pending = vec![dir];
     while let Some(folder) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

@@ -24,7 +24,10 @@ fn main() -> ExitCode {
 fn run() -> Result<String, Failure> {
     match cli::parse(std::env::args().skip(1))? {
         Command::Help => Ok(cli::USAGE.to_string()),
-        Command::Codegen { check: false, warnings } => codegen::run(warnings),
+        Command::Codegen {
+            check: false,
+            warnings,
+        } => codegen::run(warnings),
         Command::Codegen { check: true, .. } => {
             let drift = codegen::check()?;
             if drift.is_empty() {
@@ -33,9 +36,13 @@ fn run() -> Result<String, Failure> {
                 Err(Failure(codegen::describe_drift(&drift)))
             }
         }
-        Command::Standalone { csdl, out, slice, name, warnings } => {
-            codegen::run_standalone(&csdl, &out, slice, name, warnings)
-        }
+        Command::Standalone {
+            csdl,
+            out,
+            slice,
+            name,
+            warnings,
+        } => codegen::run_standalone(&csdl, &out, slice, name, warnings),
         Command::Refresh { from } => refresh::run(from),
     }
 }

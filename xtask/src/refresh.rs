@@ -53,7 +53,13 @@ pub fn extract(source: &Path, date: &str) -> Result<String, Failure> {
     );
     let config_text = config_file.text();
     let csdl_text = input.text();
-    msgraph_codegen::extract_slice(&input.bytes, &config.slice, SliceOrigin::Config, &provenance).map_err(|diagnostics| {
+    msgraph_codegen::extract_slice(
+        &input.bytes,
+        &config.slice,
+        SliceOrigin::Config,
+        &provenance,
+    )
+    .map_err(|diagnostics| {
         let sources = Sources {
             csdl: (&input.display, &csdl_text),
             config: Some((&config_file.display, &config_text)),
@@ -91,11 +97,16 @@ pub fn civil_date(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }

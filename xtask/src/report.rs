@@ -24,7 +24,11 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources<'_>) -> String {
             None => format!("xtask: error: {}\n", diagnostic.message),
         },
         SourceKind::CommandLine => {
-            let label = if diagnostic.is_error() { "error" } else { "warning" };
+            let label = if diagnostic.is_error() {
+                "error"
+            } else {
+                "warning"
+            };
             let mut text = format!("xtask: {label}: {}\n", diagnostic.message);
             for note in &diagnostic.notes {
                 text.push_str(&format!("  = note: {}\n", note.message));
@@ -39,7 +43,11 @@ pub fn summarize_warnings(warnings: &[Diagnostic], sources: &Sources<'_>, all: b
     if warnings.is_empty() {
         return String::new();
     }
-    let shown = if all { warnings.len() } else { warnings.len().min(5) };
+    let shown = if all {
+        warnings.len()
+    } else {
+        warnings.len().min(5)
+    };
     let mut text = render_all(&warnings[..shown], sources);
     if shown < warnings.len() {
         text.push_str(&format!(
@@ -47,6 +55,10 @@ pub fn summarize_warnings(warnings: &[Diagnostic], sources: &Sources<'_>, all: b
             warnings.len() - shown
         ));
     }
-    text.push_str(&format!("{} warning(s) in {}\n", warnings.len(), sources.csdl.0));
+    text.push_str(&format!(
+        "{} warning(s) in {}\n",
+        warnings.len(),
+        sources.csdl.0
+    ));
     text
 }

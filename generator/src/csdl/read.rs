@@ -147,7 +147,9 @@ impl<'a> Parser<'a> {
                                 None => {
                                     return Err(Diagnostic::error(
                                         span,
-                                        format!("unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"),
+                                        format!(
+                                            "unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"
+                                        ),
                                     ));
                                 }
                             }
@@ -231,15 +233,10 @@ impl<'a> Parser<'a> {
     }
 
     /// The span of an attribute value that borrows from the input.
-    fn span_of(&self, value: &Cow<'_, str>) -> Option<Span> {
-        match value {
-            Cow::Borrowed(raw) => {
-                let start = (raw.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
-                let end = start.checked_add(raw.len())?;
-                (end <= self.text.len()).then(|| Span::new(start, end))
-            }
-            Cow::Owned(_) => None,
-        }
+    fn span_of(&self, raw: &str) -> Option<Span> {
+        let start = (raw.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let end = start.checked_add(raw.len())?;
+        (end <= self.text.len()).then(|| Span::new(start, end))
     }
 
     fn required(&mut self, tag: &Tag<'a>, name: &str) -> Spanned<String> {
@@ -248,7 +245,10 @@ impl<'a> Parser<'a> {
             None => {
                 self.diagnostics.error(
                     tag.span(),
-                    format!("`<{}>` is missing the required attribute `{name}`", tag.name),
+                    format!(
+                        "`<{}>` is missing the required attribute `{name}`",
+                        tag.name
+                    ),
                 );
                 Spanned::new(String::new(), tag.span())
             }
@@ -292,10 +292,7 @@ impl<'a> Parser<'a> {
                 Item::End => {
                     return Err(Diagnostic::error(
                         Span::at(self.text.len()),
-                        format!(
-                            "unexpected end of file: `<{}>` is not closed",
-                            parent.name
-                        ),
+                        format!("unexpected end of file: `<{}>` is not closed", parent.name),
                     )
                     .with_note(Some(parent.span()), "the element opened here"));
                 }
@@ -333,16 +330,17 @@ impl<'a> Parser<'a> {
                     }
                     document.version = tag.optional("Version").map(|v| v.value);
                     self.children(&tag, |parser, child| match child.name {
-                        "DataServices" => parser.children(&child, |parser, schema| {
-                            if schema.name == "Schema" {
-                                let schema = parser.schema(schema)?;
-                                document.schemas.push(schema);
-                                Ok(())
-                            } else {
-                                parser.skip(schema)
-                            }
-                        })
-                        .map(drop),
+                        "DataServices" => parser
+                            .children(&child, |parser, schema| {
+                                if schema.name == "Schema" {
+                                    let schema = parser.schema(schema)?;
+                                    document.schemas.push(schema);
+                                    Ok(())
+                                } else {
+                                    parser.skip(schema)
+                                }
+                            })
+                            .map(drop),
                         "Reference" => parser
                             .children(&child, |parser, include| {
                                 if include.name == "Include" {
@@ -433,9 +431,10 @@ impl<'a> Parser<'a> {
                 "Annotations" => {
                     let target = parser.required(&child, "Target");
                     let annotations = parser.annotations_only(child)?;
-                    schema
-                        .annotation_blocks
-                        .push(AnnotationBlock { target, annotations });
+                    schema.annotation_blocks.push(AnnotationBlock {
+                        target,
+                        annotations,
+                    });
                 }
                 _ => parser.skip(child)?,
             }
@@ -444,7 +443,11 @@ impl<'a> Parser<'a> {
         Ok(schema)
     }
 
-    fn structured_type(&mut self, tag: Tag<'a>, kind: StructuredKind) -> Result<StructuredType, Fatal> {
+    fn structured_type(
+        &mut self,
+        tag: Tag<'a>,
+        kind: StructuredKind,
+    ) -> Result<StructuredType, Fatal> {
         let mut ty = StructuredType {
             kind,
             name: self.required(&tag, "Name"),

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::csdl::syntax::{ContainerChildKind, OperationKind, StructuredKind};
 use crate::emit::edm::edm_name;
 use crate::model::*;
 use crate::select::Selection;
-use crate::csdl::syntax::{ContainerChildKind, OperationKind, StructuredKind};
 
 /// Writes the selected part of `model` as a CSDL document. `provenance` becomes an XML comment
 /// at the top (where the slice came from, and when).
@@ -20,14 +20,24 @@ pub fn write_slice(model: &Model, selection: &Selection, provenance: &str) -> St
     for line in provenance.lines() {
         let _ = writeln!(out, "<!-- {} -->", line.replace("--", "- -"));
     }
-    out.push_str("<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n");
+    out.push_str(
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n",
+    );
     out.push_str("  <edmx:DataServices>\n");
     let mut namespaces: BTreeMap<&str, (Vec<TypeId>, Vec<OperationId>)> = BTreeMap::new();
     for &id in &selection.types {
-        namespaces.entry(&model.ty(id).namespace).or_default().0.push(id);
+        namespaces
+            .entry(&model.ty(id).namespace)
+            .or_default()
+            .0
+            .push(id);
     }
     for &id in &selection.operations {
-        namespaces.entry(&model.operation(id).namespace).or_default().1.push(id);
+        namespaces
+            .entry(&model.operation(id).namespace)
+            .or_default()
+            .1
+            .push(id);
     }
     if let Some(container) = &model.container {
         if !selection.entries.is_empty() {
@@ -48,17 +58,27 @@ pub fn write_slice(model: &Model, selection: &Selection, provenance: &str) -> St
         }
         if let Some(container) = &model.container {
             if container.namespace == namespace && !selection.entries.is_empty() {
-                let _ = writeln!(out, "      <EntityContainer Name=\"{}\">", escape(&container.name));
+                let _ = writeln!(
+                    out,
+                    "      <EntityContainer Name=\"{}\">",
+                    escape(&container.name)
+                );
                 for &index in &selection.entries {
                     let entry = &container.children[index];
                     let ty = escape(&model.ty(entry.ty).qualified_name());
                     let name = escape(&entry.name);
                     match entry.kind {
                         ContainerChildKind::EntitySet => {
-                            let _ = writeln!(out, "        <EntitySet Name=\"{name}\" EntityType=\"{ty}\" />");
+                            let _ = writeln!(
+                                out,
+                                "        <EntitySet Name=\"{name}\" EntityType=\"{ty}\" />"
+                            );
                         }
                         ContainerChildKind::Singleton => {
-                            let _ = writeln!(out, "        <Singleton Name=\"{name}\" Type=\"{ty}\" />");
+                            let _ = writeln!(
+                                out,
+                                "        <Singleton Name=\"{name}\" Type=\"{ty}\" />"
+                            );
                         }
                     }
                 }
@@ -85,7 +105,11 @@ fn write_type(out: &mut String, model: &Model, selection: &Selection, id: TypeId
         TypeKind::Enum(def) => {
             let mut attributes = String::new();
             if def.underlying != Primitive::Int32 {
-                let _ = write!(attributes, " UnderlyingType=\"{}\"", edm_name(def.underlying));
+                let _ = write!(
+                    attributes,
+                    " UnderlyingType=\"{}\"",
+                    edm_name(def.underlying)
+                );
             }
             if def.is_flags {
                 attributes.push_str(" IsFlags=\"true\"");
@@ -112,7 +136,11 @@ fn write_type(out: &mut String, model: &Model, selection: &Selection, id: TypeId
             };
             let mut attributes = String::new();
             if let Some(base) = def.base {
-                let _ = write!(attributes, " BaseType=\"{}\"", escape(&model.ty(base).qualified_name()));
+                let _ = write!(
+                    attributes,
+                    " BaseType=\"{}\"",
+                    escape(&model.ty(base).qualified_name())
+                );
             }
             if def.is_abstract {
                 attributes.push_str(" Abstract=\"true\"");
@@ -153,8 +181,16 @@ fn write_type(out: &mut String, model: &Model, selection: &Selection, id: TypeId
             }
             for navigation in navigations {
                 let target = model.ty(navigation.target).qualified_name();
-                let target = if navigation.collection { format!("Collection({target})") } else { target };
-                let contains = if navigation.contains_target { " ContainsTarget=\"true\"" } else { "" };
+                let target = if navigation.collection {
+                    format!("Collection({target})")
+                } else {
+                    target
+                };
+                let contains = if navigation.contains_target {
+                    " ContainsTarget=\"true\""
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     out,
                     "        <NavigationProperty Name=\"{}\" Type=\"{}\"{contains} />",
@@ -179,11 +215,23 @@ fn write_operation(out: &mut String, model: &Model, operation: &OperationDef) {
     if operation.is_composable {
         attributes.push_str(" IsComposable=\"true\"");
     }
-    let _ = writeln!(out, "      <{element} Name=\"{}\"{attributes}>", escape(&operation.name));
+    let _ = writeln!(
+        out,
+        "      <{element} Name=\"{}\"{attributes}>",
+        escape(&operation.name)
+    );
     if let Some(binding) = operation.binding {
         let ty = model.ty(binding.ty).qualified_name();
-        let ty = if binding.collection { format!("Collection({ty})") } else { ty };
-        let _ = writeln!(out, "        <Parameter Name=\"bindingParameter\" Type=\"{}\" />", escape(&ty));
+        let ty = if binding.collection {
+            format!("Collection({ty})")
+        } else {
+            ty
+        };
+        let _ = writeln!(
+            out,
+            "        <Parameter Name=\"bindingParameter\" Type=\"{}\" />",
+            escape(&ty)
+        );
     }
     for parameter in &operation.parameters {
         let _ = writeln!(
@@ -210,12 +258,20 @@ fn type_text(model: &Model, ty: TypeUse) -> String {
         TypeTarget::Primitive(primitive) => edm_name(primitive).to_string(),
         TypeTarget::Named(id) => model.ty(id).qualified_name(),
     };
-    let text = if ty.collection { format!("Collection({element})") } else { element };
+    let text = if ty.collection {
+        format!("Collection({element})")
+    } else {
+        element
+    };
     escape(&text)
 }
 
 fn nullable_text(ty: TypeUse) -> &'static str {
-    if ty.nullable { "" } else { " Nullable=\"false\"" }
+    if ty.nullable {
+        ""
+    } else {
+        " Nullable=\"false\""
+    }
 }
 
 fn escape(text: &str) -> String {

@@ -31,7 +31,10 @@ fn escape_word(word: &str) -> String {
         // Keep trailing sentence punctuation outside the link.
         let trimmed = word.trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
         let rest = &word[trimmed.len()..];
-        let url: String = trimmed.chars().filter(|c| !matches!(c, '<' | '>' | '"')).collect();
+        let url: String = trimmed
+            .chars()
+            .filter(|c| !matches!(c, '<' | '>' | '"'))
+            .collect();
         return format!("<{url}>{}", escape_text(rest));
     }
     escape_text(word)
@@ -71,7 +74,10 @@ mod tests {
         let cases = [
             ("Plain text.", "Plain text."),
             ("    indented code-like text", "indented code-like text"),
-            ("See [link] and <b>bold</b>.", "See \\[link\\] and &lt;b&gt;bold&lt;/b&gt;."),
+            (
+                "See [link] and <b>bold</b>.",
+                "See \\[link\\] and &lt;b&gt;bold&lt;/b&gt;.",
+            ),
             ("Read https://aka.ms/x.", "Read <https://aka.ms/x>."),
             ("A `stray backtick", "A 'stray backtick"),
             ("Uses `code` fine", "Uses `code` fine"),

@@ -85,7 +85,9 @@ pub fn literal_form(primitive: Primitive) -> LiteralForm {
         | Primitive::Decimal => LiteralForm::Bare,
         Primitive::Duration => LiteralForm::Prefixed("duration"),
         Primitive::Binary => LiteralForm::Prefixed("binary"),
-        Primitive::Untyped | Primitive::Geo | Primitive::Abstract | Primitive::Stream => LiteralForm::Json,
+        Primitive::Untyped | Primitive::Geo | Primitive::Abstract | Primitive::Stream => {
+            LiteralForm::Json
+        }
         _ => LiteralForm::OData,
     }
 }

@@ -11,19 +11,34 @@ use crate::csdl::syntax::ContainerChildKind;
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/graph.rs", include_str!("../../runtime/graph.rs")),
-    ("src/operation.rs", include_str!("../../runtime/operation.rs")),
+    (
+        "src/operation.rs",
+        include_str!("../../runtime/operation.rs"),
+    ),
     ("src/path.rs", include_str!("../../runtime/path.rs")),
-    ("src/polymorphic.rs", include_str!("../../runtime/polymorphic.rs")),
+    (
+        "src/polymorphic.rs",
+        include_str!("../../runtime/polymorphic.rs"),
+    ),
 ];
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
-    files.insert("Cargo.toml".to_string(), FileContent::Text(cargo_toml(options)));
-    files.insert("src/lib.rs".to_string(), FileContent::Rust(lib_rs(plan, options)));
+    files.insert(
+        "Cargo.toml".to_string(),
+        FileContent::Text(cargo_toml(options)),
+    );
+    files.insert(
+        "src/lib.rs".to_string(),
+        FileContent::Rust(lib_rs(plan, options)),
+    );
     for (path, source) in RUNTIME {
         files.insert(path.to_string(), FileContent::Text(source.to_string()));
     }
     for (path, file) in &options.extra_files {
-        let text = format!("// Copied from {}: edit it there.\n{}", file.source, file.contents);
+        let text = format!(
+            "// Copied from {}: edit it there.\n{}",
+            file.source, file.contents
+        );
         files.insert(path.clone(), FileContent::Text(text));
     }
 }
@@ -50,7 +65,10 @@ serde_json = "1"
 {workspace}"#,
         name = options.crate_name,
         version = options.crate_version,
-        description = options.description.replace('\\', "\\\\").replace('"', "\\\""),
+        description = options
+            .description
+            .replace('\\', "\\\\")
+            .replace('"', "\\\""),
     )
 }
 
@@ -67,7 +85,10 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         options.description
     );
     if plan.selection.builders.is_empty() {
-        doc = doc.replace("- [`requests`]: request builders, reached from [`Graph`].\n", "");
+        doc = doc.replace(
+            "- [`requests`]: request builders, reached from [`Graph`].\n",
+            "",
+        );
     }
     if let Some((method, entry)) = requests::entry_methods(plan).into_iter().next() {
         let (call, what) = match entry.kind {
@@ -88,7 +109,11 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         ));
     }
     let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
-    let requests_module = (!plan.selection.builders.is_empty()).then(|| quote!(pub mod requests;));
+    let requests_module = (!plan.selection.builders.is_empty()).then(|| {
+        quote!(
+            pub mod requests;
+        )
+    });
     let readme = options.readme_doctest.as_ref().map(|path| {
         quote! {
             /// The examples of the project's README, compiled and run as doctests.

@@ -126,9 +126,12 @@ impl<'m> Plan<'m> {
         for &id in &self.selection.types {
             let ty = self.model.ty(id);
             let module = self.module_of(&ty.namespace);
-            let (items_scope, files_scope) = scopes
-                .entry(module.clone())
-                .or_insert_with(|| (Scope::with_reserved(&["Other"]), Scope::with_reserved(&["mod"])));
+            let (items_scope, files_scope) = scopes.entry(module.clone()).or_insert_with(|| {
+                (
+                    Scope::with_reserved(&["Other"]),
+                    Scope::with_reserved(&["mod"]),
+                )
+            });
             let base = naming::type_name(&ty.name);
             let mut items = TypeItems {
                 module: module.clone(),
@@ -189,13 +192,21 @@ impl<'m> Plan<'m> {
     /// Boxes the struct fields that close a cycle of by-value containment: a field whose type can
     /// reach the struct again without passing through a collection.
     fn find_boxed_fields(&mut self) {
-        let nodes: Vec<TypeId> = self.items.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
+        let nodes: Vec<TypeId> = self
+            .items
+            .keys()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut edges: HashMap<TypeId, Vec<TypeId>> = HashMap::new();
         for &id in &nodes {
             let mut targets = Vec::new();
             if self.model.structured(id).is_some() {
                 for (_, property) in self.model.all_properties(id) {
-                    if let (TypeTarget::Named(target), false) = (property.ty.target, property.ty.collection) {
+                    if let (TypeTarget::Named(target), false) =
+                        (property.ty.target, property.ty.collection)
+                    {
                         if self.model.structured(target).is_some() {
                             targets.push(target);
                         }
@@ -213,8 +224,12 @@ impl<'m> Plan<'m> {
                 continue;
             }
             for (_, property) in self.model.all_properties(id) {
-                if let (TypeTarget::Named(target), false) = (property.ty.target, property.ty.collection) {
-                    if components.get(&id).is_some() && components.get(&id) == components.get(&target) {
+                if let (TypeTarget::Named(target), false) =
+                    (property.ty.target, property.ty.collection)
+                {
+                    if components.contains_key(&id)
+                        && components.get(&id) == components.get(&target)
+                    {
                         self.boxed.insert((id, property.name.clone()));
                     }
                 }
@@ -288,7 +303,11 @@ impl<'m> Plan<'m> {
         family
             .into_iter()
             .filter(|t| self.selection.types.contains(t))
-            .filter(|t| self.items.get(t).is_some_and(|items| items.struct_name.is_some()))
+            .filter(|t| {
+                self.items
+                    .get(t)
+                    .is_some_and(|items| items.struct_name.is_some())
+            })
             .collect()
     }
 }
@@ -301,7 +320,10 @@ impl RustName {
 }
 
 /// Tarjan's algorithm: a component number for every node.
-fn strongly_connected(nodes: &[TypeId], edges: &HashMap<TypeId, Vec<TypeId>>) -> HashMap<TypeId, usize> {
+fn strongly_connected(
+    nodes: &[TypeId],
+    edges: &HashMap<TypeId, Vec<TypeId>>,
+) -> HashMap<TypeId, usize> {
     struct State<'a> {
         edges: &'a HashMap<TypeId, Vec<TypeId>>,
         index: HashMap<TypeId, usize>,
@@ -345,7 +367,8 @@ fn strongly_connected(nodes: &[TypeId], edges: &HashMap<TypeId, Vec<TypeId>>) ->
                 members
             };
             // A single node is a cycle only if it points at itself.
-            let cyclic = members.len() > 1 || state.edges.get(&node).is_some_and(|t| t.contains(&node));
+            let cyclic =
+                members.len() > 1 || state.edges.get(&node).is_some_and(|t| t.contains(&node));
             if cyclic {
                 for member in members {
                     state.component.insert(member, state.components);

@@ -32,7 +32,12 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
     }
 }
 
-fn emit_module_file(plan: &Plan<'_>, module: &[RustName], entries: &[(String, TypeId)], files: &mut EmittedFiles) {
+fn emit_module_file(
+    plan: &Plan<'_>,
+    module: &[RustName],
+    entries: &[(String, TypeId)],
+    files: &mut EmittedFiles,
+) {
     let mut path = String::from("src/models/");
     for segment in module {
         path.push_str(segment.as_str());
@@ -46,7 +51,11 @@ fn emit_module_file(plan: &Plan<'_>, module: &[RustName], entries: &[(String, Ty
         )
     } else {
         let namespace: Vec<&str> = module.iter().map(RustName::as_str).collect();
-        format!("Models of the `{}.{}` namespace.", plan.main_namespace, namespace.join("."))
+        format!(
+            "Models of the `{}.{}` namespace.",
+            plan.main_namespace,
+            namespace.join(".")
+        )
     };
     let doc = format!(" {doc}");
     let submodules: Vec<&RustName> = plan
@@ -58,7 +67,10 @@ fn emit_module_file(plan: &Plan<'_>, module: &[RustName], entries: &[(String, Ty
     let submodules = submodules.iter().map(|m| m.ident());
     let mut sorted = entries.to_vec();
     sorted.sort();
-    let files_idents: Vec<_> = sorted.iter().map(|(stem, _)| RustName::new(stem.clone()).ident()).collect();
+    let files_idents: Vec<_> = sorted
+        .iter()
+        .map(|(stem, _)| RustName::new(stem.clone()).ident())
+        .collect();
     let tokens = quote! {
         #![doc = #doc]
         #(pub mod #submodules;)*
@@ -172,7 +184,9 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let name_ident = name.ident();
     for &member in &family {
         let member_items = plan.items(member);
-        let Some(struct_name) = &member_items.struct_name else { continue };
+        let Some(struct_name) = &member_items.struct_name else {
+            continue;
+        };
         let variant = scope.claim(struct_name.clone()).ident();
         if member == id {
             // Without `@odata.type`, a concrete base type is the value's type.

@@ -19,7 +19,9 @@ use crate::naming::{self, RustName, Scope};
 
 /// Methods every item or collection builder has; navigation properties and operations with
 /// these names are numbered.
-const FIXED_METHODS: &[&str] = &["new", "path", "get", "patch", "delete", "list", "create", "by_id"];
+const FIXED_METHODS: &[&str] = &[
+    "new", "path", "get", "patch", "delete", "list", "create", "by_id",
+];
 
 /// Names of the builders of one entity type.
 struct BuilderNames {
@@ -46,12 +48,18 @@ pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, &'m Container
 
 /// The navigation methods of an entity type's item builder, and the scope that holds their
 /// names (operations claim theirs after them).
-pub(super) fn navigation_methods<'m>(plan: &Plan<'m>, ty: TypeId) -> (Vec<(RustName, &'m NavigationDef)>, Scope) {
+pub(super) fn navigation_methods<'m>(
+    plan: &Plan<'m>,
+    ty: TypeId,
+) -> (Vec<(RustName, &'m NavigationDef)>, Scope) {
     let mut scope = Scope::with_reserved(FIXED_METHODS);
     let mut methods = Vec::new();
     for (owner, index, navigation) in plan.model.all_navigations(ty) {
         if plan.selection.navigations.contains(&(owner, index)) {
-            methods.push((scope.claim(naming::member_name(&navigation.name)), navigation));
+            methods.push((
+                scope.claim(naming::member_name(&navigation.name)),
+                navigation,
+            ));
         }
     }
     (methods, scope)
@@ -88,7 +96,9 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
     for &operation_id in &plan.selection.operations {
         let operation = plan.model.operation(operation_id);
         if operation.kind == OperationKind::Action && !operation.parameters.is_empty() {
-            let binding = operation.binding.map(|b| naming::type_name(&plan.model.ty(b.ty).name));
+            let binding = operation
+                .binding
+                .map(|b| naming::type_name(&plan.model.ty(b.ty).name));
             let base = binding.map(|b| b.as_str().to_string()).unwrap_or_default();
             let op = naming::type_name(&operation.name);
             let name = scope.claim(RustName::new(format!("{base}{op}Parameters")));
@@ -113,12 +123,18 @@ impl Requests<'_, '_> {
                 tokens.extend(self.collection_builder(ty, names));
             }
             files.insert(names.file.clone(), FileContent::Rust(tokens));
-            let stem = names.file.trim_start_matches("src/requests/").trim_end_matches(".rs");
+            let stem = names
+                .file
+                .trim_start_matches("src/requests/")
+                .trim_end_matches(".rs");
             modules.push(RustName::new(stem.to_string()).ident());
         }
         let mut parameter_module = quote! {};
         if !self.parameters.is_empty() {
-            let structs = self.parameters.iter().map(|(&id, name)| self.parameter_struct(id, name));
+            let structs = self
+                .parameters
+                .iter()
+                .map(|(&id, name)| self.parameter_struct(id, name));
             files.insert(
                 "src/requests/parameters.rs".to_string(),
                 FileContent::Rust(quote! { #(#structs)* }),
@@ -141,7 +157,11 @@ impl Requests<'_, '_> {
 
     fn builder_path(&self, ty: TypeId, collection: bool) -> TokenStream {
         let names = &self.builders[&ty];
-        let name = if collection { &names.collection } else { &names.item };
+        let name = if collection {
+            &names.collection
+        } else {
+            &names.item
+        };
         let ident = name.ident();
         quote!(crate::requests::#ident)
     }
@@ -207,7 +227,11 @@ impl Requests<'_, '_> {
             let method = method.ident();
             let wire = &navigation.name;
             let target = self.plan.model.ty(navigation.target).qualified_name();
-            let relation = if navigation.contains_target { "contained" } else { "related" };
+            let relation = if navigation.contains_target {
+                "contained"
+            } else {
+                "related"
+            };
             let fallback = if navigation.collection {
                 format!("The {relation} `{wire}` collection of `{target}`.")
             } else {
@@ -321,12 +345,19 @@ impl Requests<'_, '_> {
 
     /// Methods for the operations bound to `ty` (or a base of it), on its item or collection
     /// builder.
-    fn bound_operations(&self, ty: TypeId, collection: bool, scope: &mut Scope) -> Vec<TokenStream> {
+    fn bound_operations(
+        &self,
+        ty: TypeId,
+        collection: bool,
+        scope: &mut Scope,
+    ) -> Vec<TokenStream> {
         let ancestors = self.plan.model.ancestors_and_self(ty);
         let mut methods = Vec::new();
         for &operation_id in &self.plan.selection.operations {
             let operation = self.plan.model.operation(operation_id);
-            let Some(binding) = operation.binding else { continue };
+            let Some(binding) = operation.binding else {
+                continue;
+            };
             if binding.collection != collection || !ancestors.contains(&binding.ty) {
                 continue;
             }
@@ -337,7 +368,12 @@ impl Requests<'_, '_> {
         methods
     }
 
-    fn operation_method(&self, id: OperationId, operation: &OperationDef, scope: &mut Scope) -> Option<TokenStream> {
+    fn operation_method(
+        &self,
+        id: OperationId,
+        operation: &OperationDef,
+        scope: &mut Scope,
+    ) -> Option<TokenStream> {
         let uses_stream = operation
             .parameters
             .iter()
@@ -401,7 +437,9 @@ impl Requests<'_, '_> {
                 let mut literals = Vec::new();
                 let mut argument_scope = Scope::with_reserved(&["self"]);
                 for parameter in &operation.parameters {
-                    let name = argument_scope.claim(naming::member_name(&parameter.name)).ident();
+                    let name = argument_scope
+                        .claim(naming::member_name(&parameter.name))
+                        .ident();
                     let (ty, literal) = self.function_argument(parameter.ty, &name)?;
                     arguments.push(quote!(#name: #ty));
                     let wire = &parameter.name;
@@ -424,12 +462,21 @@ impl Requests<'_, '_> {
 
     /// The Rust type of a function argument and the expression that writes it as a URL literal
     /// (a `Result<String, serde_json::Error>`).
-    fn function_argument(&self, ty: TypeUse, name: &proc_macro2::Ident) -> Option<(TokenStream, TokenStream)> {
+    fn function_argument(
+        &self,
+        ty: TypeUse,
+        name: &proc_macro2::Ident,
+    ) -> Option<(TokenStream, TokenStream)> {
         let json = quote!(crate::path::json_literal(&#name));
-        let odata = quote!(::std::result::Result::Ok(crate::path::ODataLiteral::to_odata_literal(&#name)));
+        let odata =
+            quote!(::std::result::Result::Ok(crate::path::ODataLiteral::to_odata_literal(&#name)));
         if ty.collection {
             let rust = self.plan.use_type(ty)?;
-            let rust = if ty.nullable { quote!(::std::option::Option<&#rust>) } else { quote!(&#rust) };
+            let rust = if ty.nullable {
+                quote!(::std::option::Option<&#rust>)
+            } else {
+                quote!(&#rust)
+            };
             return Some((rust, json));
         }
         match ty.target {
@@ -470,7 +517,11 @@ impl Requests<'_, '_> {
             }
             TypeTarget::Named(id) => {
                 let rust = self.plan.value_type(id)?;
-                let rust = if ty.nullable { quote!(::std::option::Option<&#rust>) } else { quote!(&#rust) };
+                let rust = if ty.nullable {
+                    quote!(::std::option::Option<&#rust>)
+                } else {
+                    quote!(&#rust)
+                };
                 let literal = match &self.plan.model.ty(id).kind {
                     TypeKind::Enum(_) => odata,
                     TypeKind::Definition(primitive) => match edm::literal_form(*primitive) {
@@ -492,12 +543,17 @@ impl Requests<'_, '_> {
         let mut fields = Vec::new();
         let mut all_default = true;
         for parameter in &operation.parameters {
-            let Some(rust) = self.plan.use_type(parameter.ty) else { continue };
+            let Some(rust) = self.plan.use_type(parameter.ty) else {
+                continue;
+            };
             let field = scope.claim(naming::member_name(&parameter.name));
             let ident = field.ident();
             let wire = &parameter.name;
             let rename = (field.as_str() != wire).then(|| quote!(rename = #wire,));
-            let field_doc = format!(" The `{wire}` parameter: `{}`.", self.plan.csdl_name(parameter.ty.target));
+            let field_doc = format!(
+                " The `{wire}` parameter: `{}`.",
+                self.plan.csdl_name(parameter.ty.target)
+            );
             if parameter.ty.nullable {
                 fields.push(quote! {
                     #[doc = #field_doc]

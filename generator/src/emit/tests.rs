@@ -5,13 +5,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{EmittedFiles, FileContent, Plan, requests};
+use crate::config::GenerateOptions;
 use crate::csdl::syntax::ContainerChildKind;
 use crate::model::*;
-use crate::config::GenerateOptions;
 use crate::naming::Scope;
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
-    let crate_ident = proc_macro2::Ident::new(&options.crate_name.replace('-', "_"), proc_macro2::Span::call_site());
+    let crate_ident = proc_macro2::Ident::new(
+        &options.crate_name.replace('-', "_"),
+        proc_macro2::Span::call_site(),
+    );
     let mut struct_checks = Vec::new();
     let mut union_checks = Vec::new();
     let mut enum_checks = Vec::new();
@@ -25,7 +28,9 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             let mut scope = Scope::with_reserved(&["Other"]);
             for member in plan.concrete_family(id) {
                 let member_items = plan.items(member);
-                let Some(struct_name) = &member_items.struct_name else { continue };
+                let Some(struct_name) = &member_items.struct_name else {
+                    continue;
+                };
                 let variant = scope.claim(struct_name.clone()).ident();
                 let path = krate_path(plan.model_path(&member_items.module, struct_name));
                 let odata_type = plan.model.ty(member).qualified_name();
@@ -34,7 +39,11 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
                 });
             }
             union_checks.push(quote!(check_unknown_type::<#union>();));
-            if plan.model.structured(id).is_some_and(|def| !def.is_abstract) {
+            if plan
+                .model
+                .structured(id)
+                .is_some_and(|def| !def.is_abstract)
+            {
                 if let Some(struct_name) = &items.struct_name {
                     let path = krate_path(plan.model_path(&items.module, struct_name));
                     union_checks.push(quote!(check_untyped_is_base::<#union, #path>();));
@@ -165,7 +174,10 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
                     check_request(krate::Graph::v1().#method().by_id("a/b?c#d .").get(), "GET", #encoded);
                     check_empty_key(krate::Graph::v1().#method().by_id("").get(), #url);
                 });
-                (quote!(krate::Graph::v1().#method().by_id("k")), format!("{url}/k"))
+                (
+                    quote!(krate::Graph::v1().#method().by_id("k")),
+                    format!("{url}/k"),
+                )
             }
             ContainerChildKind::Singleton => {
                 checks.push(quote! {
