@@ -186,8 +186,13 @@ pub fn run(all_warnings: bool) -> Result<String, Failure> {
 
 /// Compares `generated/` with a fresh generation.
 pub fn check() -> Result<Drift, Failure> {
+    check_against(&generated_dir())
+}
+
+/// Compares a folder with a fresh generation of the checked-in crate.
+pub fn check_against(folder: &Path) -> Result<Drift, Failure> {
     let output = generate_project(false)?;
-    files::compare(&generated_dir(), &output.files)
+    files::compare(folder, &output.files)
 }
 
 /// Describes drift with the command that fixes it.
