@@ -23,10 +23,10 @@
 #![allow(clippy::large_enum_variant)]
 pub mod error;
 pub mod graph;
-pub mod models;
 pub mod operation;
 pub mod path;
 mod polymorphic;
+pub mod models;
 pub mod requests;
 pub use error::Error;
 pub use graph::Graph;

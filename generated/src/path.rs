@@ -63,9 +63,9 @@ impl ResourcePath {
     pub(crate) fn function_call(
         &self,
         name: &'static str,
-        args: Vec<(&'static str, Result<String, serde_json::Error>)>,
+        args: impl IntoIterator<Item = (&'static str, Result<String, serde_json::Error>)>,
     ) -> Self {
-        let mut literals = Vec::with_capacity(args.len());
+        let mut literals = Vec::new();
         for (arg, literal) in args {
             match literal {
                 Ok(literal) => literals.push((arg, literal)),

@@ -51,6 +51,9 @@ pub struct GenerateOptions {
     pub readme_doctest: Option<String>,
     /// Extra files copied into the crate, by path relative to the crate (hand-written tests).
     pub extra_files: BTreeMap<String, ExtraFile>,
+    /// Refer to the runtime in this folder (relative to the crate's `src/`) with `#[path]`
+    /// instead of copying it: for crates that live next to the generator, such as test goldens.
+    pub runtime_dir: Option<String>,
 }
 
 /// A hand-written file copied into the generated crate.
@@ -75,6 +78,7 @@ impl GenerateOptions {
             command: command.into(),
             readme_doctest: None,
             extra_files: BTreeMap::new(),
+            runtime_dir: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! The pipeline is a chain of pure stages with plain data between them; nothing here touches the
 //! file system (the `xtask` crate reads and writes files):
 //!
-//! 1. [`csdl::read`]: bytes to a [`csdl::syntax::Document`] with byte positions.
+//! 1. [`csdl::read()`]: bytes to a [`csdl::syntax::Document`] with byte positions.
 //! 2. [`resolve::resolve`]: names bound, types linked: a [`model::Model`].
 //! 3. [`select::select`]: the slice to generate: a [`select::Selection`].
 //! 4. [`emit::emit`]: Rust tokens per file.

@@ -130,8 +130,12 @@ impl Scope {
         }
     }
 
-    /// Claims `name`, or the first free numbered variant of it. Comparison ignores case and
-    /// underscores when `fold` is set (for file names on case-insensitive file systems).
+    /// Whether `name` is still free.
+    pub fn is_free(&self, name: &RustName) -> bool {
+        !self.taken.contains(&name.0)
+    }
+
+    /// Claims `name`, or the first free numbered variant of it.
     pub fn claim(&mut self, name: RustName) -> RustName {
         if self.taken.insert(name.0.clone()) {
             return name;

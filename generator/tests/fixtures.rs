@@ -117,6 +117,8 @@ impl Fixture {
             command: UPDATE_COMMAND.to_string(),
             readme_doctest: None,
             extra_files: BTreeMap::new(),
+            // The goldens compile against the runtime in generator/runtime, not a copy of it.
+            runtime_dir: Some("../../../../../runtime".to_string()),
         };
         match msgraph_codegen::generate(csdl, &options) {
             Ok(generated) => Outcome::Crate {

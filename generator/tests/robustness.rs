@@ -46,7 +46,10 @@ fn run(input: &[u8]) -> bool {
     match msgraph_codegen::generate(input, &options()) {
         Ok(_) => true,
         Err(diagnostics) => {
-            assert!(!diagnostics.is_empty(), "a failure carries at least one diagnostic");
+            assert!(
+                !diagnostics.is_empty(),
+                "a failure carries at least one diagnostic"
+            );
             for diagnostic in &diagnostics {
                 assert!(
                     diagnostic.span.start <= input.len(),
@@ -86,7 +89,9 @@ fn every_prefix_is_handled() {
 #[test]
 fn single_byte_mutations_are_handled() {
     let bytes = DOCUMENT.as_bytes();
-    let replacements = [b'<', b'>', b'"', b'/', b'&', b'(', b')', b'.', b'x', b' ', 0xFF];
+    let replacements = [
+        b'<', b'>', b'"', b'/', b'&', b'(', b')', b'.', b'x', b' ', 0xFF,
+    ];
     let mut failures = 0;
     for position in (0..bytes.len()).step_by(7) {
         for replacement in replacements {

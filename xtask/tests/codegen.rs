@@ -164,8 +164,14 @@ fn bad_input_is_reported_with_file_line_and_column_and_exit_status_1() {
 fn the_near_miss_of_an_unknown_type_is_suggested() {
     let csdl = SMALL.replace(r#"Type="shop.money""#, r#"Type="shop.mony""#);
     let (_, _, stderr, dir) = generate_from("near-miss", csdl.as_bytes(), &[]);
-    assert!(stderr.contains("did you mean `example.shop.money`?"), "{stderr}");
-    assert!(stderr.contains("        <Property Name=\"total\" Type=\"shop.mony\" />"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `example.shop.money`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("        <Property Name=\"total\" Type=\"shop.mony\" />"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -185,7 +191,8 @@ fn an_unreadable_file_and_an_unknown_root_are_errors() {
         "{stderr}"
     );
 
-    let (code, _, stderr, dir) = generate_from("bad-root", SMALL.as_bytes(), &["example.shop.ordr"]);
+    let (code, _, stderr, dir) =
+        generate_from("bad-root", SMALL.as_bytes(), &["example.shop.ordr"]);
     assert_eq!(code, 1);
     assert!(
         stderr.contains("the root `example.shop.ordr` names no type in the CSDL (did you mean `example.shop.order`?)"),
@@ -201,8 +208,16 @@ fn a_standalone_crate_is_written_and_refreshed_in_place() {
     assert!(stdout.contains("files"), "{stdout}");
     let out = dir.join("out");
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("\n[workspace]\n"), "builds on its own: {manifest}");
-    for file in ["src/lib.rs", "src/models/order.rs", "src/models/money.rs", "src/requests/order.rs"] {
+    assert!(
+        manifest.contains("\n[workspace]\n"),
+        "builds on its own: {manifest}"
+    );
+    for file in [
+        "src/lib.rs",
+        "src/models/order.rs",
+        "src/models/money.rs",
+        "src/requests/order.rs",
+    ] {
         assert!(out.join(file).is_file(), "{file}");
     }
     // A leftover from an earlier run is removed; build output is kept.
@@ -239,8 +254,14 @@ fn a_folder_that_is_not_a_generated_crate_is_never_overwritten() {
         "--all",
     ]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("does not hold a generated crate"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    assert!(
+        stderr.contains("does not hold a generated crate"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -79,7 +79,8 @@ fn every_real_csdl_file_loads() {
 /// The standalone command: the seed root from clean.xml, with the closure rules.
 #[test]
 fn the_seed_root_slice_of_clean_xml() {
-    let Some(source) = graph_metadata::require("v1.0/clean.xml", "the_seed_root_slice_of_clean_xml")
+    let Some(source) =
+        graph_metadata::require("v1.0/clean.xml", "the_seed_root_slice_of_clean_xml")
     else {
         return;
     };

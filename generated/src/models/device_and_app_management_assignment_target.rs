@@ -5,17 +5,17 @@
 /// Reading accepts the type name with or without the leading `#`; writing always adds it. A type this crate does not know is kept whole in [`DeviceAndAppManagementAssignmentTarget::Other`] and written back unchanged.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeviceAndAppManagementAssignmentTarget {
-    /// A `microsoft.graph.allDevicesAssignmentTarget`.
+    /// A value of type `microsoft.graph.allDevicesAssignmentTarget`.
     AllDevicesAssignmentTarget(crate::models::AllDevicesAssignmentTarget),
-    /// A `microsoft.graph.allLicensedUsersAssignmentTarget`.
+    /// A value of type `microsoft.graph.allLicensedUsersAssignmentTarget`.
     AllLicensedUsersAssignmentTarget(crate::models::AllLicensedUsersAssignmentTarget),
-    /// A `microsoft.graph.configurationManagerCollectionAssignmentTarget`.
+    /// A value of type `microsoft.graph.configurationManagerCollectionAssignmentTarget`.
     ConfigurationManagerCollectionAssignmentTarget(
         crate::models::ConfigurationManagerCollectionAssignmentTarget,
     ),
-    /// A `microsoft.graph.exclusionGroupAssignmentTarget`.
+    /// A value of type `microsoft.graph.exclusionGroupAssignmentTarget`.
     ExclusionGroupAssignmentTarget(crate::models::ExclusionGroupAssignmentTarget),
-    /// A `microsoft.graph.groupAssignmentTarget`.
+    /// A value of type `microsoft.graph.groupAssignmentTarget`.
     GroupAssignmentTarget(crate::models::GroupAssignmentTarget),
     /// A value whose `@odata.type` this crate does not know (or, for an abstract type, a
     /// value without one): the JSON object exactly as received.

@@ -5,7 +5,7 @@
 /// Reading accepts the type name with or without the leading `#`; writing always adds it. A type this crate does not know is kept whole in [`ManagedDeviceMobileAppConfiguration::Other`] and written back unchanged.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ManagedDeviceMobileAppConfiguration {
-    /// A `microsoft.graph.iosMobileAppConfiguration`.
+    /// A value of type `microsoft.graph.iosMobileAppConfiguration`.
     IosMobileAppConfiguration(crate::models::IosMobileAppConfiguration),
     /// A value whose `@odata.type` this crate does not know (or, for an abstract type, a
     /// value without one): the JSON object exactly as received.

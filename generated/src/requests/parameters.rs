@@ -3,7 +3,7 @@
 /// The body of the `microsoft.graph.assign` action.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ManagedDeviceMobileAppConfigurationAssignParameters {
-    /// The `assignments` parameter: `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
+    /// The `assignments` parameter: a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub assignments: ::std::option::Option<
         ::std::vec::Vec<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,

@@ -90,6 +90,8 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     /// Bytes skipped before the reader's input (a byte-order mark).
     offset: usize,
+    /// Where the last item returned by `next` starts.
+    item_start: usize,
     diagnostics: Diagnostics,
 }
 
@@ -106,6 +108,7 @@ impl<'a> Parser<'a> {
             text,
             reader,
             offset,
+            item_start: offset,
             diagnostics: Diagnostics::new(),
         }
     }
@@ -114,9 +117,17 @@ impl<'a> Parser<'a> {
         self.offset + self.reader.buffer_position() as usize
     }
 
+    fn skip_whitespace(&self, from: usize) -> usize {
+        let rest = self.text.get(from..).unwrap_or_default();
+        from + (rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len())
+    }
+
     fn next(&mut self) -> Result<Item<'a>, Fatal> {
         loop {
-            let before = self.position();
+            // Whitespace between items is trimmed away with the next event: skip it, so that
+            // positions point at the `<` or the first character of text.
+            let before = self.skip_whitespace(self.position());
+            self.item_start = before;
             let event = self.reader.read_event().map_err(|error| {
                 let at = self.offset + self.reader.error_position() as usize;
                 Diagnostic::error(Span::at(at), format!("malformed XML: {error}"))
@@ -356,15 +367,17 @@ impl<'a> Parser<'a> {
                 }
                 Item::Close => {
                     return Err(Diagnostic::error(
-                        Span::at(self.position()),
-                        "unexpected closing tag",
+                        Span::at(self.item_start),
+                        "a closing tag without an opening tag",
                     ));
                 }
                 Item::Text(_) => {
-                    return Err(Diagnostic::error(
-                        Span::at(self.position()),
-                        "text outside the root element",
-                    ));
+                    let message = if seen_root {
+                        "text after the root element"
+                    } else {
+                        "expected the root element `<edmx:Edmx>`, found text"
+                    };
+                    return Err(Diagnostic::error(Span::at(self.item_start), message));
                 }
                 Item::End => {
                     if !seen_root {

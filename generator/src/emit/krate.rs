@@ -31,8 +31,10 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         "src/lib.rs".to_string(),
         FileContent::Rust(lib_rs(plan, options)),
     );
-    for (path, source) in RUNTIME {
-        files.insert(path.to_string(), FileContent::Text(source.to_string()));
+    if options.runtime_dir.is_none() {
+        for (path, source) in RUNTIME {
+            files.insert(path.to_string(), FileContent::Text(source.to_string()));
+        }
     }
     for (path, file) in &options.extra_files {
         let text = format!(
@@ -74,20 +76,20 @@ serde_json = "1"
 
 fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStream {
     let crate_ident = options.crate_name.replace('-', "_");
-    let mut doc = format!(
-        "{}\n\n\
-         Sans-IO: builders make [`Operation`]s; [`Operation::to_http_request`] gives an \
-         `http::Request` for any HTTP client, and [`Operation::parse_response`] reads the answer \
-         into typed models.\n\n\
-         - [`models`]: a struct per entity and complex type, a union per type with derived types \
-         (chosen by `@odata.type`), an enum per enum type.\n\
-         - [`requests`]: request builders, reached from [`Graph`].\n",
-        options.description
-    );
+    let mut doc = format!("{}\n\n", options.description);
     if plan.selection.builders.is_empty() {
-        doc = doc.replace(
-            "- [`requests`]: request builders, reached from [`Graph`].\n",
-            "",
+        doc.push_str(
+            "- [`models`]: a struct per entity and complex type, a union per type with derived \
+             types (chosen by `@odata.type`), an enum per enum type.\n",
+        );
+    } else {
+        doc.push_str(
+            "Sans-IO: builders make [`Operation`]s; [`Operation::to_http_request`] gives an \
+             `http::Request` for any HTTP client, and [`Operation::parse_response`] reads the \
+             answer into typed models.\n\n\
+             - [`models`]: a struct per entity and complex type, a union per type with derived \
+             types (chosen by `@odata.type`), an enum per enum type.\n\
+             - [`requests`]: request builders, reached from [`Graph`].\n",
         );
     }
     if let Some((method, entry)) = requests::entry_methods(plan).into_iter().next() {
@@ -109,6 +111,21 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         ));
     }
     let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
+    let runtime_modules = RUNTIME.iter().map(|(path, _)| {
+        let file = path.trim_start_matches("src/");
+        let name =
+            proc_macro2::Ident::new(file.trim_end_matches(".rs"), proc_macro2::Span::call_site());
+        let visibility = if *path == "src/polymorphic.rs" {
+            quote!()
+        } else {
+            quote!(pub)
+        };
+        let location = options.runtime_dir.as_ref().map(|dir| {
+            let location = format!("{dir}/{file}");
+            quote!(#[path = #location])
+        });
+        quote!(#location #visibility mod #name;)
+    });
     let requests_module = (!plan.selection.builders.is_empty()).then(|| {
         quote!(
             pub mod requests;
@@ -130,12 +147,8 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         // to even out sizes would make every construction noisier.
         #![allow(clippy::large_enum_variant)]
 
-        pub mod error;
-        pub mod graph;
+        #(#runtime_modules)*
         pub mod models;
-        pub mod operation;
-        pub mod path;
-        mod polymorphic;
         #requests_module
 
         pub use error::Error;

@@ -286,6 +286,32 @@ impl<'m> Plan<'m> {
         })
     }
 
+    /// The type's name prefixed with its module path outside the main namespace
+    /// (`security.alert` -> `SecurityAlert`), for items that live in one flat module.
+    pub fn qualified_rust_name(&self, id: TypeId) -> RustName {
+        let ty = self.model.ty(id);
+        let prefix: String = self
+            .module_of(&ty.namespace)
+            .iter()
+            .map(|segment| naming::type_name(segment.as_str()).as_str().to_string())
+            .collect();
+        RustName::from_parts(&prefix, &naming::type_name(&ty.name))
+    }
+
+    /// The variant of a union that holds `member`: named like its struct, or, when another
+    /// namespace's struct of the same name came first, with its module path as a prefix.
+    pub fn variant_name(
+        &self,
+        scope: &mut Scope,
+        member: TypeId,
+        struct_name: &RustName,
+    ) -> RustName {
+        if scope.is_free(struct_name) {
+            return scope.claim(struct_name.clone());
+        }
+        scope.claim(self.qualified_rust_name(member))
+    }
+
     /// How a type is described in docs: `microsoft.graph.x` or `Edm.String`.
     pub fn csdl_name(&self, target: TypeTarget) -> String {
         match target {
@@ -309,6 +335,21 @@ impl<'m> Plan<'m> {
                     .is_some_and(|items| items.struct_name.is_some())
             })
             .collect()
+    }
+}
+
+/// `Edm.String`, `a collection of microsoft.graph.x`, ..., for documentation.
+pub(crate) fn describe_use(plan: &Plan<'_>, ty: TypeUse) -> String {
+    let element = format!("`{}`", plan.csdl_name(ty.target));
+    let text = if ty.collection {
+        format!("a collection of {element}")
+    } else {
+        element
+    };
+    if ty.nullable || ty.collection {
+        text
+    } else {
+        format!("{text}, never null")
     }
 }
 

@@ -124,7 +124,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             Some(description) => sanitize(description),
             None => format!(
                 "The `{wire}` property: {}.",
-                describe_use(plan, property.ty)
+                super::describe_use(plan, property.ty)
             ),
         };
         let field_doc = doc_attributes(&field_doc);
@@ -150,21 +150,6 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     }
 }
 
-/// `Edm.String`, `a collection of microsoft.graph.x`, ...
-fn describe_use(plan: &Plan<'_>, ty: TypeUse) -> String {
-    let element = format!("`{}`", plan.csdl_name(ty.target));
-    let text = if ty.collection {
-        format!("a collection of {element}")
-    } else {
-        element
-    };
-    if ty.nullable || ty.collection {
-        text
-    } else {
-        format!("{text}, never null")
-    }
-}
-
 fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let ty = plan.model.ty(id);
     let qualified = ty.qualified_name();
@@ -187,7 +172,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let Some(struct_name) = &member_items.struct_name else {
             continue;
         };
-        let variant = scope.claim(struct_name.clone()).ident();
+        let variant = plan.variant_name(&mut scope, member, struct_name).ident();
         if member == id {
             // Without `@odata.type`, a concrete base type is the value's type.
             untyped_arm = quote! {
@@ -197,7 +182,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let path = plan.model_path(&member_items.module, struct_name);
         let member_name = plan.model.ty(member).qualified_name();
         let tagged = format!("#{member_name}");
-        let variant_doc = format!(" A `{member_name}`.");
+        let variant_doc = format!(" A value of type `{member_name}`.");
         variants.push(quote! { #[doc = #variant_doc] #variant(#path), });
         serialize_arms.push(quote! {
             Self::#variant(value) => crate::polymorphic::serialize_tagged(#tagged, value, serializer),

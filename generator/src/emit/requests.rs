@@ -79,7 +79,7 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
     let mut file_scope = Scope::with_reserved(&["mod", "parameters"]);
     let mut builders = BTreeMap::new();
     for &ty in plan.selection.builders.keys() {
-        let base = naming::type_name(&plan.model.ty(ty).name);
+        let base = plan.qualified_rust_name(ty);
         let item = scope.claim(base.with_suffix("Request"));
         let collection = scope.claim(base.with_suffix("CollectionRequest"));
         let file = file_scope.claim(RustName::new(naming::file_name(&base)));
@@ -96,9 +96,7 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
     for &operation_id in &plan.selection.operations {
         let operation = plan.model.operation(operation_id);
         if operation.kind == OperationKind::Action && !operation.parameters.is_empty() {
-            let binding = operation
-                .binding
-                .map(|b| naming::type_name(&plan.model.ty(b.ty).name));
+            let binding = operation.binding.map(|b| plan.qualified_rust_name(b.ty));
             let base = binding.map(|b| b.as_str().to_string()).unwrap_or_default();
             let op = naming::type_name(&operation.name);
             let name = scope.claim(RustName::new(format!("{base}{op}Parameters")));
@@ -391,11 +389,23 @@ impl Requests<'_, '_> {
         };
         let (returns, shape) = match operation.return_type {
             None => (quote!(()), quote!(Empty)),
+            // A collection comes as a page (`value`, `@odata.nextLink`, ...), a primitive or enum
+            // as `{"value": ...}`, a structured value as itself.
+            Some(ty) if ty.collection => {
+                let element = self.plan.element_type(ty.target)?;
+                (quote!(crate::Page<#element>), quote!(Json))
+            }
             Some(ty) => {
                 let rust = self.plan.use_type(ty)?;
-                let wrapped = ty.collection
-                    || !matches!(ty.target, TypeTarget::Named(id) if self.plan.model.structured(id).is_some());
-                (rust, if wrapped { quote!(Value) } else { quote!(Json) })
+                let structured = matches!(ty.target, TypeTarget::Named(id) if self.plan.model.structured(id).is_some());
+                (
+                    rust,
+                    if structured {
+                        quote!(Json)
+                    } else {
+                        quote!(Value)
+                    },
+                )
             }
         };
         let method = scope.claim(naming::member_name(&operation.name)).ident();
@@ -451,7 +461,7 @@ impl Requests<'_, '_> {
                     pub fn #method(&self, #(#arguments),*) -> crate::Operation<#returns> {
                         crate::Operation::new(
                             ::http::Method::GET,
-                            self.path.function_call(#segment, ::std::vec![#(#literals),*]),
+                            self.path.function_call(#segment, [#(#literals),*]),
                             crate::operation::ResponseShape::#shape,
                         )
                     }
@@ -498,11 +508,13 @@ impl Requests<'_, '_> {
                     LiteralForm::OData => odata,
                     LiteralForm::Json => json,
                     LiteralForm::Bare | LiteralForm::Prefixed(_) => {
-                        let format = match edm::literal_form(primitive) {
-                            LiteralForm::Prefixed(prefix) => format!("{prefix}'{{}}'"),
-                            _ => "{}".to_string(),
+                        let encode = match edm::literal_form(primitive) {
+                            LiteralForm::Prefixed(prefix) => {
+                                let format = format!("{prefix}'{{value}}'");
+                                quote!(::std::format!(#format))
+                            }
+                            _ => quote!(::std::string::ToString::to_string(value)),
                         };
-                        let encode = quote!(::std::format!(#format, value));
                         if ty.nullable {
                             quote!(::std::result::Result::Ok(match #name {
                                 ::std::option::Option::Some(value) => #encode,
@@ -551,8 +563,8 @@ impl Requests<'_, '_> {
             let wire = &parameter.name;
             let rename = (field.as_str() != wire).then(|| quote!(rename = #wire,));
             let field_doc = format!(
-                " The `{wire}` parameter: `{}`.",
-                self.plan.csdl_name(parameter.ty.target)
+                " The `{wire}` parameter: {}.",
+                super::describe_use(self.plan, parameter.ty)
             );
             if parameter.ty.nullable {
                 fields.push(quote! {

@@ -31,7 +31,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
                 let Some(struct_name) = &member_items.struct_name else {
                     continue;
                 };
-                let variant = scope.claim(struct_name.clone()).ident();
+                let variant = plan.variant_name(&mut scope, member, struct_name).ident();
                 let path = krate_path(plan.model_path(&member_items.module, struct_name));
                 let odata_type = plan.model.ty(member).qualified_name();
                 union_checks.push(quote! {
@@ -59,6 +59,30 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         }
     }
     let requests = request_checks(plan);
+    let structs_test = (!struct_checks.is_empty()).then(|| {
+        quote! {
+            #[test]
+            fn structs_round_trip_and_keep_unknown_properties() {
+                #(#struct_checks)*
+            }
+        }
+    });
+    let unions_test = (!union_checks.is_empty()).then(|| {
+        quote! {
+            #[test]
+            fn unions_are_chosen_by_odata_type() {
+                #(#union_checks)*
+            }
+        }
+    });
+    let enums_test = (!enum_checks.is_empty()).then(|| {
+        quote! {
+            #[test]
+            fn enums_round_trip_and_keep_unknown_members() {
+                #(#enum_checks)*
+            }
+        }
+    });
     let tokens = quote! {
         //! Behaviour checks generated for every model and entry point of this crate.
 
@@ -123,21 +147,9 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             assert_eq!(to_json(&future), json!("memberFromTheFuture"));
         }
 
-        #[test]
-        fn structs_round_trip_and_keep_unknown_properties() {
-            #(#struct_checks)*
-        }
-
-        #[test]
-        fn unions_are_chosen_by_odata_type() {
-            #(#union_checks)*
-        }
-
-        #[test]
-        fn enums_round_trip_and_keep_unknown_members() {
-            #(#enum_checks)*
-        }
-
+        #structs_test
+        #unions_test
+        #enums_test
         #requests
     };
     files.insert("tests/generated.rs".to_string(), FileContent::Rust(tokens));
@@ -168,10 +180,12 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
         let url = format!("https://graph.microsoft.com/v1.0/{}", entry.name);
         let (item, item_url) = match entry.kind {
             ContainerChildKind::EntitySet => {
-                let encoded = format!("{url}/a%2Fb%3Fc%23d%20%2E");
+                let encoded = format!("{url}/a%2Fb%3Fc%23d%20.");
+                let dots = format!("{url}/%2E%2E");
                 checks.push(quote! {
                     check_request(krate::Graph::v1().#method().list(), "GET", #url);
                     check_request(krate::Graph::v1().#method().by_id("a/b?c#d .").get(), "GET", #encoded);
+                    check_request(krate::Graph::v1().#method().by_id("..").get(), "GET", #dots);
                     check_empty_key(krate::Graph::v1().#method().by_id("").get(), #url);
                 });
                 (
