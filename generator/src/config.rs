@@ -51,6 +51,9 @@ pub struct GenerateOptions {
     pub readme_doctest: Option<String>,
     /// Extra files copied into the crate, by path relative to the crate (hand-written tests).
     pub extra_files: BTreeMap<String, ExtraFile>,
+    /// Descriptions written for this project, by CSDL target (`ns.type`, `ns.type/property`,
+    /// `ns.Container/entitySet`); they replace the document's own.
+    pub descriptions: Vec<(Spanned<String>, String)>,
     /// Refer to the runtime in this folder (relative to the crate's `src/`) with `#[path]`
     /// instead of copying it: for crates that live next to the generator, such as test goldens.
     pub runtime_dir: Option<String>,
@@ -78,6 +81,7 @@ impl GenerateOptions {
             command: command.into(),
             readme_doctest: None,
             extra_files: BTreeMap::new(),
+            descriptions: Vec::new(),
             runtime_dir: None,
         }
     }
@@ -104,6 +108,8 @@ pub struct Config {
     pub extra_files: BTreeMap<String, String>,
     /// The slice.
     pub slice: SliceSpec,
+    /// Descriptions written for this project, by CSDL target.
+    pub descriptions: Vec<(Spanned<String>, String)>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +119,8 @@ struct RawConfig {
     #[serde(rename = "crate")]
     krate: RawCrate,
     slice: RawSlice,
+    #[serde(default)]
+    descriptions: BTreeMap<toml::Spanned<String>, String>,
 }
 
 #[derive(Deserialize)]
@@ -179,6 +187,10 @@ impl Config {
                 all: raw.slice.all,
                 roots: spanned(raw.slice.roots),
                 paths: spanned(raw.slice.paths),
+            },
+            descriptions: {
+                let (targets, texts): (Vec<_>, Vec<_>) = raw.descriptions.into_iter().unzip();
+                spanned(targets).into_iter().zip(texts).collect()
             },
         })
     }

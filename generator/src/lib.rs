@@ -57,7 +57,29 @@ pub fn load(csdl: &[u8]) -> Result<(model::Model, Vec<Diagnostic>), Vec<Diagnost
 
 /// Runs the whole pipeline: CSDL bytes and options in, the crate's files out.
 pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec<Diagnostic>> {
-    let (model, warnings) = load(csdl)?;
+    let (mut model, warnings) = load(csdl)?;
+    let mut unknown = Vec::new();
+    for (target, text) in &options.descriptions {
+        if !model.set_description(&target.value, text) {
+            unknown.push(
+                Diagnostic::error(
+                    target.span,
+                    format!(
+                        "the description target `{}` names nothing in the CSDL",
+                        target.value
+                    ),
+                )
+                .in_source(SourceKind::Config)
+                .with_note(
+                    None,
+                    "targets look like `ns.type`, `ns.type/property` or `ns.Container/entitySet`",
+                ),
+            );
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
     let selection = select::select(&model, &options.slice, options.slice_origin)?;
     let emitted = emit::emit(&model, &selection, options);
     let files = format::format_files(emitted, &options.command);

@@ -63,6 +63,56 @@ impl Model {
         self.by_name.get(qualified_name).copied()
     }
 
+    /// Sets the description of a target: `ns.type`, `ns.type/member` (a property, navigation
+    /// property or enum member) or `ns.Container/child`. Returns whether the target exists.
+    pub fn set_description(&mut self, target: &str, text: &str) -> bool {
+        let text = Some(text.trim().to_string());
+        let (head, member) = match target.split_once('/') {
+            Some((head, member)) => (head, Some(member)),
+            None => (target, None),
+        };
+        if let Some(id) = self.find(head) {
+            let ty = &mut self.types[id.index()];
+            let Some(member) = member else {
+                ty.description = text;
+                return true;
+            };
+            let slot = match &mut ty.kind {
+                TypeKind::Structured(def) => def
+                    .properties
+                    .iter_mut()
+                    .find(|p| p.name == member)
+                    .map(|p| &mut p.description)
+                    .or_else(|| {
+                        def.navigations
+                            .iter_mut()
+                            .find(|n| n.name == member)
+                            .map(|n| &mut n.description)
+                    }),
+                TypeKind::Enum(def) => def
+                    .members
+                    .iter_mut()
+                    .find(|m| m.name == member)
+                    .map(|m| &mut m.description),
+                TypeKind::Definition(_) => None,
+            };
+            return slot.map(|slot| *slot = text).is_some();
+        }
+        let Some(container) = &mut self.container else {
+            return false;
+        };
+        if format!("{}.{}", container.namespace, container.name) != head {
+            return false;
+        }
+        match member.and_then(|m| container.children.iter_mut().find(|c| c.name == m)) {
+            Some(child) => {
+                child.description = text;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// `id` and its base types, the type itself first.
     pub fn ancestors_and_self(&self, id: TypeId) -> Vec<TypeId> {
         let mut chain = vec![id];

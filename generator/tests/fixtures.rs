@@ -118,6 +118,7 @@ impl Fixture {
             readme_doctest: None,
             extra_files: BTreeMap::new(),
             // The goldens compile against the runtime in generator/runtime, not a copy of it.
+            descriptions: config.descriptions.clone(),
             runtime_dir: Some("../../../../../runtime".to_string()),
         };
         match msgraph_codegen::generate(csdl, &options) {

@@ -100,6 +100,7 @@ pub fn load_project() -> Result<Project, Failure> {
         command: COMMAND.to_string(),
         readme_doctest: config.readme_doctest.clone(),
         extra_files,
+        descriptions: config.descriptions.clone(),
         runtime_dir: None,
     };
     Ok(Project {

@@ -43,6 +43,8 @@ impl DeviceAppManagementRequest {
             crate::operation::ResponseShape::Empty,
         )
     }
+    /// App configuration policies for managed devices.
+    ///
     /// The contained `mobileAppConfigurations` collection of `microsoft.graph.managedDeviceMobileAppConfiguration`.
     pub fn mobile_app_configurations(
         &self,

@@ -45,6 +45,8 @@ impl ManagedDeviceMobileAppConfigurationRequest {
             crate::operation::ResponseShape::Empty,
         )
     }
+    /// Who the policy applies to.
+    ///
     /// The contained `assignments` collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
     pub fn assignments(
         &self,

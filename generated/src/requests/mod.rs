@@ -14,6 +14,8 @@ pub use managed_device_mobile_app_configuration_assignment::*;
 mod parameters;
 pub use parameters::*;
 impl crate::Graph {
+    /// Intune's app management root: app configurations, app protection policies and the apps themselves.
+    ///
     /// The `deviceAppManagement` singleton, a `microsoft.graph.deviceAppManagement`.
     pub fn device_app_management(&self) -> crate::requests::DeviceAppManagementRequest {
         crate::requests::DeviceAppManagementRequest::new(

@@ -81,8 +81,9 @@ fn emit_module_file(
 
 fn type_doc(plan: &Plan<'_>, id: TypeId, fallback: String) -> TokenStream {
     let ty = plan.model.ty(id);
+    // The project's or the document's description first; what the type is in CSDL terms last.
     let text = match &ty.description {
-        Some(description) => sanitize(description),
+        Some(description) => format!("{}\n\n{fallback}", sanitize(description)),
         None => fallback,
     };
     doc_attributes(&text)
@@ -153,8 +154,12 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
 fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let ty = plan.model.ty(id);
     let qualified = ty.qualified_name();
+    let lead = match &ty.description {
+        Some(description) => format!("{}\n\n", sanitize(description)),
+        None => String::new(),
+    };
     let doc = doc_attributes(&format!(
-        "A `{qualified}` value of any concrete type: the type named by the value's `@odata.type`.\n\n\
+        "{lead}A `{qualified}` value of any concrete type: the type named by the value's `@odata.type`.\n\n\
          Reading accepts the type name with or without the leading `#`; writing always adds it. A type \
          this crate does not know is kept whole in [`{name}::Other`] and written back unchanged."
     ));
