@@ -40,6 +40,21 @@ pub enum Error {
         /// The status of the response.
         status: http::StatusCode,
     },
+    /// A header given to an operation is not a valid HTTP header.
+    InvalidHeader {
+        /// The header's name.
+        name: String,
+        /// Why it is not valid.
+        reason: String,
+    },
+    /// An `@odata.nextLink` points outside the service root the collection was read from, so
+    /// it is not followed (the request would carry the caller's credentials elsewhere).
+    ForeignNextLink {
+        /// The link as the service sent it.
+        link: String,
+        /// The service root it should have started with.
+        service_root: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -62,6 +77,15 @@ impl fmt::Display for Error {
                     StatusText(*status)
                 )
             }
+            Error::InvalidHeader { name, reason } => {
+                write!(f, "invalid header `{name}`: {reason}")
+            }
+            Error::ForeignNextLink { link, service_root } => {
+                write!(
+                    f,
+                    "the next link `{link}` is outside the service root `{service_root}`; it is not followed"
+                )
+            }
             Error::EmptyBody { status } => {
                 write!(
                     f,
@@ -80,7 +104,11 @@ impl std::error::Error for Error {
             Error::Serialize(source) => Some(source),
             Error::Deserialize { source, .. } => Some(source),
             // `Display` already is the service error's own text.
-            Error::Service(_) | Error::EmptyKey { .. } | Error::EmptyBody { .. } => None,
+            Error::Service(_)
+            | Error::EmptyKey { .. }
+            | Error::EmptyBody { .. }
+            | Error::InvalidHeader { .. }
+            | Error::ForeignNextLink { .. } => None,
         }
     }
 }

@@ -29,8 +29,8 @@ mod polymorphic;
 pub mod models;
 pub mod requests;
 pub use error::Error;
-pub use graph::Graph;
-pub use operation::{Operation, Page};
+pub use graph::{Cloud, Graph, Version};
+pub use operation::{Direction, Operation, Page, Selectable};
 /// The examples of the project's README, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -88,6 +88,11 @@ impl ResourcePath {
         }
     }
 
+    /// The service root this path starts from (no trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     /// The absolute URL, percent-encoded.
     ///
     /// # Errors

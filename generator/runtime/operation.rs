@@ -36,6 +36,14 @@ pub struct Operation<T> {
     /// serialized.
     body: Option<Result<Vec<u8>, String>>,
     shape: ResponseShape,
+    /// Query options in the order they were first set: name and unencoded value.
+    query: Vec<(String, String)>,
+    /// Headers added to the defaults.
+    headers: http::HeaderMap,
+    /// A header that could not be added (name, reason), reported when the request is built.
+    invalid_header: Option<(String, String)>,
+    /// A URL that replaces the path and query (the next page of a collection).
+    absolute_url: Option<String>,
     _response: PhantomData<fn() -> T>,
 }
 
@@ -47,6 +55,9 @@ impl<T> fmt::Debug for Operation<T> {
             .field("path", &self.path)
             .field("body", &self.body)
             .field("shape", &self.shape)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("absolute_url", &self.absolute_url)
             .finish()
     }
 }
@@ -58,6 +69,10 @@ impl<T> Clone for Operation<T> {
             path: self.path.clone(),
             body: self.body.clone(),
             shape: self.shape,
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            invalid_header: self.invalid_header.clone(),
+            absolute_url: self.absolute_url.clone(),
             _response: PhantomData,
         }
     }
@@ -72,6 +87,10 @@ impl<T> Operation<T> {
             path,
             body: None,
             shape,
+            query: Vec::new(),
+            headers: http::HeaderMap::new(),
+            invalid_header: None,
+            absolute_url: None,
             _response: PhantomData,
         }
     }
@@ -112,7 +131,25 @@ impl<T> Operation<T> {
     /// gives them, [`Error::Serialize`] when the body could not be serialized,
     /// and [`Error::InvalidRequest`] when the URL is not an absolute URI.
     pub fn to_http_request(&self) -> Result<http::Request<Vec<u8>>, Error> {
-        let url = self.path.to_url()?;
+        if let Some((name, reason)) = &self.invalid_header {
+            return Err(Error::InvalidHeader {
+                name: name.clone(),
+                reason: reason.clone(),
+            });
+        }
+        let url = match &self.absolute_url {
+            Some(url) => url.clone(),
+            None => {
+                let mut url = self.path.to_url()?;
+                for (index, (name, value)) in self.query.iter().enumerate() {
+                    url.push(if index == 0 { '?' } else { '&' });
+                    push_query_component(&mut url, name);
+                    url.push('=');
+                    push_query_component(&mut url, value);
+                }
+                url
+            }
+        };
         let body = match &self.body {
             None => None,
             Some(Ok(bytes)) => Some(bytes.clone()),
@@ -133,9 +170,224 @@ impl<T> Operation<T> {
         if body.is_some() {
             builder = builder.header(http::header::CONTENT_TYPE, "application/json");
         }
+        if let Some(headers) = builder.headers_mut() {
+            for (name, value) in &self.headers {
+                headers.append(name, value.clone());
+            }
+        }
         builder
             .body(body.unwrap_or_default())
             .map_err(|source| Error::InvalidRequest { url, source })
+    }
+}
+
+/// Appends a query option's name or value, percent-encoded: everything but the unreserved
+/// characters and the ones OData expressions use literally (`$ ' ( ) , : @ / ! *`).
+fn push_query_component(url: &mut String, text: &str) {
+    use std::fmt::Write as _;
+    for byte in text.bytes() {
+        let literal = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'$'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b','
+                    | b':'
+                    | b'@'
+                    | b'/'
+                    | b'!'
+                    | b'*'
+            );
+        if literal {
+            url.push(char::from(byte));
+        } else {
+            // Writing to a `String` cannot fail.
+            let _ = write!(url, "%{byte:02X}");
+        }
+    }
+}
+
+/// The order of an `$orderby` property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Smallest first (`asc`).
+    Ascending,
+    /// Largest first (`desc`).
+    Descending,
+}
+
+/// A type whose properties can be named in `$select` and `$orderby`: generated for every entity
+/// type, so that a misspelt property does not compile.
+pub trait Selectable {
+    /// The enum of the type's properties.
+    type Property: Copy + AsRef<str>;
+}
+
+impl<T: Selectable> Selectable for Page<T> {
+    type Property = T::Property;
+}
+
+impl<T: Selectable> Selectable for Vec<T> {
+    type Property = T::Property;
+}
+
+/// Query options and headers: everything an [`Operation`] can carry besides its path and body.
+impl<T> Operation<T> {
+    /// Sets a query option (`name=value`), replacing an earlier value of the same option.
+    /// The name and value are percent-encoded when the request is built.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        match self.query.iter_mut().find(|(n, _)| n == name) {
+            Some(option) => option.1 = value.to_string(),
+            None => self.query.push((name.to_string(), value.to_string())),
+        }
+        self
+    }
+
+    /// `$filter`: only the items the OData expression accepts, such as
+    /// `startswith(displayName,'Contoso')`.
+    pub fn filter(self, expression: &str) -> Self {
+        self.query("$filter", expression)
+    }
+
+    /// `$search`: only the items that match a search text (Graph expects it in double quotes,
+    /// such as `"displayName:Contoso"`, and often `ConsistencyLevel: eventual`).
+    pub fn search(self, text: &str) -> Self {
+        self.query("$search", text)
+    }
+
+    /// `$top`: at most `count` items per page.
+    pub fn top(self, count: u32) -> Self {
+        self.query("$top", &count.to_string())
+    }
+
+    /// `$skip`: leave out the first `count` items.
+    pub fn skip(self, count: u32) -> Self {
+        self.query("$skip", &count.to_string())
+    }
+
+    /// `$count`: include the total number of items (`@odata.count`) in the answer.
+    pub fn count(self, include: bool) -> Self {
+        self.query("$count", if include { "true" } else { "false" })
+    }
+
+    /// `$expand`: include the named navigation properties (and any nested options written in
+    /// OData syntax, such as `members($select=id)`).
+    pub fn expand<I, S>(self, navigation: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let items: Vec<String> = navigation
+            .into_iter()
+            .map(|s| s.as_ref().to_string())
+            .collect();
+        self.query("$expand", &items.join(","))
+    }
+
+    /// Adds a request header. An invalid name or value makes [`Operation::to_http_request`]
+    /// fail with [`Error::InvalidHeader`].
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let parsed = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            http::HeaderValue::from_str(value),
+        );
+        match parsed {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            (Err(error), _) => self.invalid_header = Some((name.to_string(), error.to_string())),
+            (_, Err(error)) => self.invalid_header = Some((name.to_string(), error.to_string())),
+        }
+        self
+    }
+
+    /// `If-Match`: only act if the entity still has this `@odata.etag` (or `*`).
+    pub fn if_match(self, etag: &str) -> Self {
+        self.header("if-match", etag)
+    }
+
+    /// Adds a preference to the `Prefer` header, such as `return=minimal`,
+    /// `return=representation` or `include-unknown-enum-members`.
+    pub fn prefer(mut self, preference: &str) -> Self {
+        let combined = match self
+            .headers
+            .remove(http::header::HeaderName::from_static("prefer"))
+        {
+            Some(existing) => format!("{}, {preference}", existing.to_str().unwrap_or_default()),
+            None => preference.to_string(),
+        };
+        self.header("prefer", &combined)
+    }
+
+    /// `ConsistencyLevel: eventual`, which Graph needs for advanced queries (`$count`,
+    /// `$search`, some `$filter`s) on directory objects.
+    pub fn consistency_level_eventual(self) -> Self {
+        self.header("consistencylevel", "eventual")
+    }
+
+    /// `client-request-id`: an id of your choice that Graph echoes back, to correlate logs.
+    pub fn client_request_id(self, id: &str) -> Self {
+        self.header("client-request-id", id)
+    }
+
+    /// The query options set so far, unencoded, in order.
+    pub fn query_options(&self) -> &[(String, String)] {
+        &self.query
+    }
+}
+
+impl<T: Selectable> Operation<T> {
+    /// `$select`: only these properties. A property the type does not have does not compile.
+    pub fn select(self, properties: impl IntoIterator<Item = T::Property>) -> Self {
+        let properties: Vec<T::Property> = properties.into_iter().collect();
+        let names: Vec<&str> = properties.iter().map(AsRef::as_ref).collect();
+        let value = names.join(",");
+        self.query("$select", &value)
+    }
+
+    /// `$orderby`: sorts by `property`, after any property given earlier.
+    pub fn order_by(self, property: T::Property, direction: Direction) -> Self {
+        let term = match direction {
+            Direction::Ascending => format!("{} asc", property.as_ref()),
+            Direction::Descending => format!("{} desc", property.as_ref()),
+        };
+        let value = match self.query.iter().find(|(n, _)| n == "$orderby") {
+            Some((_, existing)) => format!("{existing},{term}"),
+            None => term,
+        };
+        self.query("$orderby", &value)
+    }
+}
+
+impl<T> Operation<Page<T>> {
+    /// The operation that reads the page after `page`, if there is one.
+    ///
+    /// The next link is followed only when it starts with the service root this operation
+    /// addresses, so a response cannot send the caller's credentials elsewhere. Headers are
+    /// kept; the link already carries the query.
+    pub fn next_page(&self, page: &Page<T>) -> Option<Result<Self, Error>> {
+        let link = page.next_link.as_ref()?;
+        let root = self.path.base_url();
+        let inside = link
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'));
+        if !inside {
+            return Some(Err(Error::ForeignNextLink {
+                link: link.clone(),
+                service_root: root.to_string(),
+            }));
+        }
+        let mut next = self.clone();
+        next.method = http::Method::GET;
+        next.body = None;
+        next.query.clear();
+        next.absolute_url = Some(link.clone());
+        Some(Ok(next))
     }
 }
 
@@ -642,5 +894,146 @@ mod tests {
             serde_json::to_string(&Page::<u8>::default()).unwrap(),
             r#"{"value":[]}"#
         );
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Field {
+        Id,
+        DisplayName,
+    }
+
+    impl AsRef<str> for Field {
+        fn as_ref(&self) -> &str {
+            match self {
+                Field::Id => "id",
+                Field::DisplayName => "displayName",
+            }
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        id: String,
+    }
+
+    impl Selectable for Item {
+        type Property = Field;
+    }
+
+    fn list() -> Operation<Page<Item>> {
+        let path = ResourcePath::new("https://graph.microsoft.com/v1.0".into()).segment("items");
+        Operation::new(http::Method::GET, path, ResponseShape::Json)
+    }
+
+    #[test]
+    fn query_options_are_encoded_as_graph_expects() {
+        let request = list()
+            .select([Field::Id, Field::DisplayName])
+            .filter("startswith(displayName,'A b&c')")
+            .order_by(Field::DisplayName, Direction::Descending)
+            .order_by(Field::Id, Direction::Ascending)
+            .top(5)
+            .skip(10)
+            .count(true)
+            .search("\"display name:x+y\"")
+            .expand(["members($select=id)", "owners"])
+            .to_http_request()
+            .unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.microsoft.com/v1.0/items?$select=id,displayName\
+             &$filter=startswith(displayName,'A%20b%26c')\
+             &$orderby=displayName%20desc,id%20asc&$top=5&$skip=10&$count=true\
+             &$search=%22display%20name:x%2By%22&$expand=members($select%3Did),owners"
+        );
+    }
+
+    #[test]
+    fn setting_an_option_again_replaces_it() {
+        let operation = list().top(5).top(7).query("custom", "1");
+        assert_eq!(
+            operation.query_options(),
+            [
+                ("$top".to_string(), "7".to_string()),
+                ("custom".to_string(), "1".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn headers_are_added_and_preferences_combined() {
+        let request = list()
+            .if_match("W/\"etag\"")
+            .prefer("return=minimal")
+            .prefer("include-unknown-enum-members")
+            .consistency_level_eventual()
+            .client_request_id("abc-123")
+            .header("x-custom", "1")
+            .to_http_request()
+            .unwrap();
+        let headers = request.headers();
+        assert_eq!(headers["if-match"], "W/\"etag\"");
+        assert_eq!(
+            headers["prefer"],
+            "return=minimal, include-unknown-enum-members"
+        );
+        assert_eq!(headers["consistencylevel"], "eventual");
+        assert_eq!(headers["client-request-id"], "abc-123");
+        assert_eq!(headers["x-custom"], "1");
+        assert_eq!(headers["accept"], "application/json");
+    }
+
+    #[test]
+    fn an_invalid_header_fails_when_the_request_is_built() {
+        let error = list()
+            .header("bad name", "x")
+            .to_http_request()
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidHeader { ref name, .. } if name == "bad name"),
+            "{error:?}"
+        );
+        let error = list()
+            .header("x-ok", "line\nbreak")
+            .to_http_request()
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidHeader { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn next_pages_stay_in_the_service_root() {
+        let operation = list().top(2).consistency_level_eventual();
+        let page: Page<Item> = serde_json::from_str(
+            r#"{"value":[{"id":"1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/items?$top=2&$skiptoken=X"}"#,
+        )
+        .unwrap();
+        assert_eq!(page.value[0].id, "1");
+        let next = operation.next_page(&page).unwrap().unwrap();
+        let request = next.to_http_request().unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.microsoft.com/v1.0/items?$top=2&$skiptoken=X"
+        );
+        assert_eq!(request.headers()["consistencylevel"], "eventual");
+
+        let last: Page<Item> = serde_json::from_str(r#"{"value":[]}"#).unwrap();
+        assert!(operation.next_page(&last).is_none());
+
+        for foreign in [
+            "https://evil.example/v1.0/items?$skiptoken=X",
+            "https://graph.microsoft.com/v1.0evil/items",
+            "http://graph.microsoft.com/v1.0/items",
+        ] {
+            let page = Page::<Item> {
+                next_link: Some(foreign.to_string()),
+                ..Page::default()
+            };
+            let error = operation.next_page(&page).unwrap().unwrap_err();
+            assert!(
+                matches!(error, Error::ForeignNextLink { .. }),
+                "{foreign}: {error:?}"
+            );
+            assert!(error.to_string().contains("not followed"), "{error}");
+        }
     }
 }

@@ -130,6 +130,11 @@ impl Scope {
         }
     }
 
+    /// Takes `name` without handing it out (a name something else already uses).
+    pub fn reserve(&mut self, name: &RustName) {
+        self.taken.insert(name.0.clone());
+    }
+
     /// Whether `name` is still free.
     pub fn is_free(&self, name: &RustName) -> bool {
         !self.taken.contains(&name.0)

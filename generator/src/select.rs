@@ -40,6 +40,9 @@ pub struct Selection {
     pub navigations: BTreeSet<(TypeId, usize)>,
     /// Entity types with request builders.
     pub builders: BTreeMap<TypeId, BuilderNeeds>,
+    /// Type casts on builders: (builder type, derived type). A derived type of a builder type
+    /// gets builders too, reached through a cast segment (`.../microsoft.graph.derivedType`).
+    pub casts: BTreeSet<(TypeId, TypeId)>,
     /// Bound operations.
     pub operations: BTreeSet<OperationId>,
 }
@@ -74,6 +77,7 @@ pub fn select(
             .in_source(origin_source(origin)),
         );
     }
+    closure.casts();
     closure.operations();
     if closure.diagnostics.has_errors() {
         Err(closure.diagnostics.into_sorted())
@@ -281,6 +285,25 @@ impl Closure<'_> {
             current = navigation.target;
             at_collection = navigation.collection;
             self.add_builder(current, at_collection);
+        }
+    }
+
+    /// Every derived type of a builder type gets the same builders, reached by a cast.
+    fn casts(&mut self) {
+        let builders: Vec<(TypeId, BuilderNeeds)> = self
+            .selection
+            .builders
+            .iter()
+            .map(|(&ty, &needs)| (ty, needs))
+            .collect();
+        for (ty, needs) in builders {
+            for derived in self.model.descendants(ty) {
+                self.selection.casts.insert((ty, derived));
+                let entry = self.selection.builders.entry(derived).or_default();
+                entry.item |= needs.item;
+                entry.collection |= needs.collection;
+                self.select_type(derived);
+            }
         }
     }
 

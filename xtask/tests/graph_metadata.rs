@@ -108,6 +108,7 @@ fn the_seed_root_slice_of_clean_xml() {
             "group_assignment_target.rs",
             "managed_device_mobile_app_configuration_assignment.rs",
             "mod.rs",
+            "properties.rs",
         ],
         "the root brings its property types and their derived types, but `entity`'s other derived types stay out"
     );

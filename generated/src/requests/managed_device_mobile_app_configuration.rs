@@ -56,6 +56,14 @@ impl ManagedDeviceMobileAppConfigurationRequest {
             "assignments",
         )
     }
+    /// This entity as a `microsoft.graph.iosMobileAppConfiguration` (a type-cast segment); requests fail if it is of another type.
+    pub fn as_ios_mobile_app_configuration(
+        &self,
+    ) -> crate::requests::IosMobileAppConfigurationRequest {
+        crate::requests::IosMobileAppConfigurationRequest::new(
+            self.path.segment("microsoft.graph.iosMobileAppConfiguration"),
+        )
+    }
     /// Calls the bound action `microsoft.graph.assign`.
     pub fn assign(
         &self,
@@ -116,5 +124,14 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequest {
                 crate::operation::ResponseShape::Json,
             )
             .with_json_body(body)
+    }
+    /// Only the members of type `microsoft.graph.iosMobileAppConfiguration` (a type-cast segment).
+    pub fn as_ios_mobile_app_configuration(
+        &self,
+    ) -> crate::requests::IosMobileAppConfigurationCollectionRequest {
+        crate::requests::IosMobileAppConfigurationCollectionRequest::new(
+            self.path.segment("microsoft.graph.iosMobileAppConfiguration"),
+            self.name,
+        )
     }
 }

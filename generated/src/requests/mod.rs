@@ -7,6 +7,8 @@
 //! the URL it stands for; its methods return [`crate::Operation`]s.
 mod device_app_management;
 pub use device_app_management::*;
+mod ios_mobile_app_configuration;
+pub use ios_mobile_app_configuration::*;
 mod managed_device_mobile_app_configuration;
 pub use managed_device_mobile_app_configuration::*;
 mod managed_device_mobile_app_configuration_assignment;

@@ -152,8 +152,8 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         #requests_module
 
         pub use error::Error;
-        pub use graph::Graph;
-        pub use operation::{Operation, Page};
+        pub use graph::{Cloud, Graph, Version};
+        pub use operation::{Direction, Operation, Page, Selectable};
 
         #readme
     }

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod edm;
 mod krate;
 mod models;
+mod properties;
 mod requests;
 mod tests;
 
@@ -37,6 +38,7 @@ pub fn emit(model: &Model, selection: &Selection, options: &GenerateOptions) -> 
     let plan = Plan::new(model, selection);
     let mut files = EmittedFiles::new();
     models::emit(&plan, &mut files);
+    properties::emit(&plan, &mut files);
     requests::emit(&plan, &mut files);
     tests::emit(&plan, options, &mut files);
     krate::emit(&plan, options, &mut files);
@@ -122,15 +124,26 @@ impl<'m> Plan<'m> {
     }
 
     fn name_items(&mut self) {
+        // Namespace modules come first: a type file never takes a submodule's name (Graph has a
+        // type `security` beside the namespace `microsoft.graph.security`).
+        let namespace_modules: BTreeSet<Vec<RustName>> = self
+            .selection
+            .types
+            .iter()
+            .map(|&id| self.module_of(&self.model.ty(id).namespace))
+            .collect();
         let mut scopes: BTreeMap<Vec<RustName>, (Scope, Scope)> = BTreeMap::new();
         for &id in &self.selection.types {
             let ty = self.model.ty(id);
             let module = self.module_of(&ty.namespace);
             let (items_scope, files_scope) = scopes.entry(module.clone()).or_insert_with(|| {
-                (
-                    Scope::with_reserved(&["Other"]),
-                    Scope::with_reserved(&["mod"]),
-                )
+                let mut files = Scope::with_reserved(&["mod", properties::MODULE]);
+                for path in &namespace_modules {
+                    if path.len() > module.len() && path.starts_with(&module) {
+                        files.reserve(&path[module.len()]);
+                    }
+                }
+                (Scope::new(), files)
             });
             let base = naming::type_name(&ty.name);
             let mut items = TypeItems {

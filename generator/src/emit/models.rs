@@ -71,9 +71,15 @@ fn emit_module_file(
         .iter()
         .map(|(stem, _)| RustName::new(stem.clone()).ident())
         .collect();
+    let has_properties = super::properties::entity_types_by_module(plan).contains_key(module);
+    let properties_module = has_properties.then(|| {
+        let ident = RustName::new(super::properties::MODULE.to_string()).ident();
+        quote!(pub mod #ident;)
+    });
     let tokens = quote! {
         #![doc = #doc]
         #(pub mod #submodules;)*
+        #properties_module
         #(mod #files_idents; pub use #files_idents::*;)*
     };
     files.insert(path, FileContent::Rust(tokens));

@@ -252,6 +252,7 @@ impl Requests<'_, '_> {
                 }
             });
         }
+        methods.extend(self.casts(ty, false, &mut scope));
         methods.extend(self.bound_operations(ty, false, &mut scope));
         quote! {
             #doc
@@ -300,7 +301,8 @@ impl Requests<'_, '_> {
         let value = self.value_type(ty);
         let doc = doc_attributes(&format!("Requests for a collection of `{qualified}`."));
         let mut scope = Scope::with_reserved(FIXED_METHODS);
-        let methods = self.bound_operations(ty, true, &mut scope);
+        let mut methods = self.casts(ty, true, &mut scope);
+        methods.extend(self.bound_operations(ty, true, &mut scope));
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq)]
@@ -339,6 +341,40 @@ impl Requests<'_, '_> {
                 #(#methods)*
             }
         }
+    }
+
+    /// Cast methods (`as_derived_type()`) from `ty`'s builder to its derived types' builders.
+    fn casts(&self, ty: TypeId, collection: bool, scope: &mut Scope) -> Vec<TokenStream> {
+        let mut methods = Vec::new();
+        for &(base, derived) in &self.plan.selection.casts {
+            if base != ty {
+                continue;
+            }
+            let derived_name = self.plan.model.ty(derived).qualified_name();
+            let snake = naming::member_name(self.plan.qualified_rust_name(derived).as_str());
+            let method = scope.claim(RustName::new(format!("as_{snake}"))).ident();
+            let builder = self.builder_path(derived, collection);
+            let (doc, body) = if collection {
+                (
+                    format!(" Only the members of type `{derived_name}` (a type-cast segment)."),
+                    quote!(#builder::new(self.path.segment(#derived_name), self.name)),
+                )
+            } else {
+                (
+                    format!(
+                        " This entity as a `{derived_name}` (a type-cast segment); requests fail if it is of another type."
+                    ),
+                    quote!(#builder::new(self.path.segment(#derived_name))),
+                )
+            };
+            methods.push(quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> #builder {
+                    #body
+                }
+            });
+        }
+        methods
     }
 
     /// Methods for the operations bound to `ty` (or a base of it), on its item or collection

@@ -1,0 +1,128 @@
+//! Emits `src/models/**/properties.rs`: for every entity type, an enum of its property names,
+//! and the `Selectable` impls that let `$select` and `$orderby` take them, so that a misspelt
+//! property does not compile.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{EmittedFiles, FileContent, Plan};
+use crate::csdl::syntax::StructuredKind;
+use crate::model::*;
+use crate::naming::{self, RustName, Scope};
+
+/// The module that holds the property enums of a namespace.
+pub const MODULE: &str = "properties";
+
+/// The entity types of each model module that get a property enum.
+pub fn entity_types_by_module(plan: &Plan<'_>) -> BTreeMap<Vec<RustName>, Vec<TypeId>> {
+    let mut modules: BTreeMap<Vec<RustName>, Vec<TypeId>> = BTreeMap::new();
+    let mut ids: Vec<&TypeId> = plan.items.keys().collect();
+    ids.sort();
+    for &id in ids {
+        let is_entity = plan
+            .model
+            .structured(id)
+            .is_some_and(|def| def.kind == StructuredKind::Entity);
+        let items = plan.items(id);
+        if is_entity && (items.struct_name.is_some() || items.union_name.is_some()) {
+            modules.entry(items.module.clone()).or_default().push(id);
+        }
+    }
+    modules
+}
+
+pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
+    for (module, types) in entity_types_by_module(plan) {
+        let mut path = String::from("src/models/");
+        for segment in &module {
+            path.push_str(segment.as_str());
+            path.push('/');
+        }
+        path.push_str(MODULE);
+        path.push_str(".rs");
+        let items = types.iter().map(|&id| property_enum(plan, id));
+        let tokens = quote! {
+            //! The properties of each entity type, by name: what `$select` and `$orderby` take.
+            #(#items)*
+        };
+        files.insert(path, FileContent::Rust(tokens));
+    }
+}
+
+fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
+    let ty = plan.model.ty(id);
+    let items = plan.items(id);
+    let name = naming::type_name(&ty.name);
+    let enum_path = {
+        let module = items.module.iter().map(RustName::ident);
+        let module_ident = RustName::new(MODULE.to_string()).ident();
+        let ident = items
+            .struct_name
+            .as_ref()
+            .or(items.union_name.as_ref())
+            .map(RustName::ident)
+            .unwrap_or_else(|| name.ident());
+        quote!(crate::models:: #(#module::)* #module_ident :: #ident)
+    };
+    let ident = items
+        .struct_name
+        .as_ref()
+        .or(items.union_name.as_ref())
+        .map(RustName::ident)
+        .unwrap_or_else(|| name.ident());
+    let doc = format!(" The properties of `{}`.", ty.qualified_name());
+    let mut scope = Scope::new();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for (_, property) in plan.model.all_properties(id) {
+        if plan.use_type(property.ty).is_none() {
+            continue; // Edm.Stream has no JSON form.
+        }
+        let variant = scope.claim(naming::variant_name(&property.name)).ident();
+        let wire = &property.name;
+        let variant_doc = format!(" `{wire}`");
+        variants.push(quote! { #[doc = #variant_doc] #variant, });
+        arms.push(quote! { Self::#variant => #wire, });
+    }
+    let selectable: Vec<TokenStream> = [items.struct_name.as_ref(), items.union_name.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|model| {
+            let model = plan.model_path(&items.module, model);
+            quote! {
+                impl crate::operation::Selectable for #model {
+                    type Property = #enum_path;
+                }
+            }
+        })
+        .collect();
+    let as_str = if arms.is_empty() {
+        quote! { match *self {} }
+    } else {
+        quote! { match self { #(#arms)* } }
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ident {
+            #(#variants)*
+        }
+
+        impl #ident {
+            /// The property's name on the wire.
+            pub fn as_str(&self) -> &'static str {
+                #as_str
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #ident {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        #(#selectable)*
+    }
+}
