@@ -47,6 +47,30 @@ pub enum Error {
         /// Why it is not valid.
         reason: String,
     },
+    /// A batch already holds the most operations Graph accepts.
+    BatchFull {
+        /// The limit.
+        limit: usize,
+    },
+    /// A batch with no operation cannot be sent.
+    EmptyBatch,
+    /// A batch operation depends on an id that is not in the batch.
+    UnknownBatchDependency {
+        /// The id.
+        id: String,
+    },
+    /// All operations of a batch must go to the same service root.
+    MixedServiceRoots {
+        /// The service root of the batch.
+        first: String,
+        /// The other one.
+        other: String,
+    },
+    /// The batch's answer has no response for an operation.
+    MissingBatchResponse {
+        /// The operation's id in the batch.
+        id: String,
+    },
     /// An `@odata.nextLink` points outside the service root the collection was read from, so
     /// it is not followed (the request would carry the caller's credentials elsewhere).
     ForeignNextLink {
@@ -75,6 +99,26 @@ impl fmt::Display for Error {
                     f,
                     "could not parse the body of a {} response: {source}",
                     StatusText(*status)
+                )
+            }
+            Error::BatchFull { limit } => {
+                write!(f, "a batch holds at most {limit} operations")
+            }
+            Error::EmptyBatch => f.write_str("a batch needs at least one operation"),
+            Error::UnknownBatchDependency { id } => {
+                write!(
+                    f,
+                    "the batch has no operation with the id `{id}` to depend on"
+                )
+            }
+            Error::MixedServiceRoots { first, other } => write!(
+                f,
+                "a batch goes to one service root: `{first}`, not `{other}`"
+            ),
+            Error::MissingBatchResponse { id } => {
+                write!(
+                    f,
+                    "the batch answer has no response for the operation `{id}`"
                 )
             }
             Error::InvalidHeader { name, reason } => {
@@ -108,7 +152,12 @@ impl std::error::Error for Error {
             | Error::EmptyKey { .. }
             | Error::EmptyBody { .. }
             | Error::InvalidHeader { .. }
-            | Error::ForeignNextLink { .. } => None,
+            | Error::ForeignNextLink { .. }
+            | Error::BatchFull { .. }
+            | Error::EmptyBatch
+            | Error::UnknownBatchDependency { .. }
+            | Error::MixedServiceRoots { .. }
+            | Error::MissingBatchResponse { .. } => None,
         }
     }
 }

@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+pub mod batch;
 pub mod error;
 pub mod graph;
 pub mod operation;
@@ -28,6 +29,7 @@ pub mod path;
 mod polymorphic;
 pub mod models;
 pub mod requests;
+pub use batch::{Batch, BatchItem, BatchResponse};
 pub use error::Error;
 pub use graph::{Cloud, Graph, Version};
 pub use operation::{Direction, Operation, Page, Selectable};

@@ -228,3 +228,45 @@ fn bound_action_without_parameters_posts_no_body() {
     assert!(request.headers().get("content-type").is_none());
     operation.parse_response(response(204, "")).unwrap();
 }
+
+#[test]
+fn a_batch_carries_several_operations_and_returns_each_result() {
+    use msgraph::Batch;
+    use msgraph::models::ManagedDeviceMobileAppConfigurationAssignment;
+
+    let assignments = Graph::v1()
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id("cfg-1")
+        .assignments();
+    let mut batch = Batch::new();
+    let listed = batch.add(&assignments.list().top(2)).unwrap();
+    let deleted = batch
+        .add_after(&assignments.by_id("asg-1").delete(), &[listed.id()])
+        .unwrap();
+    let request = batch.to_http_request().unwrap();
+    assert_eq!(
+        request.uri().to_string(),
+        "https://graph.microsoft.com/v1.0/$batch"
+    );
+    let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(
+        body["requests"][0]["url"],
+        "/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments?$top=2"
+    );
+    assert_eq!(body["requests"][1]["method"], "DELETE");
+    assert_eq!(body["requests"][1]["dependsOn"], serde_json::json!(["1"]));
+
+    let answer = response(
+        200,
+        r##"{"responses": [
+            {"id": "1", "status": 200, "body": {"value": [{"id": "asg-1", "target": {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"}}]}},
+            {"id": "2", "status": 204}
+        ]}"##,
+    );
+    let results = batch.parse_response(answer).unwrap();
+    let page = listed.result(&results).unwrap();
+    let first: &ManagedDeviceMobileAppConfigurationAssignment = &page.value[0];
+    assert_eq!(first.id.as_deref(), Some("asg-1"));
+    deleted.result(&results).unwrap();
+}

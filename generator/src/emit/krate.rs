@@ -9,6 +9,7 @@ use crate::csdl::syntax::ContainerChildKind;
 
 /// The runtime copied into every generated crate: (path in the crate, source).
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("src/batch.rs", include_str!("../../runtime/batch.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/graph.rs", include_str!("../../runtime/graph.rs")),
     (
@@ -151,6 +152,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         pub mod models;
         #requests_module
 
+        pub use batch::{Batch, BatchItem, BatchResponse};
         pub use error::Error;
         pub use graph::{Cloud, Graph, Version};
         pub use operation::{Direction, Operation, Page, Selectable};
