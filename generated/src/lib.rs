@@ -26,6 +26,7 @@ pub mod error;
 pub mod graph;
 pub mod operation;
 pub mod path;
+pub mod reference;
 mod polymorphic;
 pub mod models;
 pub mod requests;

@@ -63,3 +63,8 @@ impl DeviceAppManagementRequest {
         )
     }
 }
+impl crate::reference::Addressable for DeviceAppManagementRequest {
+    fn resource_path(&self) -> &crate::path::ResourcePath {
+        &self.path
+    }
+}

@@ -67,6 +67,11 @@ impl IosMobileAppConfigurationRequest {
             .with_json_body(parameters)
     }
 }
+impl crate::reference::Addressable for IosMobileAppConfigurationRequest {
+    fn resource_path(&self) -> &crate::path::ResourcePath {
+        &self.path
+    }
+}
 /// Requests for a collection of `microsoft.graph.iosMobileAppConfiguration`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IosMobileAppConfigurationCollectionRequest {

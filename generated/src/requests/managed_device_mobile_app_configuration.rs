@@ -77,6 +77,11 @@ impl ManagedDeviceMobileAppConfigurationRequest {
             .with_json_body(parameters)
     }
 }
+impl crate::reference::Addressable for ManagedDeviceMobileAppConfigurationRequest {
+    fn resource_path(&self) -> &crate::path::ResourcePath {
+        &self.path
+    }
+}
 /// Requests for a collection of `microsoft.graph.managedDeviceMobileAppConfiguration`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ManagedDeviceMobileAppConfigurationCollectionRequest {

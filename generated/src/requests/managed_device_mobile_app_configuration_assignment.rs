@@ -46,6 +46,12 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequest {
         )
     }
 }
+impl crate::reference::Addressable
+for ManagedDeviceMobileAppConfigurationAssignmentRequest {
+    fn resource_path(&self) -> &crate::path::ResourcePath {
+        &self.path
+    }
+}
 /// Requests for a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {

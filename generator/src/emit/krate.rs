@@ -18,6 +18,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("src/path.rs", include_str!("../../runtime/path.rs")),
     (
+        "src/reference.rs",
+        include_str!("../../runtime/reference.rs"),
+    ),
+    (
         "src/polymorphic.rs",
         include_str!("../../runtime/polymorphic.rs"),
     ),

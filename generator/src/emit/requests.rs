@@ -23,6 +23,32 @@ const FIXED_METHODS: &[&str] = &[
     "new", "path", "get", "patch", "delete", "list", "create", "by_id",
 ];
 
+/// The method name of an operation: its own name, or, when several operations of that name
+/// apply to one builder (overloads), the name with its parameters:
+/// `reminder_view_with_start_date_time_and_end_date_time`. An overload without parameters
+/// keeps the plain name.
+fn overload_name(operation: &OperationDef, overloaded: bool) -> RustName {
+    let base = naming::member_name(&operation.name);
+    if !overloaded || operation.parameters.is_empty() {
+        return base;
+    }
+    let parameters: Vec<String> = operation
+        .parameters
+        .iter()
+        .map(|p| {
+            naming::member_name(&p.name)
+                .as_str()
+                .trim_end_matches('_')
+                .to_string()
+        })
+        .collect();
+    RustName::new(format!(
+        "{}_with_{}",
+        base.as_str().trim_end_matches('_'),
+        parameters.join("_and_")
+    ))
+}
+
 /// Names of the builders of one entity type.
 struct BuilderNames {
     item: RustName,
@@ -221,7 +247,11 @@ impl Requests<'_, '_> {
         let doc = doc_attributes(&format!("Requests for one `{qualified}`."));
         let (navigations, mut scope) = navigation_methods(self.plan, ty);
         let mut methods = Vec::new();
+        let mut references = Vec::new();
         for (method, navigation) in navigations {
+            if !navigation.contains_target {
+                references.push((method.clone(), navigation));
+            }
             let method = method.ident();
             let wire = &navigation.name;
             let target = self.plan.model.ty(navigation.target).qualified_name();
@@ -248,6 +278,35 @@ impl Requests<'_, '_> {
             methods.push(quote! {
                 #doc
                 pub fn #method(&self) -> #builder {
+                    #body
+                }
+            });
+        }
+        // A navigation that does not contain its targets links to entities that live elsewhere:
+        // `$ref` requests add and remove those links.
+        for (method, navigation) in references {
+            let reference = scope.claim(method.with_suffix("_ref")).ident();
+            let wire = &navigation.name;
+            let (doc, returns, body) = if navigation.collection {
+                (
+                    format!(
+                        " The links of `{wire}` (`$ref`): add or remove entities without changing them."
+                    ),
+                    quote!(crate::reference::ReferenceCollectionRequest),
+                    quote!(crate::reference::ReferenceCollectionRequest::new(self.path.segment(#wire), #wire)),
+                )
+            } else {
+                (
+                    format!(
+                        " The link of `{wire}` (`$ref`): set or remove it without changing the entity."
+                    ),
+                    quote!(crate::reference::ReferenceRequest),
+                    quote!(crate::reference::ReferenceRequest::new(self.path.segment(#wire))),
+                )
+            };
+            methods.push(quote! {
+                #[doc = #doc]
+                pub fn #reference(&self) -> #returns {
                     #body
                 }
             });
@@ -290,6 +349,12 @@ impl Requests<'_, '_> {
                 }
 
                 #(#methods)*
+            }
+
+            impl crate::reference::Addressable for #ident {
+                fn resource_path(&self) -> &crate::path::ResourcePath {
+                    &self.path
+                }
             }
         }
     }
@@ -386,16 +451,32 @@ impl Requests<'_, '_> {
         scope: &mut Scope,
     ) -> Vec<TokenStream> {
         let ancestors = self.plan.model.ancestors_and_self(ty);
+        let applicable: Vec<OperationId> = self
+            .plan
+            .selection
+            .operations
+            .iter()
+            .copied()
+            .filter(|&id| {
+                self.plan
+                    .model
+                    .operation(id)
+                    .binding
+                    .is_some_and(|binding| {
+                        binding.collection == collection && ancestors.contains(&binding.ty)
+                    })
+            })
+            .collect();
         let mut methods = Vec::new();
-        for &operation_id in &self.plan.selection.operations {
+        for &operation_id in &applicable {
             let operation = self.plan.model.operation(operation_id);
-            let Some(binding) = operation.binding else {
-                continue;
-            };
-            if binding.collection != collection || !ancestors.contains(&binding.ty) {
-                continue;
-            }
-            if let Some(method) = self.operation_method(operation_id, operation, scope) {
+            let overloaded = applicable
+                .iter()
+                .filter(|&&other| self.plan.model.operation(other).name == operation.name)
+                .count()
+                > 1;
+            let name = overload_name(operation, overloaded);
+            if let Some(method) = self.operation_method(operation_id, operation, name, scope) {
                 methods.push(method);
             }
         }
@@ -406,6 +487,7 @@ impl Requests<'_, '_> {
         &self,
         id: OperationId,
         operation: &OperationDef,
+        name: RustName,
         scope: &mut Scope,
     ) -> Option<TokenStream> {
         let uses_stream = operation
@@ -444,7 +526,7 @@ impl Requests<'_, '_> {
                 )
             }
         };
-        let method = scope.claim(naming::member_name(&operation.name)).ident();
+        let method = scope.claim(name).ident();
         let qualified = format!("{}.{}", operation.namespace, operation.name);
         let kind = match operation.kind {
             OperationKind::Action => "action",
@@ -491,9 +573,12 @@ impl Requests<'_, '_> {
                     let wire = &parameter.name;
                     literals.push(quote!((#wire, #literal)));
                 }
+                // Clippy's limit is seven arguments, `self` included.
+                let allow =
+                    (arguments.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
                 quote! {
                     #doc
-                    #[allow(clippy::too_many_arguments)]
+                    #allow
                     pub fn #method(&self, #(#arguments),*) -> crate::Operation<#returns> {
                         crate::Operation::new(
                             ::http::Method::GET,
