@@ -6,6 +6,7 @@
 //!
 //! - [`models`]: a struct per entity and complex type, a union per type with derived types (chosen by `@odata.type`), an enum per enum type.
 //! - [`requests`]: request builders, reached from [`Graph`].
+//! - `transport` (cargo feature `transport`, off by default): an async client on `reqwest` that sends operations with a bearer token, retries and timeouts.
 //!
 //! # Example
 //!
@@ -22,12 +23,15 @@
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 pub mod batch;
+mod edm;
 pub mod error;
 pub mod graph;
 pub mod operation;
 pub mod path;
 pub mod reference;
 mod polymorphic;
+#[cfg(feature = "transport")]
+pub mod transport;
 pub mod models;
 pub mod requests;
 pub use batch::{Batch, BatchItem, BatchResponse};

@@ -39,6 +39,15 @@ pub fn rust_type(primitive: Primitive) -> Option<TokenStream> {
     })
 }
 
+/// Whether the JSON form varies (`"INF"` for doubles, strings for 64-bit integers, decimals as
+/// numbers or strings), so the field is read and written through the runtime's `edm` module.
+pub fn is_lenient(primitive: Primitive) -> bool {
+    matches!(
+        primitive,
+        Primitive::Double | Primitive::Single | Primitive::Int64 | Primitive::Decimal
+    )
+}
+
 /// Whether the Rust type is `String`, so a function parameter can be taken as `&str`.
 pub fn is_string(primitive: Primitive) -> bool {
     matches!(

@@ -10,6 +10,7 @@ use crate::csdl::syntax::ContainerChildKind;
 /// The runtime copied into every generated crate: (path in the crate, source).
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/batch.rs", include_str!("../../runtime/batch.rs")),
+    ("src/edm.rs", include_str!("../../runtime/edm.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/graph.rs", include_str!("../../runtime/graph.rs")),
     (
@@ -27,6 +28,14 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
 ];
 
+/// Runtime modules behind a cargo feature of the generated crate, off by default:
+/// (path in the crate, feature, source).
+pub const FEATURE_RUNTIME: &[(&str, &str, &str)] = &[(
+    "src/transport.rs",
+    "transport",
+    include_str!("../../runtime/transport.rs"),
+)];
+
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
     files.insert(
         "Cargo.toml".to_string(),
@@ -38,6 +47,9 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
     );
     if options.runtime_dir.is_none() {
         for (path, source) in RUNTIME {
+            files.insert(path.to_string(), FileContent::Text(source.to_string()));
+        }
+        for (path, _, source) in FEATURE_RUNTIME {
             files.insert(path.to_string(), FileContent::Text(source.to_string()));
         }
     }
@@ -68,8 +80,9 @@ publish = false
 [dependencies]
 http = "1"
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-{workspace}"#,
+serde_json = {{ version = "1", features = ["raw_value"] }}
+{transport}{workspace}"#,
+        transport = transport_toml(options),
         name = options.crate_name,
         version = options.crate_version,
         description = options
@@ -77,6 +90,49 @@ serde_json = "1"
             .replace('\\', "\\\\")
             .replace('"', "\\\""),
     )
+}
+
+/// The `transport` feature's optional dependencies and the feature itself; the dependencies of
+/// hand-written tests and examples when the crate has extra files; and every extra file under
+/// `examples/` as an example that needs the feature (a sans-IO crate's example sends requests).
+fn transport_toml(options: &GenerateOptions) -> String {
+    let mut toml = String::from(
+        r#"# The optional transport (feature `transport`): reqwest over rustls with ring, no OpenSSL.
+futures-core = { version = "0.3", optional = true }
+reqwest = { version = "0.13", optional = true, default-features = false, features = ["rustls-no-provider"] }
+rustls = { version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }
+rustls-platform-verifier = { version = ">=0.6, <0.8", optional = true }
+tokio = { version = "1", optional = true, default-features = false, features = ["time"] }
+
+[features]
+# An async client that sends operations with a bearer token, retries and timeouts.
+transport = ["dep:futures-core", "dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio"]
+"#,
+    );
+    if !options.extra_files.is_empty() {
+        toml.push_str(
+            r#"
+# For the hand-written tests and examples.
+[dev-dependencies]
+futures-core = "0.3"
+log = "0.4"
+tokio = { version = "1", default-features = false, features = ["rt"] }
+"#,
+        );
+    }
+    for path in options.extra_files.keys() {
+        let Some(name) = path
+            .strip_prefix("examples/")
+            .and_then(|file| file.strip_suffix(".rs"))
+            .filter(|name| !name.contains('/'))
+        else {
+            continue;
+        };
+        toml.push_str(&format!(
+            "\n[[example]]\nname = \"{name}\"\nrequired-features = [\"transport\"]\n"
+        ));
+    }
+    toml
 }
 
 fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStream {
@@ -94,7 +150,9 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
              answer into typed models.\n\n\
              - [`models`]: a struct per entity and complex type, a union per type with derived \
              types (chosen by `@odata.type`), an enum per enum type.\n\
-             - [`requests`]: request builders, reached from [`Graph`].\n",
+             - [`requests`]: request builders, reached from [`Graph`].\n\
+             - `transport` (cargo feature `transport`, off by default): an async client on \
+             `reqwest` that sends operations with a bearer token, retries and timeouts.\n",
         );
     }
     if let Some((method, entry)) = requests::entry_methods(plan).into_iter().next() {
@@ -120,7 +178,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         let file = path.trim_start_matches("src/");
         let name =
             proc_macro2::Ident::new(file.trim_end_matches(".rs"), proc_macro2::Span::call_site());
-        let visibility = if *path == "src/polymorphic.rs" {
+        let visibility = if matches!(*path, "src/polymorphic.rs" | "src/edm.rs") {
             quote!()
         } else {
             quote!(pub)
@@ -130,6 +188,16 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
             quote!(#[path = #location])
         });
         quote!(#location #visibility mod #name;)
+    });
+    let feature_modules = FEATURE_RUNTIME.iter().map(|(path, feature, _)| {
+        let file = path.trim_start_matches("src/");
+        let name =
+            proc_macro2::Ident::new(file.trim_end_matches(".rs"), proc_macro2::Span::call_site());
+        let location = options.runtime_dir.as_ref().map(|dir| {
+            let location = format!("{dir}/{file}");
+            quote!(#[path = #location])
+        });
+        quote!(#[cfg(feature = #feature)] #location pub mod #name;)
     });
     let requests_module = (!plan.selection.builders.is_empty()).then(|| {
         quote!(
@@ -153,6 +221,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         #![allow(clippy::large_enum_variant)]
 
         #(#runtime_modules)*
+        #(#feature_modules)*
         pub mod models;
         #requests_module
 

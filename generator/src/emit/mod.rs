@@ -325,6 +325,28 @@ impl<'m> Plan<'m> {
         scope.claim(self.qualified_rust_name(member))
     }
 
+    /// The `#[serde(with = ...)]` module for a field of this type, when its JSON form varies
+    /// (see the runtime's `edm` module): `optional` for `Option` fields.
+    pub fn lenient_module(&self, ty: TypeUse, optional: bool) -> Option<String> {
+        let primitive = match ty.target {
+            TypeTarget::Primitive(primitive) => primitive,
+            TypeTarget::Named(id) => match &self.model.ty(id).kind {
+                TypeKind::Definition(primitive) => *primitive,
+                _ => return None,
+            },
+        };
+        if !edm::is_lenient(primitive) {
+            return None;
+        }
+        let shape = match (optional, ty.collection) {
+            (false, false) => "plain",
+            (true, false) => "option",
+            (false, true) => "vec",
+            (true, true) => "option_vec",
+        };
+        Some(format!("crate::edm::{shape}"))
+    }
+
     /// How a type is described in docs: `microsoft.graph.x` or `Edm.String`.
     pub fn csdl_name(&self, target: TypeTarget) -> String {
         match target {

@@ -127,6 +127,9 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let ident = field.ident();
         let wire = &property.name;
         let rename = (field.as_str() != wire).then(|| quote!(rename = #wire,));
+        let with = plan
+            .lenient_module(property.ty, true)
+            .map(|module| quote!(with = #module,));
         let field_doc = match &property.description {
             Some(description) => sanitize(description),
             None => format!(
@@ -137,7 +140,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let field_doc = doc_attributes(&field_doc);
         fields.push(quote! {
             #field_doc
-            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
+            #[serde(#rename #with default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #ident: ::std::option::Option<#rust_type>,
         });
     }

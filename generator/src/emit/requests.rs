@@ -687,18 +687,26 @@ impl Requests<'_, '_> {
                 " The `{wire}` parameter: {}.",
                 super::describe_use(self.plan, parameter.ty)
             );
+            let with = |optional: bool| {
+                self.plan
+                    .lenient_module(parameter.ty, optional)
+                    .map(|module| quote!(with = #module,))
+            };
             if parameter.ty.nullable {
+                let with = with(true);
                 fields.push(quote! {
                     #[doc = #field_doc]
-                    #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
+                    #[serde(#rename #with skip_serializing_if = "::std::option::Option::is_none")]
                     pub #ident: ::std::option::Option<#rust>,
                 });
             } else {
                 all_default &= self.has_default(parameter.ty);
-                let rename = (field.as_str() != wire).then(|| quote!(#[serde(rename = #wire)]));
+                let with = with(false);
+                let attribute =
+                    (rename.is_some() || with.is_some()).then(|| quote!(#[serde(#rename #with)]));
                 fields.push(quote! {
                     #[doc = #field_doc]
-                    #rename
+                    #attribute
                     pub #ident: #rust,
                 });
             }
