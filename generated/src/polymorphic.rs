@@ -86,6 +86,33 @@ pub(crate) fn odata_type_of(fields: &Fields) -> Option<&str> {
         .map(|name| name.strip_prefix('#').unwrap_or(name))
 }
 
+/// Reads a struct through its derived deserializer, keeping an explicit `null` given for any of
+/// its `declared` properties in `additional_properties`: a struct field cannot tell `null` from
+/// absent, and an update must be able to send `null` back.
+#[allow(dead_code)]
+pub(crate) fn deserialize_keeping_nulls<'de, D, T>(
+    deserializer: D,
+    declared: &[&str],
+    derived: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+    additional: impl FnOnce(&mut T) -> &mut Fields,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let fields = Fields::deserialize(deserializer)?;
+    let nulls: Vec<String> = declared
+        .iter()
+        .filter(|name| fields.get(**name).is_some_and(Value::is_null))
+        .map(|name| (*name).to_string())
+        .collect();
+    let mut value = derived(Value::Object(fields)).map_err(D::Error::custom)?;
+    let kept = additional(&mut value);
+    for name in nulls {
+        kept.insert(name, Value::Null);
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,17 @@ fn check_struct<T: Default + Serialize + DeserializeOwned + PartialEq + Debug>()
     assert_ne!(value, T::default(), "the unknown property is kept");
     assert_eq!(to_json(& value), unknown);
 }
+/// An explicit `null` is read, kept and written back, and `set_null` sends one.
+#[allow(dead_code)]
+fn check_explicit_null<T>(property: &str)
+where
+    T: Default + Serialize + DeserializeOwned + PartialEq + Debug,
+{
+    let cleared = json!({ property : null });
+    let value: T = from_json(cleared.clone());
+    assert_ne!(value, T::default(), "the explicit null is kept");
+    assert_eq!(to_json(& value), cleared);
+}
 /// A variant writes its `@odata.type` with `#` and reads it back with or without it.
 #[allow(dead_code)]
 fn check_variant<T: Serialize + DeserializeOwned + PartialEq + Debug>(
@@ -62,12 +73,23 @@ fn structs_round_trip_and_keep_unknown_properties() {
     check_struct::<krate::models::AllDevicesAssignmentTarget>();
     check_struct::<krate::models::AllLicensedUsersAssignmentTarget>();
     check_struct::<krate::models::AppConfigurationSettingItem>();
+    check_explicit_null::<krate::models::AppConfigurationSettingItem>("appConfigKey");
     check_struct::<krate::models::ConfigurationManagerCollectionAssignmentTarget>();
+    check_explicit_null::<
+        krate::models::ConfigurationManagerCollectionAssignmentTarget,
+    >("collectionId");
     check_struct::<krate::models::DeviceAppManagement>();
+    check_explicit_null::<krate::models::DeviceAppManagement>("id");
     check_struct::<krate::models::ExclusionGroupAssignmentTarget>();
+    check_explicit_null::<krate::models::ExclusionGroupAssignmentTarget>("groupId");
     check_struct::<krate::models::GroupAssignmentTarget>();
+    check_explicit_null::<krate::models::GroupAssignmentTarget>("groupId");
     check_struct::<krate::models::IosMobileAppConfiguration>();
+    check_explicit_null::<krate::models::IosMobileAppConfiguration>("id");
     check_struct::<krate::models::ManagedDeviceMobileAppConfigurationAssignment>();
+    check_explicit_null::<
+        krate::models::ManagedDeviceMobileAppConfigurationAssignment,
+    >("id");
 }
 #[test]
 fn unions_are_chosen_by_odata_type() {

@@ -360,3 +360,35 @@ fn configurations_are_read_as_their_concrete_type() {
         Some(msgraph::models::MdmAppConfigKeyType::StringType)
     );
 }
+
+/// An update sends only what was set, and can clear a nullable property with an explicit `null`.
+#[test]
+fn an_update_can_clear_a_property() {
+    let mut configuration = msgraph::models::IosMobileAppConfiguration {
+        display_name: Some("Renamed".into()),
+        ..Default::default()
+    };
+    configuration.set_null("description");
+    let op = Graph::v1()
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id("cfg-1")
+        .patch(&configuration.into());
+    assert_eq!(
+        body_json(&op.to_http_request().unwrap()),
+        json!({
+            "@odata.type": "#microsoft.graph.iosMobileAppConfiguration",
+            "description": null,
+            "displayName": "Renamed"
+        })
+    );
+
+    // Read back, the explicit null is kept and written again.
+    let read: ManagedDeviceMobileAppConfigurationAssignment =
+        serde_json::from_value(json!({"id": "a", "target": null})).unwrap();
+    assert_eq!(read.target, None);
+    assert_eq!(
+        serde_json::to_value(&read).unwrap(),
+        json!({"id": "a", "target": null})
+    );
+}

@@ -4,6 +4,7 @@
 ///
 /// The `microsoft.graph.appConfigurationSettingItem` complex type.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AppConfigurationSettingItem {
     /// The key the app reads.
     #[serde(
@@ -27,11 +28,53 @@ pub struct AppConfigurationSettingItem {
     )]
     pub app_config_key_value: ::std::option::Option<::std::string::String>,
     /// Properties this crate does not declare (open types, properties added to the
-    /// service later, and control information such as `@odata.etag`), kept so that a
-    /// value read and written back loses nothing.
+    /// service later, and control information such as `@odata.etag`), and declared
+    /// properties set to JSON `null` on purpose: kept so that a value read and written
+    /// back loses nothing.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl AppConfigurationSettingItem {
+    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
+    /// which clears it in an update: the field becomes `None` and the `null` is kept in
+    /// `additional_properties`.
+    pub fn set_null(&mut self, property: &str) -> &mut Self {
+        match property {
+            "appConfigKey" => self.app_config_key = ::std::option::Option::None,
+            "appConfigKeyType" => self.app_config_key_type = ::std::option::Option::None,
+            "appConfigKeyValue" => {
+                self.app_config_key_value = ::std::option::Option::None;
+            }
+            _ => {}
+        }
+        self.additional_properties
+            .insert(
+                ::std::string::ToString::to_string(property),
+                ::serde_json::Value::Null,
+            );
+        self
+    }
+}
+impl ::serde::Serialize for AppConfigurationSettingItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AppConfigurationSettingItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::polymorphic::deserialize_keeping_nulls(
+            deserializer,
+            &["appConfigKey", "appConfigKeyType", "appConfigKeyValue"],
+            Self::deserialize,
+            |value| &mut value.additional_properties,
+        )
+    }
 }

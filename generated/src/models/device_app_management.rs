@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.entity` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct DeviceAppManagement {
     /// The entity's key, assigned by the service.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -45,11 +46,67 @@ pub struct DeviceAppManagement {
         ::std::string::String,
     >,
     /// Properties this crate does not declare (open types, properties added to the
-    /// service later, and control information such as `@odata.etag`), kept so that a
-    /// value read and written back loses nothing.
+    /// service later, and control information such as `@odata.etag`), and declared
+    /// properties set to JSON `null` on purpose: kept so that a value read and written
+    /// back loses nothing.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl DeviceAppManagement {
+    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
+    /// which clears it in an update: the field becomes `None` and the `null` is kept in
+    /// `additional_properties`.
+    pub fn set_null(&mut self, property: &str) -> &mut Self {
+        match property {
+            "id" => self.id = ::std::option::Option::None,
+            "isEnabledForMicrosoftStoreForBusiness" => {
+                self.is_enabled_for_microsoft_store_for_business = ::std::option::Option::None;
+            }
+            "microsoftStoreForBusinessLanguage" => {
+                self.microsoft_store_for_business_language = ::std::option::Option::None;
+            }
+            "microsoftStoreForBusinessLastCompletedApplicationSyncTime" => {
+                self.microsoft_store_for_business_last_completed_application_sync_time = ::std::option::Option::None;
+            }
+            "microsoftStoreForBusinessLastSuccessfulSyncDateTime" => {
+                self.microsoft_store_for_business_last_successful_sync_date_time = ::std::option::Option::None;
+            }
+            _ => {}
+        }
+        self.additional_properties
+            .insert(
+                ::std::string::ToString::to_string(property),
+                ::serde_json::Value::Null,
+            );
+        self
+    }
+}
+impl ::serde::Serialize for DeviceAppManagement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceAppManagement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::polymorphic::deserialize_keeping_nulls(
+            deserializer,
+            &[
+                "id",
+                "isEnabledForMicrosoftStoreForBusiness",
+                "microsoftStoreForBusinessLanguage",
+                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
+                "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
+            ],
+            Self::deserialize,
+            |value| &mut value.additional_properties,
+        )
+    }
 }

@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.groupAssignmentTarget` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct ExclusionGroupAssignmentTarget {
     /// The id of the group.
     #[serde(
@@ -15,11 +16,48 @@ pub struct ExclusionGroupAssignmentTarget {
     )]
     pub group_id: ::std::option::Option<::std::string::String>,
     /// Properties this crate does not declare (open types, properties added to the
-    /// service later, and control information such as `@odata.etag`), kept so that a
-    /// value read and written back loses nothing.
+    /// service later, and control information such as `@odata.etag`), and declared
+    /// properties set to JSON `null` on purpose: kept so that a value read and written
+    /// back loses nothing.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ExclusionGroupAssignmentTarget {
+    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
+    /// which clears it in an update: the field becomes `None` and the `null` is kept in
+    /// `additional_properties`.
+    pub fn set_null(&mut self, property: &str) -> &mut Self {
+        if property == "groupId" {
+            self.group_id = ::std::option::Option::None;
+        }
+        self.additional_properties
+            .insert(
+                ::std::string::ToString::to_string(property),
+                ::serde_json::Value::Null,
+            );
+        self
+    }
+}
+impl ::serde::Serialize for ExclusionGroupAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExclusionGroupAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::polymorphic::deserialize_keeping_nulls(
+            deserializer,
+            &["groupId"],
+            Self::deserialize,
+            |value| &mut value.additional_properties,
+        )
+    }
 }

@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.managedDeviceMobileAppConfiguration` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct IosMobileAppConfiguration {
     /// The entity's key, assigned by the service.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -59,11 +60,71 @@ pub struct IosMobileAppConfiguration {
         ::std::vec::Vec<crate::models::AppConfigurationSettingItem>,
     >,
     /// Properties this crate does not declare (open types, properties added to the
-    /// service later, and control information such as `@odata.etag`), kept so that a
-    /// value read and written back loses nothing.
+    /// service later, and control information such as `@odata.etag`), and declared
+    /// properties set to JSON `null` on purpose: kept so that a value read and written
+    /// back loses nothing.
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl IosMobileAppConfiguration {
+    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
+    /// which clears it in an update: the field becomes `None` and the `null` is kept in
+    /// `additional_properties`.
+    pub fn set_null(&mut self, property: &str) -> &mut Self {
+        match property {
+            "id" => self.id = ::std::option::Option::None,
+            "createdDateTime" => self.created_date_time = ::std::option::Option::None,
+            "description" => self.description = ::std::option::Option::None,
+            "displayName" => self.display_name = ::std::option::Option::None,
+            "lastModifiedDateTime" => {
+                self.last_modified_date_time = ::std::option::Option::None;
+            }
+            "targetedMobileApps" => {
+                self.targeted_mobile_apps = ::std::option::Option::None;
+            }
+            "version" => self.version = ::std::option::Option::None,
+            "encodedSettingXml" => self.encoded_setting_xml = ::std::option::Option::None,
+            "settings" => self.settings = ::std::option::Option::None,
+            _ => {}
+        }
+        self.additional_properties
+            .insert(
+                ::std::string::ToString::to_string(property),
+                ::serde_json::Value::Null,
+            );
+        self
+    }
+}
+impl ::serde::Serialize for IosMobileAppConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IosMobileAppConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::polymorphic::deserialize_keeping_nulls(
+            deserializer,
+            &[
+                "id",
+                "createdDateTime",
+                "description",
+                "displayName",
+                "lastModifiedDateTime",
+                "targetedMobileApps",
+                "version",
+                "encodedSettingXml",
+                "settings",
+            ],
+            Self::deserialize,
+            |value| &mut value.additional_properties,
+        )
+    }
 }

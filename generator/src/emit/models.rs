@@ -114,6 +114,9 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let doc = type_doc(plan, id, fallback);
     let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut fields = Vec::new();
+    // The declared properties, by wire name and field: `set_null` clears them, and an explicit
+    // `null` read for them is kept.
+    let mut cleared: Vec<(String, proc_macro2::Ident)> = Vec::new();
     for (_, property) in plan.model.all_properties(id) {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
@@ -143,19 +146,73 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             #[serde(#rename #with default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #ident: ::std::option::Option<#rust_type>,
         });
+        cleared.push((wire.clone(), ident));
     }
     let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
     let name = name.ident();
+    let clear = match cleared.as_slice() {
+        [] => quote! {},
+        [(wire, field)] => quote! {
+            if property == #wire {
+                self.#field = ::std::option::Option::None;
+            }
+        },
+        _ => {
+            let arms = cleared.iter().map(|(wire, field)| {
+                quote! { #wire => self.#field = ::std::option::Option::None, }
+            });
+            quote! {
+                match property {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
+    let wire_names = cleared.iter().map(|(wire, _)| wire);
+    // The derived impls become inherent functions (`remote = "Self"`); the trait impls wrap
+    // them so that an explicit `null` read for a declared property is kept (in
+    // `additional_properties`) and written back.
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(remote = "Self")]
         pub struct #name {
             #(#fields)*
             /// Properties this crate does not declare (open types, properties added to the
-            /// service later, and control information such as `@odata.etag`), kept so that a
-            /// value read and written back loses nothing.
+            /// service later, and control information such as `@odata.etag`), and declared
+            /// properties set to JSON `null` on purpose: kept so that a value read and written
+            /// back loses nothing.
             #[serde(flatten)]
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+
+        impl #name {
+            /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
+            /// which clears it in an update: the field becomes `None` and the `null` is kept in
+            /// `additional_properties`.
+            pub fn set_null(&mut self, property: &str) -> &mut Self {
+                #clear
+                self.#additional.insert(::std::string::ToString::to_string(property), ::serde_json::Value::Null);
+                self
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                Self::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::polymorphic::deserialize_keeping_nulls(
+                    deserializer,
+                    &[#(#wire_names),*],
+                    Self::deserialize,
+                    |value| &mut value.#additional,
+                )
+            }
         }
     }
 }

@@ -22,6 +22,15 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         if let Some(name) = &items.struct_name {
             let path = krate_path(plan.model_path(&items.module, name));
             struct_checks.push(quote!(check_struct::<#path>();));
+            let first = plan
+                .model
+                .all_properties(id)
+                .into_iter()
+                .find(|(_, p)| plan.use_type(p.ty).is_some());
+            if let Some((_, property)) = first {
+                let wire = &property.name;
+                struct_checks.push(quote!(check_explicit_null::<#path>(#wire);));
+            }
         }
         if let Some(name) = &items.union_name {
             let union = krate_path(plan.model_path(&items.module, name));
@@ -110,6 +119,18 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             let value: T = from_json(unknown.clone());
             assert_ne!(value, T::default(), "the unknown property is kept");
             assert_eq!(to_json(&value), unknown);
+        }
+
+        /// An explicit `null` is read, kept and written back, and `set_null` sends one.
+        #[allow(dead_code)]
+        fn check_explicit_null<T>(property: &str)
+        where
+            T: Default + Serialize + DeserializeOwned + PartialEq + Debug,
+        {
+            let cleared = json!({ property: null });
+            let value: T = from_json(cleared.clone());
+            assert_ne!(value, T::default(), "the explicit null is kept");
+            assert_eq!(to_json(&value), cleared);
         }
 
         /// A variant writes its `@odata.type` with `#` and reads it back with or without it.

@@ -1,0 +1,58 @@
+//! Deletes one assignment of an app configuration policy.
+//!
+//! ```sh
+//! MSGRAPH_TOKEN=... MSGRAPH_CONFIGURATION_ID=... MSGRAPH_ASSIGNMENT_ID=... \
+//!     cargo run -p msgraph --features transport --example delete_assignment
+//! ```
+//!
+//! | variable | meaning |
+//! |---|---|
+//! | `MSGRAPH_TOKEN` | a bearer token with `DeviceManagementApps.ReadWrite.All` (required) |
+//! | `MSGRAPH_BASE_URL` | the service root (default `https://graph.microsoft.com/v1.0`) |
+//! | `MSGRAPH_CONFIGURATION_ID` | the id of the app configuration policy (required) |
+//! | `MSGRAPH_ASSIGNMENT_ID` | the id of the assignment (required) |
+//!
+//! This file is hand-written in `metadata/examples/delete_assignment.rs` and copied into the
+//! generated crate by `cargo xtask codegen`: edit it there. `tests/transport.rs` runs its `run`
+//! against a local server.
+
+use msgraph::Graph;
+use msgraph::transport::{Client, StaticToken, TransportError};
+
+/// Deletes the assignment.
+pub async fn run(
+    client: &Client,
+    graph: &Graph,
+    configuration_id: &str,
+    assignment_id: &str,
+) -> Result<(), TransportError> {
+    let delete = graph
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id(configuration_id)
+        .assignments()
+        .by_id(assignment_id)
+        .delete();
+    client.send(&delete).await?;
+    println!("deleted {assignment_id}");
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::new(StaticToken::new(env("MSGRAPH_TOKEN")?))?;
+    let graph = Graph::with_base_url(
+        std::env::var("MSGRAPH_BASE_URL").unwrap_or_else(|_| Graph::GLOBAL_V1.to_string()),
+    );
+    let configuration_id = env("MSGRAPH_CONFIGURATION_ID")?;
+    let assignment_id = env("MSGRAPH_ASSIGNMENT_ID")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(&client, &graph, &configuration_id, &assignment_id))?;
+    Ok(())
+}
+
+/// The value of a required environment variable.
+fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("set {name} (see the top of this file)"))
+}

@@ -1,0 +1,724 @@
+//! The transport (cargo feature `transport`) against a real HTTP/1.1 server on 127.0.0.1 that
+//! serves the seed's assignment endpoints (`transport_server`): typed results, paging, Graph's
+//! errors, retries, timeouts, and the token kept out of every output. The crate's examples run
+//! here too.
+//!
+//! This file is hand-written in `metadata/tests/transport.rs` and copied into the generated
+//! crate by `cargo xtask codegen`: edit it there.
+#![cfg(feature = "transport")]
+
+mod transport_server;
+
+// The examples' `main` is for `cargo run --example`; these tests call their `run`.
+#[allow(dead_code)]
+#[path = "../examples/assign_configuration.rs"]
+mod assign_configuration;
+#[allow(dead_code)]
+#[path = "../examples/create_assignment.rs"]
+mod create_assignment;
+#[allow(dead_code)]
+#[path = "../examples/delete_assignment.rs"]
+mod delete_assignment;
+#[allow(dead_code)]
+#[path = "../examples/list_assignments.rs"]
+mod list_assignments;
+#[allow(dead_code)]
+#[path = "../examples/patch_assignment.rs"]
+mod patch_assignment;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use msgraph::models::{
+    AllLicensedUsersAssignmentTarget, DeviceAndAppManagementAssignmentTarget,
+    GroupAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment,
+};
+use msgraph::requests::{
+    ManagedDeviceMobileAppConfigurationAssignParameters,
+    ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest,
+};
+use msgraph::transport::{
+    AccessToken, BoxError, Client, RetryPolicy, StaticToken, TokenProvider, TransportError,
+};
+use msgraph::{Error, Graph};
+use serde_json::{Value, json};
+use transport_server::{CONFIGURATION, Fault, TOKEN, TestServer};
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(future)
+}
+
+/// Up to 3 attempts with short backoffs, so that the tests stay fast.
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(3)
+        .max_elapsed(Duration::from_secs(10))
+        .backoff(Duration::from_millis(10), Duration::from_millis(40))
+}
+
+fn client_with(tokens: impl TokenProvider + 'static, timeout: Duration) -> Client {
+    Client::builder(tokens)
+        .no_proxy()
+        .timeout(timeout)
+        .retry(quick_retries())
+        .build()
+        .expect("a client")
+}
+
+fn client() -> Client {
+    client_with(StaticToken::new(TOKEN), Duration::from_secs(5))
+}
+
+/// A provider of the right token that counts how often it is asked.
+fn counting_tokens(calls: &Arc<AtomicUsize>) -> impl TokenProvider + 'static {
+    let calls = Arc::clone(calls);
+    move || {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async { Ok::<_, BoxError>(AccessToken::new(TOKEN)) }
+    }
+}
+
+fn assignments(
+    server: &TestServer,
+) -> ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
+    Graph::with_base_url(server.base_url())
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id(CONFIGURATION)
+        .assignments()
+}
+
+fn for_group(group_id: &str) -> ManagedDeviceMobileAppConfigurationAssignment {
+    ManagedDeviceMobileAppConfigurationAssignment {
+        target: Some(group_target(group_id)),
+        ..Default::default()
+    }
+}
+
+fn group_target(group_id: &str) -> DeviceAndAppManagementAssignmentTarget {
+    GroupAssignmentTarget {
+        group_id: Some(group_id.to_string()),
+        ..Default::default()
+    }
+    .into()
+}
+
+/// The body of the seed's `PATCH`.
+fn all_licensed_users() -> ManagedDeviceMobileAppConfigurationAssignment {
+    ManagedDeviceMobileAppConfigurationAssignment {
+        target: Some(AllLicensedUsersAssignmentTarget::default().into()),
+        ..Default::default()
+    }
+}
+
+fn methods(server: &TestServer) -> Vec<String> {
+    server.requests().into_iter().map(|r| r.method).collect()
+}
+
+fn status(error: &TransportError) -> u16 {
+    error
+        .service()
+        .unwrap_or_else(|| panic!("expected a service error, got {error:?}"))
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn create_get_patch_list_and_delete_give_typed_results() {
+    let server = TestServer::start();
+    let client = client();
+    let assignments = assignments(&server);
+    block_on(async {
+        let created = client
+            .send(&assignments.create(&for_group("g1")))
+            .await
+            .unwrap();
+        let id = created.id.clone().expect("the service gives the id");
+        assert_eq!(created.target, Some(group_target("g1")));
+
+        let read = client.send(&assignments.by_id(&id).get()).await.unwrap();
+        assert_eq!(read, created);
+
+        let patch = assignments.by_id(&id).patch(&all_licensed_users());
+        let updated = client.send(&patch).await.unwrap();
+        assert_eq!(updated.id.as_deref(), Some(id.as_str()));
+        assert!(matches!(
+            updated.target,
+            Some(DeviceAndAppManagementAssignmentTarget::AllLicensedUsersAssignmentTarget(_))
+        ));
+
+        let listed = client.list_all(assignments.list()).await.unwrap();
+        assert_eq!(listed, [updated]);
+
+        client.send(&assignments.by_id(&id).delete()).await.unwrap();
+        let error = client
+            .send(&assignments.by_id(&id).get())
+            .await
+            .unwrap_err();
+        assert_eq!(status(&error), 404);
+    });
+    assert_eq!(
+        methods(&server),
+        ["POST", "GET", "PATCH", "GET", "DELETE", "GET"]
+    );
+    let requests = server.requests();
+    for request in &requests {
+        assert_eq!(
+            request.headers["authorization"],
+            format!("Bearer {TOKEN}"),
+            "{request:?}"
+        );
+        assert_eq!(request.headers["accept"], "application/json");
+        assert!(request.headers["user-agent"].starts_with("msgraph/"));
+    }
+    let patch = &requests[2];
+    assert_eq!(
+        patch.target,
+        "/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments/asg-1"
+    );
+    assert_eq!(patch.headers["content-type"], "application/json");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&patch.body).unwrap(),
+        json!({"target": {"@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget"}})
+    );
+    assert!(server.assignments(CONFIGURATION).is_empty());
+}
+
+#[test]
+fn pages_follow_next_links_in_order() {
+    let server = TestServer::start();
+    let ids: Vec<String> = (1..=5)
+        .map(|n| server.seed_assignment(CONFIGURATION, &format!("g{n}")))
+        .collect();
+    let client = client();
+    let list = assignments(&server).list().top(2);
+    let (sizes, seen) = block_on(async {
+        let mut pages = client.pages(list.clone());
+        let mut sizes = Vec::new();
+        let mut seen = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.unwrap();
+            sizes.push(page.value.len());
+            seen.extend(page.value.into_iter().map(|a| a.id.unwrap()));
+        }
+        assert!(pages.next().await.is_none(), "the stream stays ended");
+        (sizes, seen)
+    });
+    assert_eq!(sizes, [2, 2, 1]);
+    assert_eq!(seen, ids);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    let path = "/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments";
+    assert_eq!(
+        targets,
+        [
+            format!("{path}?$top=2"),
+            format!("{path}?$top=2&$skiptoken=2"),
+            format!("{path}?$top=2&$skiptoken=4"),
+        ]
+    );
+
+    let all = block_on(client.list_all(assignments(&server).list())).unwrap();
+    let all: Vec<String> = all.into_iter().map(|a| a.id.unwrap()).collect();
+    assert_eq!(
+        all, ids,
+        "list_all reads every page (3 of the default size 2)"
+    );
+    assert_eq!(server.requests().len(), 6);
+}
+
+#[test]
+fn pages_are_a_stream() {
+    fn assert_stream<S: futures_core::Stream + Send + Unpin>(_: &S) {}
+    let server = TestServer::start();
+    server.seed_assignment(CONFIGURATION, "g1");
+    let client = client();
+    let mut pages = client.pages(assignments(&server).list());
+    assert_stream(&pages);
+    let page = block_on(std::future::poll_fn(|cx| {
+        futures_core::Stream::poll_next(std::pin::Pin::new(&mut pages), cx)
+    }));
+    assert_eq!(page.unwrap().unwrap().value.len(), 1);
+}
+
+#[test]
+fn a_next_link_outside_the_service_root_is_not_followed() {
+    let server = TestServer::start();
+    let foreign_page = json!({
+        "value": [{"id": "a1", "target": {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"}}],
+        "@odata.nextLink": "http://127.0.0.2:9/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments?$skiptoken=2",
+    })
+    .to_string();
+    let respond = || Fault::Respond {
+        status: 200,
+        headers: Vec::new(),
+        body: foreign_page.clone(),
+    };
+    server.inject([respond(), respond()]);
+    let client = client();
+    block_on(async {
+        let mut pages = client.pages(assignments(&server).list());
+        let first = pages.next().await.unwrap().unwrap();
+        assert_eq!(first.value[0].id.as_deref(), Some("a1"));
+        let error = pages.next().await.unwrap().unwrap_err();
+        assert!(
+            matches!(error, TransportError::Graph(Error::ForeignNextLink { .. })),
+            "{error:?}"
+        );
+        assert!(pages.next().await.is_none());
+
+        let error = client
+            .list_all(assignments(&server).list())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, TransportError::Graph(Error::ForeignNextLink { .. })),
+            "{error:?}"
+        );
+    });
+    assert_eq!(server.requests().len(), 2, "one request per listing");
+}
+
+#[test]
+fn assign_replaces_the_assignments() {
+    let server = TestServer::start();
+    server.seed_assignment(CONFIGURATION, "old");
+    let client = client();
+    let assign = Graph::with_base_url(server.base_url())
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id(CONFIGURATION)
+        .assign(&ManagedDeviceMobileAppConfigurationAssignParameters {
+            assignments: Some(vec![for_group("g7"), for_group("g8")]),
+        });
+    block_on(client.send(&assign)).unwrap();
+    let groups: Vec<Value> = server
+        .assignments(CONFIGURATION)
+        .into_iter()
+        .map(|a| a["target"]["groupId"].clone())
+        .collect();
+    assert_eq!(groups, [json!("g7"), json!("g8")]);
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.target,
+        "/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assign"
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&request.body).unwrap()["assignments"][1]["target"]["groupId"],
+        "g8"
+    );
+}
+
+#[test]
+fn graph_errors_are_typed_and_not_retried() {
+    let server = TestServer::start();
+    let client = client();
+    let assignments = assignments(&server);
+    block_on(async {
+        let error = client
+            .send(&assignments.by_id("missing").get())
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("404 Not Found"), "{text}");
+        assert!(text.contains("ResourceNotFound"), "{text}");
+        assert!(
+            text.contains("The assignment 'missing' was not found."),
+            "{text}"
+        );
+        let service = error.service().unwrap();
+        let graph = service.error().unwrap();
+        assert_eq!(graph.code, "ResourceNotFound");
+        let inner = graph.inner_error.as_ref().unwrap();
+        assert_eq!(inner.request_id.as_deref(), Some("inner-request-id"));
+        assert_eq!(inner.date.as_deref(), Some("2026-01-15T10:00:00"));
+        assert_eq!(
+            service.request_id(),
+            Some("req-1"),
+            "the header comes first"
+        );
+
+        let bad = ManagedDeviceMobileAppConfigurationAssignment::default();
+        let error = client.send(&assignments.create(&bad)).await.unwrap_err();
+        assert_eq!(status(&error), 400);
+        assert_eq!(error.service().unwrap().error().unwrap().code, "BadRequest");
+
+        let stranger = client_with(StaticToken::new("not-the-token"), Duration::from_secs(5));
+        let error = stranger.send(&assignments.list()).await.unwrap_err();
+        assert_eq!(status(&error), 401);
+        assert_eq!(
+            error.service().unwrap().error().unwrap().code,
+            "InvalidAuthenticationToken"
+        );
+    });
+    assert_eq!(methods(&server), ["GET", "POST", "GET"]);
+}
+
+#[test]
+fn throttling_waits_as_long_as_retry_after_asks() {
+    let server = TestServer::start();
+    server.inject([Fault::status(429, "TooManyRequests", Some(1))]);
+    let client = client();
+    let started = Instant::now();
+    let created = block_on(client.send(&assignments(&server).create(&for_group("g1")))).unwrap();
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
+    assert_eq!(created.target, Some(group_target("g1")));
+    assert_eq!(
+        methods(&server),
+        ["POST", "POST"],
+        "a 429 POST was not processed, so it is sent again"
+    );
+    assert_eq!(server.assignments(CONFIGURATION).len(), 1);
+}
+
+#[test]
+fn a_retry_after_beyond_the_time_budget_is_returned_at_once() {
+    let server = TestServer::start();
+    server.inject([Fault::status(429, "TooManyRequests", Some(120))]);
+    let client = Client::builder(StaticToken::new(TOKEN))
+        .no_proxy()
+        .retry(quick_retries().max_elapsed(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = block_on(client.send(&assignments(&server).list())).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(status(&error), 429);
+    assert_eq!(
+        error.service().unwrap().retry_after(),
+        Some(Duration::from_secs(120))
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn unavailable_is_retried_with_backoff_up_to_the_attempt_limit() {
+    let server = TestServer::start();
+    server.inject(std::iter::repeat_n(
+        Fault::status(503, "ServiceUnavailable", None),
+        4,
+    ));
+    let client = client();
+    let error = block_on(client.send(&assignments(&server).list())).unwrap_err();
+    assert_eq!(status(&error), 503);
+    assert_eq!(server.requests().len(), 3, "max_attempts(3)");
+
+    // One 503 is left: a POST is sent again, since a 503 was not processed.
+    let created = block_on(client.send(&assignments(&server).create(&for_group("g1"))));
+    assert!(created.is_ok(), "{created:?}");
+    assert_eq!(methods(&server)[3..], ["POST", "POST"]);
+    assert_eq!(server.assignments(CONFIGURATION).len(), 1);
+}
+
+#[test]
+fn gateway_timeouts_are_retried_only_when_idempotent() {
+    let server = TestServer::start();
+    let id = server.seed_assignment(CONFIGURATION, "g1");
+    let client = client();
+    server.inject([Fault::status(504, "GatewayTimeout", None)]);
+    let read = block_on(client.send(&assignments(&server).by_id(&id).get()));
+    assert!(read.is_ok(), "{read:?}");
+    assert_eq!(methods(&server), ["GET", "GET"]);
+
+    server.inject([Fault::status(504, "GatewayTimeout", None)]);
+    let patch = assignments(&server).by_id(&id).patch(&all_licensed_users());
+    let error = block_on(client.send(&patch)).unwrap_err();
+    assert_eq!(status(&error), 504);
+    assert_eq!(
+        methods(&server)[2..],
+        ["PATCH"],
+        "the PATCH may have been applied"
+    );
+}
+
+#[test]
+fn a_dropped_connection_is_retried_only_when_idempotent() {
+    let server = TestServer::start();
+    let client = client();
+    server.inject([Fault::Drop]);
+    let listed = block_on(client.list_all(assignments(&server).list()));
+    assert!(listed.is_ok(), "{listed:?}");
+    assert_eq!(methods(&server), ["GET", "GET"]);
+
+    server.inject([Fault::Drop]);
+    let error = block_on(client.send(&assignments(&server).create(&for_group("g1")))).unwrap_err();
+    assert!(
+        matches!(error, TransportError::Connection { ref method, .. } if method == "POST"),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(text.contains("POST http://127.0.0.1:"), "{text}");
+    assert_eq!(
+        methods(&server)[2..],
+        ["POST"],
+        "the POST is not sent again"
+    );
+}
+
+#[test]
+fn a_refused_connection_is_retried_for_any_method_with_a_fresh_token() {
+    // A port that nothing listens on: bind one, then let it go.
+    let address = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let client = client_with(counting_tokens(&calls), Duration::from_secs(5));
+    let create = Graph::with_base_url(format!("http://{address}/v1.0"))
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id(CONFIGURATION)
+        .assignments()
+        .create(&for_group("g1"));
+    let error = block_on(client.send(&create)).unwrap_err();
+    assert!(matches!(error, TransportError::Connect { .. }), "{error:?}");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        3,
+        "nothing was sent, so even a POST is tried 3 times, each with a token asked anew"
+    );
+}
+
+#[test]
+fn a_slow_answer_times_out() {
+    let server = TestServer::start();
+    let timeout = Duration::from_millis(300);
+    let client = client_with(StaticToken::new(TOKEN), timeout);
+    server.inject([Fault::Slow(Duration::from_secs(5))]);
+    let started = Instant::now();
+    let error = block_on(client.send(&assignments(&server).create(&for_group("g1")))).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        matches!(error, TransportError::Timeout { after, .. } if after == timeout),
+        "{error:?}"
+    );
+    assert_eq!(
+        methods(&server),
+        ["POST"],
+        "a POST that timed out is not sent again"
+    );
+
+    server.inject([Fault::Slow(Duration::from_secs(5))]);
+    let listed = block_on(client.list_all(assignments(&server).list()));
+    assert!(listed.is_ok(), "a GET is tried again: {listed:?}");
+    assert_eq!(methods(&server)[1..], ["GET", "GET"]);
+}
+
+#[test]
+fn the_total_time_is_bounded() {
+    let server = TestServer::start();
+    server.inject(std::iter::repeat_n(Fault::Slow(Duration::from_secs(5)), 10));
+    let client = Client::builder(StaticToken::new(TOKEN))
+        .no_proxy()
+        .timeout(Duration::from_millis(300))
+        .retry(
+            quick_retries()
+                .max_attempts(10)
+                .max_elapsed(Duration::from_millis(800)),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = block_on(client.send(&assignments(&server).list())).unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(matches!(error, TransportError::Timeout { .. }), "{error:?}");
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    let attempts = server.requests().len();
+    assert!((2..=4).contains(&attempts), "{attempts} attempts");
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused_before_a_token_is_asked() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let client = client_with(counting_tokens(&calls), Duration::from_secs(5));
+    // Never sent: the URL is refused before anything else happens.
+    let list = Graph::with_base_url("http://graph.microsoft.com/v1.0")
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id(CONFIGURATION)
+        .assignments()
+        .list();
+    let error = block_on(client.send(&list)).unwrap_err();
+    assert!(
+        matches!(error, TransportError::InsecureUrl { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("only https"), "{error}");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_failing_token_provider_stops_the_request() {
+    let server = TestServer::start();
+    let client = client_with(
+        || async { Err::<AccessToken, BoxError>("the vault is sealed".into()) },
+        Duration::from_secs(5),
+    );
+    let error = block_on(client.send(&assignments(&server).list())).unwrap_err();
+    assert!(matches!(error, TransportError::Token(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "could not get an access token: the vault is sealed"
+    );
+    assert!(server.requests().is_empty());
+}
+
+/// Every log record of the test process, at every level.
+struct Capture(std::sync::Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let line = format!("{} {}: {}", record.level(), record.target(), record.args());
+        self.0.lock().unwrap().push(line);
+    }
+
+    fn flush(&self) {}
+}
+
+static LOGS: Capture = Capture(std::sync::Mutex::new(Vec::new()));
+
+#[test]
+fn the_token_never_shows() {
+    log::set_logger(&LOGS).expect("only this test sets a logger");
+    log::set_max_level(log::LevelFilter::Trace);
+
+    let server = TestServer::start();
+    let client = client();
+    let mut shown = vec![
+        format!("{:?}", AccessToken::new(TOKEN)),
+        format!("{:?}", StaticToken::new(TOKEN)),
+        format!("{client:?}"),
+        format!(
+            "{:?}",
+            Client::builder(StaticToken::new(TOKEN)).timeout(Duration::from_secs(1))
+        ),
+    ];
+    let mut errors = Vec::new();
+    block_on(async {
+        let id = client
+            .send(&assignments(&server).create(&for_group("g1")))
+            .await
+            .unwrap()
+            .id
+            .unwrap();
+        client
+            .send(&assignments(&server).by_id(&id).patch(&all_licensed_users()))
+            .await
+            .unwrap();
+        errors.push(
+            client
+                .send(&assignments(&server).by_id("missing").get())
+                .await
+                .unwrap_err(),
+        );
+        server.inject([Fault::Drop]);
+        errors.push(
+            client
+                .send(&assignments(&server).create(&for_group("g2")))
+                .await
+                .unwrap_err(),
+        );
+        server.inject([Fault::Slow(Duration::from_secs(5))]);
+        let impatient = client_with(StaticToken::new(TOKEN), Duration::from_millis(100));
+        errors.push(
+            impatient
+                .send(&assignments(&server).create(&for_group("g3")))
+                .await
+                .unwrap_err(),
+        );
+        let tokens = StaticToken::new(format!("{TOKEN}\nwith a line break"));
+        let broken = client_with(tokens, Duration::from_secs(5));
+        errors.push(broken.send(&assignments(&server).list()).await.unwrap_err());
+    });
+    for error in errors {
+        shown.push(format!("{error} / {error:?} / {error:#?}"));
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            shown.push(cause.to_string());
+            source = cause.source();
+        }
+    }
+    let logs = LOGS.0.lock().unwrap().clone();
+    assert!(
+        logs.iter().any(|line| line.contains("127.0.0.1")),
+        "the HTTP client logged its connections: {logs:?}"
+    );
+    for text in shown.iter().chain(&logs) {
+        assert!(!text.contains(TOKEN), "the token shows in {text:?}");
+    }
+    // The server did get it, once per request.
+    let sent = server
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.headers
+                .get("authorization")
+                .is_some_and(|a| a.contains(TOKEN))
+        })
+        .count();
+    assert_eq!(sent, 5);
+}
+
+#[test]
+fn the_examples_work_against_the_local_server() {
+    let server = TestServer::start();
+    let client = client();
+    let graph = Graph::with_base_url(server.base_url());
+    block_on(async {
+        let created = create_assignment::run(&client, &graph, CONFIGURATION, "g1")
+            .await
+            .unwrap();
+        let id = created.id.unwrap();
+        let listed = list_assignments::run(&client, &graph, CONFIGURATION)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].target, Some(group_target("g1")));
+
+        let patched = patch_assignment::run(&client, &graph, CONFIGURATION, &id)
+            .await
+            .unwrap();
+        assert_eq!(patched.target, all_licensed_users().target);
+
+        assign_configuration::run(&client, &graph, CONFIGURATION, &["g2", "g3", "g4"])
+            .await
+            .unwrap();
+        let listed = list_assignments::run(&client, &graph, CONFIGURATION)
+            .await
+            .unwrap();
+        let targets: Vec<_> = listed.iter().map(|a| a.target.clone().unwrap()).collect();
+        assert_eq!(
+            targets,
+            [group_target("g2"), group_target("g3"), group_target("g4")]
+        );
+
+        let first = listed[0].id.clone().unwrap();
+        delete_assignment::run(&client, &graph, CONFIGURATION, &first)
+            .await
+            .unwrap();
+        let listed = list_assignments::run(&client, &graph, CONFIGURATION)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|a| a.id.as_deref() != Some(&first)));
+    });
+    // Three assignments read from two pages of the server's default size.
+    let pages = server
+        .requests()
+        .iter()
+        .filter(|r| r.target.contains("$skiptoken="))
+        .count();
+    assert_eq!(pages, 1);
+}
