@@ -37,7 +37,7 @@ pub mod requests;
 pub use batch::{Batch, BatchItem, BatchResponse};
 pub use error::Error;
 pub use graph::{Cloud, Graph, Version};
-pub use operation::{Direction, Operation, Page, Selectable};
+pub use operation::{Content, Direction, Operation, Page, Selectable};
 /// The examples of the project's README, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -22,6 +22,65 @@ pub(crate) enum ResponseShape {
     Json,
     /// The body is `{"value": ...}` and the result is that value.
     Value,
+    /// The body is raw content (a stream); the result type is [`Content`].
+    Content,
+}
+
+/// Raw content read from a stream property, a media entity's `$value` or a function that
+/// returns a stream. The response's `Content-Type` header says what it is. (Graph answers some
+/// downloads with `302 Found`: that is an [`Error::Service`] whose headers carry the
+/// pre-authenticated `Location` to fetch, without credentials.)
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Content(pub Vec<u8>);
+
+/// Requests on one stream: a stream property (such as a file's `content`) or a media entity's
+/// `$value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentRequest {
+    path: ResourcePath,
+}
+
+impl ContentRequest {
+    /// The stream at `path`.
+    #[allow(dead_code)]
+    pub(crate) fn new(path: ResourcePath) -> Self {
+        ContentRequest { path }
+    }
+
+    /// The resource this builder addresses.
+    pub fn path(&self) -> &ResourcePath {
+        &self.path
+    }
+
+    /// Downloads the content (`GET`).
+    pub fn get(&self) -> Operation<Content> {
+        Operation::new(http::Method::GET, self.path.clone(), ResponseShape::Content)
+    }
+
+    /// Uploads `content` as the stream's new value (`PUT`), sent with `content_type`.
+    pub fn put(&self, content: Vec<u8>, content_type: &str) -> Operation<()> {
+        Operation::new(http::Method::PUT, self.path.clone(), ResponseShape::Empty)
+            .with_content(content, content_type)
+    }
+}
+
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Content;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("raw bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Content, E> {
+                Ok(Content(bytes.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<Content, E> {
+                Ok(Content(bytes))
+            }
+        }
+        deserializer.deserialize_byte_buf(Bytes)
+    }
 }
 
 /// One request, ready to be turned into an [`http::Request`], and the
@@ -46,6 +105,8 @@ pub struct Operation<T> {
     invalid_header: Option<(String, String)>,
     /// A URL that replaces the path and query (the next page of a collection).
     absolute_url: Option<String>,
+    /// The body's media type when it is not JSON (raw content).
+    content_type: Option<String>,
     _response: PhantomData<fn() -> T>,
 }
 
@@ -75,6 +136,7 @@ impl<T> Clone for Operation<T> {
             headers: self.headers.clone(),
             invalid_header: self.invalid_header.clone(),
             absolute_url: self.absolute_url.clone(),
+            content_type: self.content_type.clone(),
             _response: PhantomData,
         }
     }
@@ -93,6 +155,7 @@ impl<T> Operation<T> {
             headers: http::HeaderMap::new(),
             invalid_header: None,
             absolute_url: None,
+            content_type: None,
             _response: PhantomData,
         }
     }
@@ -102,6 +165,14 @@ impl<T> Operation<T> {
     #[allow(dead_code)]
     pub(crate) fn with_json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         self.body = Some(serde_json::to_vec(body).map_err(|error| error.to_string()));
+        self
+    }
+
+    /// This request with raw `content` as its body, sent with `content_type`.
+    #[allow(dead_code)]
+    pub(crate) fn with_content(mut self, content: Vec<u8>, content_type: &str) -> Self {
+        self.body = Some(Ok(content));
+        self.content_type = Some(content_type.to_string());
         self
     }
 
@@ -165,12 +236,17 @@ impl<T> Operation<T> {
             Ok(uri) => uri,
             Err(source) => return Err(Error::InvalidRequest { url, source }),
         };
+        let accept = match self.shape {
+            ResponseShape::Content => "*/*",
+            _ => "application/json",
+        };
         let mut builder = http::Request::builder()
             .method(self.method.clone())
             .uri(uri)
-            .header(http::header::ACCEPT, "application/json");
+            .header(http::header::ACCEPT, accept);
         if body.is_some() {
-            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+            let content_type = self.content_type.as_deref().unwrap_or("application/json");
+            builder = builder.header(http::header::CONTENT_TYPE, content_type);
         }
         if let Some(headers) = builder.headers_mut() {
             for (name, value) in &self.headers {
@@ -437,6 +513,10 @@ impl<T: DeserializeOwned> Operation<T> {
         let deserialize = |source| Error::Deserialize { status, source };
         match self.shape {
             ResponseShape::Empty => T::deserialize(serde_json::Value::Null).map_err(deserialize),
+            ResponseShape::Content => {
+                T::deserialize(serde::de::value::BytesDeserializer::<serde_json::Error>::new(body))
+                    .map_err(deserialize)
+            }
             ResponseShape::Json | ResponseShape::Value
                 if body.iter().all(u8::is_ascii_whitespace) =>
             {
@@ -1037,5 +1117,57 @@ mod tests {
             );
             assert!(error.to_string().contains("not followed"), "{error}");
         }
+    }
+
+    #[test]
+    fn content_is_sent_and_read_raw() {
+        let path = ResourcePath::new("https://graph.microsoft.com/v1.0".into())
+            .segment("photo")
+            .segment("$value");
+        let upload = Operation::<()>::new(http::Method::PUT, path.clone(), ResponseShape::Empty)
+            .with_content(vec![0xFF, 0xD8, 0x00], "image/jpeg");
+        let request = upload.to_http_request().unwrap();
+        assert_eq!(request.headers()["content-type"], "image/jpeg");
+        assert_eq!(request.body(), &[0xFF, 0xD8, 0x00]);
+
+        let download = Operation::<Content>::new(http::Method::GET, path, ResponseShape::Content);
+        assert_eq!(
+            download.to_http_request().unwrap().headers()["accept"],
+            "*/*"
+        );
+        let content = download
+            .parse_response(
+                http::Response::builder()
+                    .status(200)
+                    .body(vec![1u8, 2, 3])
+                    .unwrap(),
+            )
+            .unwrap();
+        assert_eq!(content, Content(vec![1, 2, 3]));
+        let empty = download
+            .parse_response(
+                http::Response::builder()
+                    .status(200)
+                    .body(Vec::new())
+                    .unwrap(),
+            )
+            .unwrap();
+        assert_eq!(empty, Content(Vec::new()));
+        let redirect = download
+            .parse_response(
+                http::Response::builder()
+                    .status(302)
+                    .header("location", "https://download.example/file")
+                    .body(Vec::new())
+                    .unwrap(),
+            )
+            .unwrap_err();
+        let Error::Service(service) = redirect else {
+            panic!("expected a service error")
+        };
+        assert_eq!(
+            service.headers()["location"],
+            "https://download.example/file"
+        );
     }
 }

@@ -144,6 +144,17 @@ fn check_request<T>(operation: krate::Operation<T>, method: &str, url: &str) {
     assert_eq!(request.uri().to_string(), url);
     assert_eq!(request.headers() ["accept"], "application/json");
 }
+#[allow(dead_code)]
+fn check_content(operation: krate::Operation<krate::Content>, url: &str) {
+    let request = operation.to_http_request().expect("the request builds");
+    assert_eq!(request.method().as_str(), "GET");
+    assert_eq!(request.uri().to_string(), url);
+    assert_eq!(request.headers() ["accept"], "*/*");
+    let content = operation
+        .parse_response(http::Response::new(vec![0u8, 1, 2]))
+        .expect("raw content is read as it is");
+    assert_eq!(content, krate::Content(vec![0, 1, 2]));
+}
 fn check_empty_key<T>(operation: krate::Operation<T>, collection_url: &str) {
     match operation.to_http_request() {
         Err(krate::Error::EmptyKey { .. }) => {}
@@ -187,5 +198,12 @@ fn entry_points_address_their_resources() {
             .by_id("")
             .get(),
         "https://graph.microsoft.com/v1.0/deviceAppManagement/mobileAppConfigurations",
+    );
+    check_request(
+        krate::Graph::v1()
+            .device_app_management()
+            .sync_microsoft_store_for_business_apps(),
+        "POST",
+        "https://graph.microsoft.com/v1.0/deviceAppManagement/syncMicrosoftStoreForBusinessApps",
     );
 }

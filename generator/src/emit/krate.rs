@@ -228,7 +228,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         pub use batch::{Batch, BatchItem, BatchResponse};
         pub use error::Error;
         pub use graph::{Cloud, Graph, Version};
-        pub use operation::{Direction, Operation, Page, Selectable};
+        pub use operation::{Content, Direction, Operation, Page, Selectable};
 
         #readme
     }

@@ -72,23 +72,114 @@ pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, &'m Container
         .collect()
 }
 
-/// The navigation methods of an entity type's item builder, and the scope that holds their
-/// names (operations claim theirs after them).
-pub(super) fn navigation_methods<'m>(
+/// What one builder method does.
+pub(super) enum MethodKind<'m> {
+    /// Follows a navigation property to its target's builder.
+    Navigation(&'m NavigationDef),
+    /// The `$ref` links of a navigation property that does not contain its targets.
+    Reference(&'m NavigationDef),
+    /// A media entity's stream (`$value`).
+    Media,
+    /// A stream property.
+    Stream(&'m PropertyDef),
+    /// A type cast to a derived type's builder.
+    Cast(TypeId),
+    /// A bound action or function.
+    Operation(OperationId),
+}
+
+/// The methods of an entity type's item builder (`collection == false`) or collection builder,
+/// with their names, in the order they are written. Names are claimed here once, so the
+/// builders and the tests that call them agree.
+pub(super) fn builder_methods<'m>(
     plan: &Plan<'m>,
     ty: TypeId,
-) -> (Vec<(RustName, &'m NavigationDef)>, Scope) {
+    collection: bool,
+) -> Vec<(RustName, MethodKind<'m>)> {
     let mut scope = Scope::with_reserved(FIXED_METHODS);
     let mut methods = Vec::new();
-    for (owner, index, navigation) in plan.model.all_navigations(ty) {
-        if plan.selection.navigations.contains(&(owner, index)) {
+    if !collection {
+        let navigations: Vec<&NavigationDef> = plan
+            .model
+            .all_navigations(ty)
+            .into_iter()
+            .filter(|(owner, index, _)| plan.selection.navigations.contains(&(*owner, *index)))
+            .map(|(_, _, navigation)| navigation)
+            .collect();
+        let mut names = Vec::new();
+        for &navigation in &navigations {
+            let name = scope.claim(naming::member_name(&navigation.name));
+            names.push(name.clone());
+            methods.push((name, MethodKind::Navigation(navigation)));
+        }
+        for (name, &navigation) in names.iter().zip(&navigations) {
+            if !navigation.contains_target {
+                methods.push((
+                    scope.claim(name.with_suffix("_ref")),
+                    MethodKind::Reference(navigation),
+                ));
+            }
+        }
+        let media = plan
+            .model
+            .ancestors_and_self(ty)
+            .into_iter()
+            .any(|t| plan.model.structured(t).is_some_and(|def| def.has_stream));
+        if media {
             methods.push((
-                scope.claim(naming::member_name(&navigation.name)),
-                navigation,
+                scope.claim(RustName::new("media".to_string())),
+                MethodKind::Media,
+            ));
+        }
+        for (_, property) in plan.model.all_properties(ty) {
+            if property.ty.target == TypeTarget::Primitive(Primitive::Stream)
+                && !property.ty.collection
+            {
+                methods.push((
+                    scope.claim(naming::member_name(&property.name)),
+                    MethodKind::Stream(property),
+                ));
+            }
+        }
+    }
+    for &(base, derived) in &plan.selection.casts {
+        if base == ty {
+            let snake = naming::member_name(plan.qualified_rust_name(derived).as_str());
+            methods.push((
+                scope.claim(RustName::new(format!("as_{snake}"))),
+                MethodKind::Cast(derived),
             ));
         }
     }
-    (methods, scope)
+    let ancestors = plan.model.ancestors_and_self(ty);
+    let applicable: Vec<OperationId> = plan
+        .selection
+        .operations
+        .iter()
+        .copied()
+        .filter(|&id| {
+            let operation = plan.model.operation(id);
+            let stream = TypeTarget::Primitive(Primitive::Stream);
+            // A stream parameter is not part of a JSON body; such operations are left out.
+            operation.parameters.iter().all(|p| p.ty.target != stream)
+                && operation.binding.is_some_and(|binding| {
+                    binding.collection == collection && ancestors.contains(&binding.ty)
+                })
+        })
+        .collect();
+    for &id in &applicable {
+        let operation = plan.model.operation(id);
+        let overloaded = applicable
+            .iter()
+            .filter(|&&other| plan.model.operation(other).name == operation.name)
+            .count()
+            > 1;
+        methods.push((
+            scope.claim(overload_name(operation, overloaded)),
+            MethodKind::Operation(id),
+        ));
+    }
+    methods
 }
 
 struct Requests<'p, 'm> {
@@ -245,74 +336,10 @@ impl Requests<'_, '_> {
         let ident = names.item.ident();
         let value = self.value_type(ty);
         let doc = doc_attributes(&format!("Requests for one `{qualified}`."));
-        let (navigations, mut scope) = navigation_methods(self.plan, ty);
-        let mut methods = Vec::new();
-        let mut references = Vec::new();
-        for (method, navigation) in navigations {
-            if !navigation.contains_target {
-                references.push((method.clone(), navigation));
-            }
-            let method = method.ident();
-            let wire = &navigation.name;
-            let target = self.plan.model.ty(navigation.target).qualified_name();
-            let relation = if navigation.contains_target {
-                "contained"
-            } else {
-                "related"
-            };
-            let fallback = if navigation.collection {
-                format!("The {relation} `{wire}` collection of `{target}`.")
-            } else {
-                format!("The {relation} `{wire}`, a `{target}`.")
-            };
-            let doc = doc_attributes(&match &navigation.description {
-                Some(description) => format!("{}\n\n{fallback}", sanitize(description)),
-                None => fallback,
-            });
-            let builder = self.builder_path(navigation.target, navigation.collection);
-            let body = if navigation.collection {
-                quote!(#builder::new(self.path.segment(#wire), #wire))
-            } else {
-                quote!(#builder::new(self.path.segment(#wire)))
-            };
-            methods.push(quote! {
-                #doc
-                pub fn #method(&self) -> #builder {
-                    #body
-                }
-            });
-        }
-        // A navigation that does not contain its targets links to entities that live elsewhere:
-        // `$ref` requests add and remove those links.
-        for (method, navigation) in references {
-            let reference = scope.claim(method.with_suffix("_ref")).ident();
-            let wire = &navigation.name;
-            let (doc, returns, body) = if navigation.collection {
-                (
-                    format!(
-                        " The links of `{wire}` (`$ref`): add or remove entities without changing them."
-                    ),
-                    quote!(crate::reference::ReferenceCollectionRequest),
-                    quote!(crate::reference::ReferenceCollectionRequest::new(self.path.segment(#wire), #wire)),
-                )
-            } else {
-                (
-                    format!(
-                        " The link of `{wire}` (`$ref`): set or remove it without changing the entity."
-                    ),
-                    quote!(crate::reference::ReferenceRequest),
-                    quote!(crate::reference::ReferenceRequest::new(self.path.segment(#wire))),
-                )
-            };
-            methods.push(quote! {
-                #[doc = #doc]
-                pub fn #reference(&self) -> #returns {
-                    #body
-                }
-            });
-        }
-        methods.extend(self.casts(ty, false, &mut scope));
-        methods.extend(self.bound_operations(ty, false, &mut scope));
+        let methods: Vec<TokenStream> = builder_methods(self.plan, ty, false)
+            .into_iter()
+            .filter_map(|(name, kind)| self.method(name, kind, false))
+            .collect();
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq)]
@@ -365,9 +392,10 @@ impl Requests<'_, '_> {
         let item = self.builder_path(ty, false);
         let value = self.value_type(ty);
         let doc = doc_attributes(&format!("Requests for a collection of `{qualified}`."));
-        let mut scope = Scope::with_reserved(FIXED_METHODS);
-        let mut methods = self.casts(ty, true, &mut scope);
-        methods.extend(self.bound_operations(ty, true, &mut scope));
+        let methods: Vec<TokenStream> = builder_methods(self.plan, ty, true)
+            .into_iter()
+            .filter_map(|(name, kind)| self.method(name, kind, true))
+            .collect();
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq)]
@@ -408,98 +436,131 @@ impl Requests<'_, '_> {
         }
     }
 
-    /// Cast methods (`as_derived_type()`) from `ty`'s builder to its derived types' builders.
-    fn casts(&self, ty: TypeId, collection: bool, scope: &mut Scope) -> Vec<TokenStream> {
-        let mut methods = Vec::new();
-        for &(base, derived) in &self.plan.selection.casts {
-            if base != ty {
-                continue;
-            }
-            let derived_name = self.plan.model.ty(derived).qualified_name();
-            let snake = naming::member_name(self.plan.qualified_rust_name(derived).as_str());
-            let method = scope.claim(RustName::new(format!("as_{snake}"))).ident();
-            let builder = self.builder_path(derived, collection);
-            let (doc, body) = if collection {
-                (
-                    format!(" Only the members of type `{derived_name}` (a type-cast segment)."),
-                    quote!(#builder::new(self.path.segment(#derived_name), self.name)),
-                )
-            } else {
-                (
-                    format!(
-                        " This entity as a `{derived_name}` (a type-cast segment); requests fail if it is of another type."
-                    ),
-                    quote!(#builder::new(self.path.segment(#derived_name))),
-                )
-            };
-            methods.push(quote! {
-                #[doc = #doc]
-                pub fn #method(&self) -> #builder {
-                    #body
+    /// One builder method, by kind.
+    fn method(
+        &self,
+        name: RustName,
+        kind: MethodKind<'_>,
+        collection: bool,
+    ) -> Option<TokenStream> {
+        let method = name.ident();
+        Some(match kind {
+            MethodKind::Navigation(navigation) => self.navigation_method(&method, navigation),
+            MethodKind::Reference(navigation) => {
+                let wire = &navigation.name;
+                let (doc, returns, body) = if navigation.collection {
+                    (
+                        format!(
+                            " The links of `{wire}` (`$ref`): add or remove entities without changing them."
+                        ),
+                        quote!(crate::reference::ReferenceCollectionRequest),
+                        quote!(crate::reference::ReferenceCollectionRequest::new(self.path.segment(#wire), #wire)),
+                    )
+                } else {
+                    (
+                        format!(
+                            " The link of `{wire}` (`$ref`): set or remove it without changing the entity."
+                        ),
+                        quote!(crate::reference::ReferenceRequest),
+                        quote!(crate::reference::ReferenceRequest::new(self.path.segment(#wire))),
+                    )
+                };
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> #returns {
+                        #body
+                    }
                 }
-            });
-        }
-        methods
+            }
+            MethodKind::Media => quote! {
+                /// The media stream of this entity (`$value`).
+                pub fn #method(&self) -> crate::operation::ContentRequest {
+                    crate::operation::ContentRequest::new(self.path.segment("$value"))
+                }
+            },
+            MethodKind::Stream(property) => {
+                let wire = &property.name;
+                let doc = format!(" The `{wire}` stream property (raw content, not JSON).");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> crate::operation::ContentRequest {
+                        crate::operation::ContentRequest::new(self.path.segment(#wire))
+                    }
+                }
+            }
+            MethodKind::Cast(derived) => {
+                let derived_name = self.plan.model.ty(derived).qualified_name();
+                let builder = self.builder_path(derived, collection);
+                let (doc, body) = if collection {
+                    (
+                        format!(
+                            " Only the members of type `{derived_name}` (a type-cast segment)."
+                        ),
+                        quote!(#builder::new(self.path.segment(#derived_name), self.name)),
+                    )
+                } else {
+                    (
+                        format!(
+                            " This entity as a `{derived_name}` (a type-cast segment); requests fail if it is of another type."
+                        ),
+                        quote!(#builder::new(self.path.segment(#derived_name))),
+                    )
+                };
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> #builder {
+                        #body
+                    }
+                }
+            }
+            MethodKind::Operation(id) => {
+                return self.operation_method(id, self.plan.model.operation(id), &method);
+            }
+        })
     }
 
-    /// Methods for the operations bound to `ty` (or a base of it), on its item or collection
-    /// builder.
-    fn bound_operations(
+    fn navigation_method(
         &self,
-        ty: TypeId,
-        collection: bool,
-        scope: &mut Scope,
-    ) -> Vec<TokenStream> {
-        let ancestors = self.plan.model.ancestors_and_self(ty);
-        let applicable: Vec<OperationId> = self
-            .plan
-            .selection
-            .operations
-            .iter()
-            .copied()
-            .filter(|&id| {
-                self.plan
-                    .model
-                    .operation(id)
-                    .binding
-                    .is_some_and(|binding| {
-                        binding.collection == collection && ancestors.contains(&binding.ty)
-                    })
-            })
-            .collect();
-        let mut methods = Vec::new();
-        for &operation_id in &applicable {
-            let operation = self.plan.model.operation(operation_id);
-            let overloaded = applicable
-                .iter()
-                .filter(|&&other| self.plan.model.operation(other).name == operation.name)
-                .count()
-                > 1;
-            let name = overload_name(operation, overloaded);
-            if let Some(method) = self.operation_method(operation_id, operation, name, scope) {
-                methods.push(method);
+        method: &proc_macro2::Ident,
+        navigation: &NavigationDef,
+    ) -> TokenStream {
+        let wire = &navigation.name;
+        let target = self.plan.model.ty(navigation.target).qualified_name();
+        let relation = if navigation.contains_target {
+            "contained"
+        } else {
+            "related"
+        };
+        let fallback = if navigation.collection {
+            format!("The {relation} `{wire}` collection of `{target}`.")
+        } else {
+            format!("The {relation} `{wire}`, a `{target}`.")
+        };
+        let doc = doc_attributes(&match &navigation.description {
+            Some(description) => format!("{}\n\n{fallback}", sanitize(description)),
+            None => fallback,
+        });
+        let builder = self.builder_path(navigation.target, navigation.collection);
+        let body = if navigation.collection {
+            quote!(#builder::new(self.path.segment(#wire), #wire))
+        } else {
+            quote!(#builder::new(self.path.segment(#wire)))
+        };
+        quote! {
+            #doc
+            pub fn #method(&self) -> #builder {
+                #body
             }
         }
-        methods
     }
 
     fn operation_method(
         &self,
         id: OperationId,
         operation: &OperationDef,
-        name: RustName,
-        scope: &mut Scope,
+        method: &proc_macro2::Ident,
     ) -> Option<TokenStream> {
-        let uses_stream = operation
-            .parameters
-            .iter()
-            .map(|p| p.ty)
-            .chain(operation.return_type)
-            .any(|t| t.target == TypeTarget::Primitive(Primitive::Stream));
-        if uses_stream {
-            // Streams are not JSON; they get their own request shape in a later stage.
-            return None;
-        }
+        let stream = TypeTarget::Primitive(Primitive::Stream);
         let segment = if operation.namespace == self.plan.main_namespace {
             operation.name.clone()
         } else {
@@ -507,6 +568,9 @@ impl Requests<'_, '_> {
         };
         let (returns, shape) = match operation.return_type {
             None => (quote!(()), quote!(Empty)),
+            Some(ty) if ty.target == stream && !ty.collection => {
+                (quote!(crate::operation::Content), quote!(Content))
+            }
             // A collection comes as a page (`value`, `@odata.nextLink`, ...), a primitive or enum
             // as `{"value": ...}`, a structured value as itself.
             Some(ty) if ty.collection => {
@@ -526,7 +590,6 @@ impl Requests<'_, '_> {
                 )
             }
         };
-        let method = scope.claim(name).ident();
         let qualified = format!("{}.{}", operation.namespace, operation.name);
         let kind = match operation.kind {
             OperationKind::Action => "action",

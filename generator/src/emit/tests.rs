@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::requests::MethodKind;
 use super::{EmittedFiles, FileContent, Plan, requests};
 use crate::config::GenerateOptions;
-use crate::csdl::syntax::ContainerChildKind;
+use crate::csdl::syntax::{ContainerChildKind, OperationKind};
 use crate::model::*;
 use crate::naming::Scope;
 
@@ -224,21 +225,73 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
         checks.push(quote! {
             check_request(#item.delete(), "DELETE", #item_url);
         });
-        let (navigations, _) = requests::navigation_methods(plan, entry.ty);
-        for (nav_method, navigation) in navigations {
-            let nav_method = nav_method.ident();
-            let nav_url = format!("{item_url}/{}", navigation.name);
-            if navigation.collection {
-                let member_url = format!("{nav_url}/k%2F1");
+        let collection_methods = match entry.kind {
+            ContainerChildKind::EntitySet => requests::builder_methods(plan, entry.ty, true),
+            ContainerChildKind::Singleton => Vec::new(),
+        };
+        for (name, kind) in collection_methods {
+            let name = name.ident();
+            let collection = quote!(krate::Graph::v1().#method());
+            if let MethodKind::Cast(derived) = kind {
+                let cast_url = format!("{url}/{}", plan.model.ty(derived).qualified_name());
                 checks.push(quote! {
-                    check_request(#item.#nav_method().list(), "GET", #nav_url);
-                    check_request(#item.#nav_method().by_id("k/1").get(), "GET", #member_url);
-                    check_empty_key(#item.#nav_method().by_id("").get(), #nav_url);
+                    check_request(#collection.#name().list(), "GET", #cast_url);
                 });
-            } else {
-                checks.push(quote! {
-                    check_request(#item.#nav_method().get(), "GET", #nav_url);
-                });
+            } else if let MethodKind::Operation(id) = kind {
+                checks.extend(operation_check(plan, id, &quote!(#collection.#name), &url));
+            }
+        }
+        for (name, kind) in requests::builder_methods(plan, entry.ty, false) {
+            let name = name.ident();
+            match kind {
+                MethodKind::Navigation(navigation) => {
+                    let nav_url = format!("{item_url}/{}", navigation.name);
+                    if navigation.collection {
+                        let member_url = format!("{nav_url}/k%2F1");
+                        checks.push(quote! {
+                            check_request(#item.#name().list(), "GET", #nav_url);
+                            check_request(#item.#name().by_id("k/1").get(), "GET", #member_url);
+                            check_empty_key(#item.#name().by_id("").get(), #nav_url);
+                        });
+                    } else {
+                        checks.push(quote! {
+                            check_request(#item.#name().get(), "GET", #nav_url);
+                        });
+                    }
+                }
+                MethodKind::Reference(navigation) => {
+                    let ref_url = format!("{item_url}/{}/$ref", navigation.name);
+                    let operation = if navigation.collection {
+                        quote!(list())
+                    } else {
+                        quote!(get())
+                    };
+                    checks.push(quote! {
+                        check_request(#item.#name().#operation, "GET", #ref_url);
+                    });
+                }
+                MethodKind::Media => {
+                    let media_url = format!("{item_url}/$value");
+                    checks.push(quote! {
+                        check_content(#item.#name().get(), #media_url);
+                    });
+                }
+                MethodKind::Stream(property) => {
+                    let stream_url = format!("{item_url}/{}", property.name);
+                    checks.push(quote! {
+                        check_content(#item.#name().get(), #stream_url);
+                    });
+                }
+                MethodKind::Cast(derived) => {
+                    let cast_url =
+                        format!("{item_url}/{}", plan.model.ty(derived).qualified_name());
+                    checks.push(quote! {
+                        check_request(#item.#name().get(), "GET", #cast_url);
+                    });
+                }
+                MethodKind::Operation(id) => {
+                    checks.extend(operation_check(plan, id, &quote!(#item.#name), &item_url));
+                }
             }
         }
     }
@@ -253,6 +306,18 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
             assert_eq!(request.headers()["accept"], "application/json");
         }
 
+        #[allow(dead_code)]
+        fn check_content(operation: krate::Operation<krate::Content>, url: &str) {
+            let request = operation.to_http_request().expect("the request builds");
+            assert_eq!(request.method().as_str(), "GET");
+            assert_eq!(request.uri().to_string(), url);
+            assert_eq!(request.headers()["accept"], "*/*");
+            let content = operation
+                .parse_response(http::Response::new(vec![0u8, 1, 2]))
+                .expect("raw content is read as it is");
+            assert_eq!(content, krate::Content(vec![0, 1, 2]));
+        }
+
         fn check_empty_key<T>(operation: krate::Operation<T>, collection_url: &str) {
             match operation.to_http_request() {
                 Err(krate::Error::EmptyKey { .. }) => {}
@@ -265,4 +330,35 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
             #(#checks)*
         }
     }
+}
+
+/// A check of a bound operation without parameters (one with parameters needs values a test
+/// cannot make up): an action is a `POST` to `.../name`, a function a `GET` of `.../name()`.
+fn operation_check(
+    plan: &Plan<'_>,
+    id: OperationId,
+    call: &TokenStream,
+    base_url: &str,
+) -> Option<TokenStream> {
+    let operation = plan.model.operation(id);
+    if !operation.parameters.is_empty() {
+        return None;
+    }
+    let segment = if operation.namespace == plan.main_namespace {
+        operation.name.clone()
+    } else {
+        format!("{}.{}", operation.namespace, operation.name)
+    };
+    let (method, url) = match operation.kind {
+        OperationKind::Action => ("POST", format!("{base_url}/{segment}")),
+        OperationKind::Function => ("GET", format!("{base_url}/{segment}()")),
+    };
+    let streamed = operation
+        .return_type
+        .is_some_and(|ty| ty.target == TypeTarget::Primitive(Primitive::Stream));
+    Some(if streamed {
+        quote! { check_content(#call(), #url); }
+    } else {
+        quote! { check_request(#call(), #method, #url); }
+    })
 }
