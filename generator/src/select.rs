@@ -309,38 +309,69 @@ impl Closure<'_> {
 
     /// Bound operations whose binding type is a builder type or a base of one.
     fn operations(&mut self) {
-        let mut item_bindings = BTreeSet::new();
-        let mut collection_bindings = BTreeSet::new();
-        for (&ty, needs) in &self.selection.builders {
-            for ancestor in self.model.ancestors_and_self(ty) {
-                if needs.item {
-                    item_bindings.insert(ancestor);
+        // A composable function that returns entities is addressed further, so its return type
+        // gets builders, whose bound operations are then selected too: repeat until nothing new.
+        loop {
+            let builders_before = self.selection.builders.len();
+            let mut item_bindings = BTreeSet::new();
+            let mut collection_bindings = BTreeSet::new();
+            for (&ty, needs) in &self.selection.builders {
+                for ancestor in self.model.ancestors_and_self(ty) {
+                    if needs.item {
+                        item_bindings.insert(ancestor);
+                    }
+                    if needs.collection {
+                        collection_bindings.insert(ancestor);
+                    }
                 }
-                if needs.collection {
-                    collection_bindings.insert(ancestor);
+            }
+            for (index, operation) in self.model.operations.iter().enumerate() {
+                let Some(binding) = operation.binding else {
+                    continue;
+                };
+                let bindings = if binding.collection {
+                    &collection_bindings
+                } else {
+                    &item_bindings
+                };
+                if !bindings.contains(&binding.ty)
+                    || !self.selection.operations.insert(OperationId(index as u32))
+                {
+                    continue;
+                }
+                for parameter in &operation.parameters {
+                    self.use_type(parameter.ty);
+                }
+                if let Some(return_type) = operation.return_type {
+                    self.use_type(return_type);
+                    if let Some(target) = composable_entity(self.model, operation) {
+                        self.add_builder(target, return_type.collection);
+                    }
                 }
             }
+            if self.selection.builders.len() == builders_before {
+                break;
+            }
+            self.casts();
         }
-        for (index, operation) in self.model.operations.iter().enumerate() {
-            let Some(binding) = operation.binding else {
-                continue;
-            };
-            let bindings = if binding.collection {
-                &collection_bindings
-            } else {
-                &item_bindings
-            };
-            if !bindings.contains(&binding.ty) {
-                continue;
-            }
-            self.selection.operations.insert(OperationId(index as u32));
-            for parameter in &operation.parameters {
-                self.use_type(parameter.ty);
-            }
-            if let Some(return_type) = operation.return_type {
-                self.use_type(return_type);
-            }
+    }
+}
+
+/// The entity type a composable function returns, if it returns entities: its result is
+/// addressed with that type's builders.
+pub fn composable_entity(model: &Model, operation: &OperationDef) -> Option<TypeId> {
+    if !operation.is_composable {
+        return None;
+    }
+    match operation.return_type?.target {
+        TypeTarget::Named(id)
+            if model
+                .structured(id)
+                .is_some_and(|def| def.kind == crate::csdl::syntax::StructuredKind::Entity) =>
+        {
+            Some(id)
         }
+        _ => None,
     }
 }
 

@@ -624,6 +624,7 @@ impl Requests<'_, '_> {
                 }
             }
             OperationKind::Function => {
+                let composable = crate::select::composable_entity(self.plan.model, operation);
                 let mut arguments = Vec::new();
                 let mut literals = Vec::new();
                 let mut argument_scope = Scope::with_reserved(&["self"]);
@@ -639,16 +640,36 @@ impl Requests<'_, '_> {
                 // Clippy's limit is seven arguments, `self` included.
                 let allow =
                     (arguments.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-                quote! {
-                    #doc
-                    #allow
-                    pub fn #method(&self, #(#arguments),*) -> crate::Operation<#returns> {
-                        crate::Operation::new(
-                            ::http::Method::GET,
-                            self.path.function_call(#segment, [#(#literals),*]),
-                            crate::operation::ResponseShape::#shape,
-                        )
+                let path = quote!(self.path.function_call(#segment, [#(#literals),*]));
+                match composable {
+                    // A composable function's result is addressed further: its builder.
+                    Some(target) => {
+                        let collection = operation.return_type.is_some_and(|ty| ty.collection);
+                        let builder = self.builder_path(target, collection);
+                        let body = if collection {
+                            quote!(#builder::new(#path, #segment))
+                        } else {
+                            quote!(#builder::new(#path))
+                        };
+                        quote! {
+                            #doc
+                            #allow
+                            pub fn #method(&self, #(#arguments),*) -> #builder {
+                                #body
+                            }
+                        }
                     }
+                    None => quote! {
+                        #doc
+                        #allow
+                        pub fn #method(&self, #(#arguments),*) -> crate::Operation<#returns> {
+                            crate::Operation::new(
+                                ::http::Method::GET,
+                                #path,
+                                crate::operation::ResponseShape::#shape,
+                            )
+                        }
+                    },
                 }
             }
         })

@@ -356,6 +356,15 @@ fn operation_check(
     let streamed = operation
         .return_type
         .is_some_and(|ty| ty.target == TypeTarget::Primitive(Primitive::Stream));
+    if crate::select::composable_entity(plan.model, operation).is_some() {
+        // A composable function gives a builder: reading it is a GET of the function's result.
+        let read = if operation.return_type.is_some_and(|ty| ty.collection) {
+            quote!(list())
+        } else {
+            quote!(get())
+        };
+        return Some(quote! { check_request(#call().#read, #method, #url); });
+    }
     Some(if streamed {
         quote! { check_content(#call(), #url); }
     } else {
