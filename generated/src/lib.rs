@@ -25,6 +25,7 @@
 pub mod batch;
 mod edm;
 pub mod error;
+pub mod flags;
 pub mod graph;
 pub mod operation;
 pub mod path;
@@ -36,6 +37,7 @@ pub mod models;
 pub mod requests;
 pub use batch::{Batch, BatchItem, BatchResponse};
 pub use error::Error;
+pub use flags::Flags;
 pub use graph::{Cloud, Graph, Version};
 pub use operation::{Content, Direction, Operation, Page, Selectable};
 /// The examples of the project's README, compiled and run as doctests.

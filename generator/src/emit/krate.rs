@@ -12,6 +12,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/batch.rs", include_str!("../../runtime/batch.rs")),
     ("src/edm.rs", include_str!("../../runtime/edm.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
+    ("src/flags.rs", include_str!("../../runtime/flags.rs")),
     ("src/graph.rs", include_str!("../../runtime/graph.rs")),
     (
         "src/operation.rs",
@@ -227,6 +228,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
 
         pub use batch::{Batch, BatchItem, BatchResponse};
         pub use error::Error;
+        pub use flags::Flags;
         pub use graph::{Cloud, Graph, Version};
         pub use operation::{Content, Direction, Operation, Page, Selectable};
 

@@ -269,13 +269,19 @@ impl<'m> Plan<'m> {
     pub fn value_type(&self, id: TypeId) -> Option<TokenStream> {
         match &self.model.ty(id).kind {
             TypeKind::Definition(primitive) => edm::rust_type(*primitive),
-            _ => {
+            TypeKind::Enum(def) => {
                 let items = self.items(id);
-                let name = items
-                    .union_name
-                    .as_ref()
-                    .or(items.struct_name.as_ref())
-                    .or(items.enum_name.as_ref())?;
+                let path = self.model_path(&items.module, items.enum_name.as_ref()?);
+                // A flags enum's value is several members: `"read,write"` on the wire.
+                Some(if def.is_flags {
+                    quote!(crate::flags::Flags<#path>)
+                } else {
+                    path
+                })
+            }
+            TypeKind::Structured(_) => {
+                let items = self.items(id);
+                let name = items.union_name.as_ref().or(items.struct_name.as_ref())?;
                 Some(self.model_path(&items.module, name))
             }
         }

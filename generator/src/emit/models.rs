@@ -322,8 +322,8 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let mut fallback = format!("The `{}` enum type.", ty.qualified_name());
     if def.is_flags {
         fallback.push_str(
-            "\n\nIt is a flags enum: the service may send several members joined by commas, which \
-             this type keeps in [`Self::Other`] as received.",
+            "\n\nIt is a flags enum: values of this type are [`crate::Flags`] of its members, \
+             written by the service joined by commas (`\"a,b\"`).",
         );
     }
     let doc = type_doc(plan, id, fallback);
@@ -344,6 +344,15 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         from_arms.push(quote! { #wire => Self::#variant, });
     }
     let ident = name.ident();
+    let flag_member = def.is_flags.then(|| {
+        quote! {
+            impl crate::flags::FlagMember for #ident {
+                fn name(&self) -> &str {
+                    self.as_str()
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -390,6 +399,8 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
                 ::std::result::Result::Ok(Self::from(value.as_str()))
             }
         }
+
+        #flag_member
 
         impl crate::path::ODataLiteral for #ident {
             fn to_odata_literal(&self) -> ::std::string::String {
