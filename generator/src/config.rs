@@ -54,6 +54,10 @@ pub struct GenerateOptions {
     /// Descriptions written for this project, by CSDL target (`ns.type`, `ns.type/property`,
     /// `ns.Container/entitySet`); they replace the document's own.
     pub descriptions: Vec<(Spanned<String>, String)>,
+    /// Rust names chosen by the project, by CSDL target (`ns.type` for a type's items,
+    /// `ns.type/property` for a field, `ns.enumType/member` for a variant); they replace the
+    /// generated names.
+    pub names: Vec<(Spanned<String>, Spanned<String>)>,
     /// Refer to the runtime in this folder (relative to the crate's `src/`) with `#[path]`
     /// instead of copying it: for crates that live next to the generator, such as test goldens.
     pub runtime_dir: Option<String>,
@@ -82,6 +86,7 @@ impl GenerateOptions {
             readme_doctest: None,
             extra_files: BTreeMap::new(),
             descriptions: Vec::new(),
+            names: Vec::new(),
             runtime_dir: None,
         }
     }
@@ -110,6 +115,8 @@ pub struct Config {
     pub slice: SliceSpec,
     /// Descriptions written for this project, by CSDL target.
     pub descriptions: Vec<(Spanned<String>, String)>,
+    /// Rust names chosen by the project, by CSDL target.
+    pub names: Vec<(Spanned<String>, Spanned<String>)>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +128,8 @@ struct RawConfig {
     slice: RawSlice,
     #[serde(default)]
     descriptions: BTreeMap<toml::Spanned<String>, String>,
+    #[serde(default)]
+    names: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +200,10 @@ impl Config {
             descriptions: {
                 let (targets, texts): (Vec<_>, Vec<_>) = raw.descriptions.into_iter().unzip();
                 spanned(targets).into_iter().zip(texts).collect()
+            },
+            names: {
+                let (targets, names): (Vec<_>, Vec<_>) = raw.names.into_iter().unzip();
+                spanned(targets).into_iter().zip(spanned(names)).collect()
             },
         })
     }

@@ -77,13 +77,67 @@ pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec
             );
         }
     }
+    unknown.extend(check_names(&model, &options.names));
     if !unknown.is_empty() {
         return Err(unknown);
     }
     let selection = select::select(&model, &options.slice, options.slice_origin)?;
-    let emitted = emit::emit(&model, &selection, options);
+    let (emitted, name_warnings) = emit::emit(&model, &selection, options);
     let files = format::format_files(emitted, &options.command);
+    let mut warnings = warnings;
+    warnings.extend(name_warnings);
+    warnings.sort_by_key(|w| (w.source, w.span.start));
     Ok(Generated { files, warnings })
+}
+
+/// Checks the config's `[names]`: every target names a type or a property of one, and every
+/// name is a plain Rust identifier.
+fn check_names(
+    model: &model::Model,
+    names: &[(csdl::syntax::Spanned<String>, csdl::syntax::Spanned<String>)],
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (target, name) in names {
+        let exists = match target.value.split_once('/') {
+            None => model.find(&target.value).is_some(),
+            Some((ty, member)) => match model.find(ty).map(|id| &model.ty(id).kind) {
+                Some(model::TypeKind::Structured(def)) => {
+                    def.properties.iter().any(|p| p.name == member)
+                }
+                Some(model::TypeKind::Enum(def)) => def.members.iter().any(|m| m.name == member),
+                _ => false,
+            },
+        };
+        if !exists {
+            errors.push(
+                Diagnostic::error(
+                    target.span,
+                    format!(
+                        "the name target `{}` names no type, property or enum member in the CSDL",
+                        target.value
+                    ),
+                )
+                .in_source(SourceKind::Config)
+                .with_note(
+                    None,
+                    "targets look like `ns.type`, `ns.type/property` or `ns.enumType/member`",
+                ),
+            );
+        }
+        if !naming::is_plain_identifier(&name.value) {
+            errors.push(
+                Diagnostic::error(
+                    name.span,
+                    format!(
+                        "`{}` is not a Rust identifier that can be used as a name",
+                        name.value
+                    ),
+                )
+                .in_source(SourceKind::Config),
+            );
+        }
+    }
+    errors
 }
 
 /// Extracts the structural slice that `slice` selects from a full CSDL document, as CSDL text

@@ -82,6 +82,18 @@ fn sanitize(text: String, fallback: &str) -> RustName {
     RustName(cleaned)
 }
 
+/// Whether `text` can be used as a name as it is: letters, digits and `_`, not starting with a
+/// digit, and not a keyword.
+pub fn is_plain_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && text != "_"
+        && !KEYWORDS.contains(&text)
+}
+
 /// The name of a struct, enum or union for a CSDL type: `groupAssignmentTarget` ->
 /// `GroupAssignmentTarget`.
 pub fn type_name(csdl_name: &str) -> RustName {

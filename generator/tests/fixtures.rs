@@ -119,6 +119,7 @@ impl Fixture {
             extra_files: BTreeMap::new(),
             // The goldens compile against the runtime in generator/runtime, not a copy of it.
             descriptions: config.descriptions.clone(),
+            names: config.names.clone(),
             runtime_dir: Some("../../../../../runtime".to_string()),
         };
         match msgraph_codegen::generate(csdl, &options) {

@@ -101,6 +101,7 @@ pub fn load_project() -> Result<Project, Failure> {
         readme_doctest: config.readme_doctest.clone(),
         extra_files,
         descriptions: config.descriptions.clone(),
+        names: config.names.clone(),
         runtime_dir: None,
     };
     Ok(Project {

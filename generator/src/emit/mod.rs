@@ -17,7 +17,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use std::cell::RefCell;
+
 use crate::config::GenerateOptions;
+use crate::csdl::syntax::Spanned;
+use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::naming::{self, RustName, Scope};
 use crate::select::Selection;
@@ -34,15 +38,21 @@ pub enum FileContent {
 pub type EmittedFiles = BTreeMap<String, FileContent>;
 
 /// Emits the crate for a selection.
-pub fn emit(model: &Model, selection: &Selection, options: &GenerateOptions) -> EmittedFiles {
-    let plan = Plan::new(model, selection);
+/// Emits the crate for a selection. Returns the files and warnings about names (collisions the
+/// generator resolved by numbering).
+pub fn emit(
+    model: &Model,
+    selection: &Selection,
+    options: &GenerateOptions,
+) -> (EmittedFiles, Vec<Diagnostic>) {
+    let plan = Plan::new(model, selection, &options.names);
     let mut files = EmittedFiles::new();
     models::emit(&plan, &mut files);
     properties::emit(&plan, &mut files);
     requests::emit(&plan, &mut files);
     tests::emit(&plan, options, &mut files);
     krate::emit(&plan, options, &mut files);
-    files
+    (files, plan.warnings.into_inner())
 }
 
 /// The Rust items generated for one CSDL type.
@@ -75,10 +85,37 @@ pub struct Plan<'m> {
     pub modules: BTreeMap<Vec<RustName>, Vec<(String, TypeId)>>,
     /// Struct fields that must be boxed to break recursion: (type, property name).
     pub boxed: HashSet<(TypeId, String)>,
+    /// Type names chosen in the config.
+    type_names: HashMap<TypeId, RustName>,
+    /// Field names chosen in the config: (declaring type, property) to name.
+    field_names: HashMap<(TypeId, String), RustName>,
+    /// Warnings about names, collected while emitting.
+    warnings: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'m> Plan<'m> {
-    fn new(model: &'m Model, selection: &'m Selection) -> Self {
+    fn new(
+        model: &'m Model,
+        selection: &'m Selection,
+        names: &[(Spanned<String>, Spanned<String>)],
+    ) -> Self {
+        let mut type_names = HashMap::new();
+        let mut field_names = HashMap::new();
+        for (target, name) in names {
+            let rust = RustName::new(name.value.clone());
+            match target.value.split_once('/') {
+                None => {
+                    if let Some(id) = model.find(&target.value) {
+                        type_names.insert(id, rust);
+                    }
+                }
+                Some((ty, property)) => {
+                    if let Some(id) = model.find(ty) {
+                        field_names.insert((id, property.to_string()), rust);
+                    }
+                }
+            }
+        }
         let main_namespace = model
             .container
             .as_ref()
@@ -98,10 +135,50 @@ impl<'m> Plan<'m> {
             items: HashMap::new(),
             modules: BTreeMap::new(),
             boxed: HashSet::new(),
+            type_names,
+            field_names,
+            warnings: RefCell::new(Vec::new()),
         };
         plan.name_items();
         plan.find_boxed_fields();
         plan
+    }
+
+    /// Claims a name in `scope`; when it is taken, the numbered name it gets instead is reported
+    /// as a warning at `owner`'s declaration, with how to choose a name in the config.
+    pub fn claim(&self, scope: &mut Scope, name: RustName, owner: TypeId, what: &str) -> RustName {
+        let claimed = scope.claim(name.clone());
+        if claimed != name {
+            let ty = self.model.ty(owner);
+            self.warnings.borrow_mut().push(
+                Diagnostic::warning(
+                    ty.span,
+                    format!(
+                        "`{}`: the Rust name `{name}` for {what} is taken, so it is called `{claimed}`",
+                        ty.qualified_name()
+                    ),
+                )
+                .with_note(None, "choose another name in the config's `[names]` table"),
+            );
+        }
+        claimed
+    }
+
+    /// The field name of a property declared by `owner`: the config's choice, or the generated
+    /// one.
+    pub fn field_name(&self, owner: TypeId, property: &str) -> RustName {
+        self.field_names
+            .get(&(owner, property.to_string()))
+            .cloned()
+            .unwrap_or_else(|| naming::member_name(property))
+    }
+
+    /// The variant name of an enum member: the config's choice, or the generated one.
+    pub fn member_variant_name(&self, owner: TypeId, member: &str) -> RustName {
+        self.field_names
+            .get(&(owner, member.to_string()))
+            .cloned()
+            .unwrap_or_else(|| naming::variant_name(member))
     }
 
     /// The module path (below `crate::models`) for a namespace.
@@ -145,7 +222,11 @@ impl<'m> Plan<'m> {
                 }
                 (Scope::new(), files)
             });
-            let base = naming::type_name(&ty.name);
+            let base = self
+                .type_names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| naming::type_name(&ty.name));
             let mut items = TypeItems {
                 module: module.clone(),
                 ..TypeItems::default()
@@ -155,7 +236,8 @@ impl<'m> Plan<'m> {
                     let has_derived = !self.model.descendants(id).is_empty();
                     let used_as_value = self.selection.value_types.contains(&id);
                     if !def.is_abstract {
-                        items.struct_name = Some(items_scope.claim(base.clone()));
+                        items.struct_name =
+                            Some(self.claim(items_scope, base.clone(), id, "the struct"));
                     }
                     if used_as_value && (def.is_abstract || has_derived) {
                         let union = if def.is_abstract {
@@ -163,10 +245,12 @@ impl<'m> Plan<'m> {
                         } else {
                             RustName::from_parts("Any", &base)
                         };
-                        items.union_name = Some(items_scope.claim(union));
+                        items.union_name = Some(self.claim(items_scope, union, id, "the union"));
                     }
                 }
-                TypeKind::Enum(_) => items.enum_name = Some(items_scope.claim(base.clone())),
+                TypeKind::Enum(_) => {
+                    items.enum_name = Some(self.claim(items_scope, base.clone(), id, "the enum"));
+                }
                 TypeKind::Definition(_) => {}
             }
             let Some(primary) = items

@@ -8,7 +8,7 @@ use super::docs::{doc_attributes, sanitize};
 use super::{EmittedFiles, FileContent, Plan};
 use crate::csdl::syntax::StructuredKind;
 use crate::model::*;
-use crate::naming::{self, RustName, Scope};
+use crate::naming::{RustName, Scope};
 
 /// The field that keeps properties the crate does not declare.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
@@ -117,7 +117,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     // The declared properties, by wire name and field: `set_null` clears them, and an explicit
     // `null` read for them is kept.
     let mut cleared: Vec<(String, proc_macro2::Ident)> = Vec::new();
-    for (_, property) in plan.model.all_properties(id) {
+    for (owner, property) in plan.model.all_properties(id) {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
         };
@@ -126,7 +126,12 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         } else {
             rust_type
         };
-        let field = scope.claim(naming::member_name(&property.name));
+        let field = plan.claim(
+            &mut scope,
+            plan.field_name(owner, &property.name),
+            id,
+            &format!("the property `{}`", property.name),
+        );
         let ident = field.ident();
         let wire = &property.name;
         let rename = (field.as_str() != wire).then(|| quote!(rename = #wire,));
@@ -332,7 +337,14 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let mut as_str_arms = Vec::new();
     let mut from_arms = Vec::new();
     for member in &def.members {
-        let variant = scope.claim(naming::variant_name(&member.name)).ident();
+        let variant = plan
+            .claim(
+                &mut scope,
+                plan.member_variant_name(id, &member.name),
+                id,
+                &format!("the member `{}`", member.name),
+            )
+            .ident();
         let wire = &member.name;
         let member_doc = match &member.description {
             Some(description) => sanitize(description),
