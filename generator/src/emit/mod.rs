@@ -10,6 +10,7 @@ mod krate;
 mod models;
 mod properties;
 mod requests;
+mod round_trip;
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -51,6 +52,7 @@ pub fn emit(
     properties::emit(&plan, &mut files);
     requests::emit(&plan, &mut files);
     tests::emit(&plan, options, &mut files);
+    round_trip::emit(&plan, options, &mut files);
     krate::emit(&plan, options, &mut files);
     (files, plan.warnings.into_inner())
 }
