@@ -10,7 +10,7 @@ pub trait FlagMember: for<'a> From<&'a str> {
 
 /// A value of a flags enum: its members, in the order the service wrote them. On the wire it is
 /// one string of comma-separated member names (`"read,write"`; `""` for none). Members this
-/// crate does not know are kept in the enum's `Other` variant.
+/// crate does not know are kept in the enum's `Unrecognized` variant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Flags<T>(pub Vec<T>);
 

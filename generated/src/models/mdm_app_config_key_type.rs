@@ -16,7 +16,7 @@ pub enum MdmAppConfigKeyType {
     /// A token Intune replaces with a value of the device or user, such as the user's email address.
     TokenType,
     /// A member this crate does not know, kept as the service wrote it.
-    Other(::std::string::String),
+    Unrecognized(::std::string::String),
 }
 impl MdmAppConfigKeyType {
     /// The member's name on the wire.
@@ -27,7 +27,7 @@ impl MdmAppConfigKeyType {
             Self::RealType => "realType",
             Self::BooleanType => "booleanType",
             Self::TokenType => "tokenType",
-            Self::Other(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
 }
@@ -39,7 +39,7 @@ impl ::std::convert::From<&str> for MdmAppConfigKeyType {
             "realType" => Self::RealType,
             "booleanType" => Self::BooleanType,
             "tokenType" => Self::TokenType,
-            other => Self::Other(::std::string::ToString::to_string(other)),
+            other => Self::Unrecognized(::std::string::ToString::to_string(other)),
         }
     }
 }

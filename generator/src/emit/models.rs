@@ -332,7 +332,7 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         );
     }
     let doc = type_doc(plan, id, fallback);
-    let mut scope = Scope::with_reserved(&["Other"]);
+    let mut scope = Scope::with_reserved(&["Unrecognized"]);
     let mut variants = Vec::new();
     let mut as_str_arms = Vec::new();
     let mut from_arms = Vec::new();
@@ -371,7 +371,7 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         pub enum #ident {
             #(#variants)*
             /// A member this crate does not know, kept as the service wrote it.
-            Other(::std::string::String),
+            Unrecognized(::std::string::String),
         }
 
         impl #ident {
@@ -379,7 +379,7 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str_arms)*
-                    Self::Other(value) => value,
+                    Self::Unrecognized(value) => value,
                 }
             }
         }
@@ -388,7 +388,7 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_arms)*
-                    other => Self::Other(::std::string::ToString::to_string(other)),
+                    other => Self::Unrecognized(::std::string::ToString::to_string(other)),
                 }
             }
         }
