@@ -54,24 +54,18 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
 fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
     let ty = plan.model.ty(id);
     let items = plan.items(id);
-    let name = naming::type_name(&ty.name);
-    let enum_path = {
-        let module = items.module.iter().map(RustName::ident);
-        let module_ident = RustName::new(MODULE.to_string()).ident();
-        let ident = items
-            .struct_name
-            .as_ref()
-            .or(items.union_name.as_ref())
-            .map(RustName::ident)
-            .unwrap_or_else(|| name.ident());
-        quote!(crate::models:: #(#module::)* #module_ident :: #ident)
-    };
+    // The enum is named like the type's struct (or union) in the module next to it.
     let ident = items
         .struct_name
         .as_ref()
         .or(items.union_name.as_ref())
         .map(RustName::ident)
-        .unwrap_or_else(|| name.ident());
+        .unwrap_or_else(|| naming::type_name(&ty.name).ident());
+    let enum_path = {
+        let module = items.module.iter().map(RustName::ident);
+        let module_ident = RustName::new(MODULE.to_string()).ident();
+        quote!(crate::models:: #(#module::)* #module_ident :: #ident)
+    };
     let doc = format!(" The properties of `{}`.", ty.qualified_name());
     let mut scope = Scope::new();
     let mut variants = Vec::new();
