@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 enum Shape {
     Text,
     Bool,
+    Byte,
     Int,
     Int64,
     Single,
@@ -139,6 +140,7 @@ fn value(shape: &Shape, rng: &mut Rng, depth: u32) -> Value {
     match shape {
         Shape::Text => json!(text(rng)),
         Shape::Bool => json!(rng.chance(50)),
+        Shape::Byte => json!(rng.below(256)),
         Shape::Int => json!(rng.below(200) as i64 - 100),
         Shape::Int64 => json!((rng.next() >> 1) as i64 - (1_i64 << 61)),
         Shape::Single => {

@@ -66,6 +66,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         enum Shape {
             Text,
             Bool,
+            Byte,
             Int,
             Int64,
             Single,
@@ -133,6 +134,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             match shape {
                 Shape::Text => json!(text(rng)),
                 Shape::Bool => json!(rng.chance(50)),
+                Shape::Byte => json!(rng.below(256)),
                 Shape::Int => json!(rng.below(200) as i64 - 100),
                 Shape::Int64 => json!((rng.next() >> 1) as i64 - (1_i64 << 61)),
                 Shape::Single => match rng.below(8) {
@@ -272,9 +274,8 @@ fn shape(
 fn primitive_shape(primitive: Primitive) -> Option<TokenStream> {
     Some(match primitive {
         Primitive::Boolean => quote!(Shape::Bool),
-        Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 => {
-            quote!(Shape::Int)
-        }
+        Primitive::Byte => quote!(Shape::Byte),
+        Primitive::SByte | Primitive::Int16 | Primitive::Int32 => quote!(Shape::Int),
         Primitive::Int64 => quote!(Shape::Int64),
         Primitive::Single => quote!(Shape::Single),
         Primitive::Double => quote!(Shape::Double),
