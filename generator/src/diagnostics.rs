@@ -228,6 +228,16 @@ impl Diagnostics {
         self.push(Diagnostic::warning(span, message));
     }
 
+    /// How many diagnostics were recorded.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)

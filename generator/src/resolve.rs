@@ -3,18 +3,141 @@
 //! Binds every qualified name (with its namespace or alias) to a [`TypeId`], links base and derived
 //! types, binds operations to their binding types, and attaches descriptions from annotations.
 //! Anything code generation depends on that does not resolve is an error; defects that real
-//! metadata ships anyway (annotation targets that name nothing) are warnings.
+//! metadata ships anyway are warnings: annotation targets that name nothing (a type, a member, an
+//! operation overload, a container child), navigation property binding targets and paths that do
+//! not resolve, annotation terms of unknown vocabularies, a `Term`'s malformed `AppliesTo`, and
+//! the same (target, term, qualifier) annotated twice with different values.
+//!
+//! Annotations of every schema are indexed together, whatever namespace they target. The
+//! standard OData vocabularies ([`STANDARD_VOCABULARIES`]) are known without `edmx:Reference`.
+//!
+//! Lookups never build strings: names are keyed on borrowed (namespace, name) pairs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::csdl::syntax::{self, AnnotationValue, Document, Spanned, StructuredKind};
+use crate::csdl::syntax::{
+    self, AnnotationValue, Document, OperationKind, Spanned, StructuredKind, Text,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::*;
 
 const CORE_NAMESPACE: &str = "Org.OData.Core.V1";
 
+/// Vocabulary namespaces known without an `edmx:Reference`: the OASIS standard vocabularies and
+/// the community ones Graph uses.
+pub const STANDARD_VOCABULARIES: &[&str] = &[
+    "Org.OData.Core.V1",
+    "Org.OData.Capabilities.V1",
+    "Org.OData.Validation.V1",
+    "Org.OData.Measures.V1",
+    "Org.OData.Authorization.V1",
+    "Org.OData.Aggregation.V1",
+    "Org.OData.JSON.V1",
+    "Org.OData.Repeatability.V1",
+    "Org.OData.Temporal.V1",
+    "Org.OData.Session.V1",
+    "Org.OData.Community.V1",
+    "OData.Community.Keys.V1",
+    "OData.Community.Display.V1",
+    "OData.Community.UI.V1",
+];
+
+/// The element kinds a `Term`'s `AppliesTo` may list (CSDL 4.01, 14.1.4).
+const APPLIES_TO_KINDS: &[&str] = &[
+    "Action",
+    "ActionImport",
+    "Annotation",
+    "Apply",
+    "Cast",
+    "Collection",
+    "ComplexType",
+    "EntityContainer",
+    "EntitySet",
+    "EntityType",
+    "EnumType",
+    "Function",
+    "FunctionImport",
+    "If",
+    "Include",
+    "IsOf",
+    "LabeledElement",
+    "Member",
+    "NavigationProperty",
+    "Null",
+    "OnDelete",
+    "Parameter",
+    "Property",
+    "PropertyValue",
+    "Record",
+    "Reference",
+    "ReferentialConstraint",
+    "ReturnType",
+    "Schema",
+    "Singleton",
+    "Term",
+    "TypeDefinition",
+    "UrlRef",
+];
+
+/// A small, fast hasher for short string keys (the FxHash mix); the keys come from one trusted
+/// parse, so hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        let mut last = rest.len() as u64;
+        for &byte in rest {
+            last = (last << 8) | u64::from(byte);
+        }
+        self.add(last);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
+    HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
+}
+
 /// Resolves a document. Returns the model and the warnings, or every error.
-pub fn resolve(document: &Document) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn resolve(document: &Document<'_>) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut resolver = Resolver::new(document);
     let model = resolver.run();
     let diagnostics = resolver.diagnostics.into_sorted();
@@ -27,14 +150,14 @@ pub fn resolve(document: &Document) -> Result<(Model, Vec<Diagnostic>), Vec<Diag
 
 /// A declared type before resolution: where it comes from in the document.
 #[derive(Clone, Copy)]
-enum Declared<'d> {
-    Structured(&'d syntax::StructuredType),
-    Enum(&'d syntax::EnumType),
-    Definition(&'d syntax::TypeDefinition),
+enum Declared<'d, 'a> {
+    Structured(&'d syntax::StructuredType<'a>),
+    Enum(&'d syntax::EnumType<'a>),
+    Definition(&'d syntax::TypeDefinition<'a>),
 }
 
-impl Declared<'_> {
-    fn name(&self) -> &Spanned<String> {
+impl<'d, 'a> Declared<'d, 'a> {
+    fn name(&self) -> &'d Spanned<Text<'a>> {
         match self {
             Declared::Structured(t) => &t.name,
             Declared::Enum(t) => &t.name,
@@ -43,45 +166,129 @@ impl Declared<'_> {
     }
 }
 
-struct Resolver<'d> {
-    document: &'d Document,
-    diagnostics: Diagnostics,
-    /// Alias or namespace to namespace.
-    qualifiers: HashMap<String, String>,
-    by_name: HashMap<String, TypeId>,
-    /// Every declared type, sorted by qualified name: index `i` becomes `TypeId(i)`.
-    declared: Vec<(String, Declared<'d>)>,
+/// One declared type: its namespace, simple name and element.
+#[derive(Clone, Copy)]
+struct Decl<'d, 'a> {
+    namespace: &'d str,
+    name: &'d str,
+    declared: Declared<'d, 'a>,
 }
 
-impl<'d> Resolver<'d> {
-    fn new(document: &'d Document) -> Self {
+/// Compares `ns1.name1` with `ns2.name2` as the qualified strings would compare.
+fn cmp_qualified(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
+    if a.0 == b.0 {
+        return a.1.cmp(b.1);
+    }
+    let (x, y) = (a.0.as_bytes(), b.0.as_bytes());
+    let common = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    if common < x.len() && common < y.len() {
+        return x[common].cmp(&y[common]);
+    }
+    // One namespace is a prefix of the other: compare what follows it.
+    let left = a.0.bytes().chain([b'.']).chain(a.1.bytes());
+    let right = b.0.bytes().chain([b'.']).chain(b.1.bytes());
+    left.cmp(right)
+}
+
+/// What an annotation target names, for descriptions and for duplicate detection.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum TargetKey<'d> {
+    Type(TypeId),
+    Member(TypeId, &'d str),
+    Operation(usize),
+    OperationAll(usize),
+    OperationPart(usize, &'d str),
+    Container,
+    ContainerChild(&'d str),
+    ContainerPath(&'d str),
+    Term(&'d str, &'d str),
+}
+
+/// One operation of the document, with its schema's namespace.
+struct OperationEntry<'d, 'a> {
+    namespace: &'d str,
+    operation: &'d syntax::Operation<'a>,
+}
+
+/// The annotations of `Annotations` blocks by what they target, each with its term's namespace
+/// and name; descriptions are read from it.
+type Descriptions<'d, 'a> =
+    FastMap<TargetKey<'d>, Vec<(&'d str, &'d str, &'d syntax::Annotation<'a>)>>;
+
+struct Resolver<'d, 'a> {
+    document: &'d Document<'a>,
+    diagnostics: Diagnostics,
+    /// Alias or namespace to namespace.
+    qualifiers: FastMap<&'d str, &'d str>,
+    /// (namespace, simple name) to id.
+    by_name: FastMap<(&'d str, &'d str), TypeId>,
+    /// Every declared type, sorted by qualified name: index `i` becomes `TypeId(i)`.
+    declared: Vec<Decl<'d, 'a>>,
+    /// The qualified name of each declared type, by id.
+    qualified_names: Vec<String>,
+    /// Every operation in document order; indices are operation keys.
+    operations: Vec<OperationEntry<'d, 'a>>,
+    /// (namespace, name) to the indices of its overloads in `operations`.
+    operations_by_name: FastMap<(&'d str, &'d str), Vec<usize>>,
+    /// (namespace, name) of every term declared in the document.
+    terms: FastMap<(&'d str, &'d str), Span>,
+    /// The entity container (the first one) and its namespace.
+    container: Option<(&'d str, &'d syntax::EntityContainer<'a>)>,
+    /// Container children by name.
+    container_children: FastMap<&'d str, &'d syntax::ContainerChild<'a>>,
+    /// Member names of the types annotation targets have named so far ...
+    member_names: HashSet<(TypeId, &'d str), BuildHasherDefault<FxHasher>>,
+    /// ... and which types those are.
+    members_indexed: Vec<bool>,
+    /// The last qualifier looked up and its namespace (empty before the first).
+    last_qualifier: std::cell::Cell<(&'d str, &'d str)>,
+    /// The last annotation term resolved without a warning, and its (namespace, name).
+    last_term: Option<(&'d str, (&'d str, &'d str))>,
+}
+
+impl<'d, 'a> Resolver<'d, 'a> {
+    fn new(document: &'d Document<'a>) -> Self {
         Resolver {
             document,
             diagnostics: Diagnostics::new(),
-            qualifiers: HashMap::new(),
-            by_name: HashMap::new(),
+            qualifiers: fast_map(16),
+            by_name: fast_map(0),
             declared: Vec::new(),
+            qualified_names: Vec::new(),
+            operations: Vec::new(),
+            operations_by_name: fast_map(0),
+            terms: fast_map(0),
+            container: None,
+            container_children: fast_map(0),
+            member_names: HashSet::default(),
+            members_indexed: Vec::new(),
+            last_qualifier: std::cell::Cell::new(("", "")),
+            last_term: None,
         }
     }
 
     fn run(&mut self) -> Model {
         self.collect_qualifiers();
         // Sorted by qualified name, so ids do not depend on document order.
-        self.declared = self.collect_declarations();
+        self.collect_declarations();
+        self.collect_operations_terms_container();
         self.build()
     }
 
     fn collect_qualifiers(&mut self) {
-        for include in &self.document.includes {
-            self.qualifiers
-                .insert(include.namespace.clone(), include.namespace.clone());
+        for vocabulary in STANDARD_VOCABULARIES {
+            self.qualifiers.insert(vocabulary, vocabulary);
+        }
+        let document = self.document;
+        for include in &document.includes {
+            let namespace = include.namespace.as_str();
+            self.qualifiers.insert(namespace, namespace);
             if let Some(alias) = &include.alias {
-                self.qualifiers
-                    .insert(alias.clone(), include.namespace.clone());
+                self.qualifiers.insert(alias.as_str(), namespace);
             }
         }
-        let mut namespaces: HashMap<&str, Span> = HashMap::new();
-        for schema in &self.document.schemas {
+        let mut namespaces: FastMap<&str, Span> = fast_map(document.schemas.len());
+        for schema in &document.schemas {
             let namespace = schema.namespace.as_str();
             if let Some(first) = namespaces.insert(namespace, schema.namespace.span) {
                 self.diagnostics.push(
@@ -92,14 +299,13 @@ impl<'d> Resolver<'d> {
                     .with_note(Some(first), "first declared here"),
                 );
             }
-            self.qualifiers
-                .insert(namespace.to_string(), namespace.to_string());
+            self.qualifiers.insert(namespace, namespace);
         }
-        for schema in &self.document.schemas {
+        for schema in &document.schemas {
             if let Some(alias) = &schema.alias {
-                let namespace = schema.namespace.value.clone();
+                let namespace = schema.namespace.as_str();
                 match self.qualifiers.get(alias.as_str()) {
-                    Some(existing) if existing != &namespace => {
+                    Some(existing) if *existing != namespace => {
                         self.diagnostics.error(
                             alias.span,
                             format!(
@@ -109,63 +315,137 @@ impl<'d> Resolver<'d> {
                         );
                     }
                     _ => {
-                        self.qualifiers.insert(alias.value.clone(), namespace);
+                        self.qualifiers.insert(alias.as_str(), namespace);
                     }
                 }
             }
         }
     }
 
-    fn collect_declarations(&mut self) -> Vec<(String, Declared<'d>)> {
-        let mut declarations = Vec::new();
-        for schema in &self.document.schemas {
-            let namespace = &schema.namespace.value;
+    fn collect_declarations(&mut self) {
+        let document = self.document;
+        let count = document
+            .schemas
+            .iter()
+            .map(|s| s.structured_types.len() + s.enum_types.len() + s.type_definitions.len())
+            .sum();
+        let mut declarations = Vec::with_capacity(count);
+        for schema in &document.schemas {
+            let namespace = schema.namespace.as_str();
             for ty in &schema.structured_types {
-                declarations.push((
-                    format!("{namespace}.{}", ty.name.value),
-                    Declared::Structured(ty),
-                ));
+                declarations.push(Decl {
+                    namespace,
+                    name: ty.name.as_str(),
+                    declared: Declared::Structured(ty),
+                });
             }
             for ty in &schema.enum_types {
-                declarations.push((format!("{namespace}.{}", ty.name.value), Declared::Enum(ty)));
+                declarations.push(Decl {
+                    namespace,
+                    name: ty.name.as_str(),
+                    declared: Declared::Enum(ty),
+                });
             }
             for ty in &schema.type_definitions {
-                declarations.push((
-                    format!("{namespace}.{}", ty.name.value),
-                    Declared::Definition(ty),
-                ));
+                declarations.push(Decl {
+                    namespace,
+                    name: ty.name.as_str(),
+                    declared: Declared::Definition(ty),
+                });
             }
         }
-        declarations.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name().span.cmp(&b.1.name().span)));
-        let mut unique: Vec<(String, Declared<'d>)> = Vec::with_capacity(declarations.len());
-        for (name, declared) in declarations {
-            if let Some((previous_name, previous)) = unique.last() {
-                if *previous_name == name {
+        // Sorted by the qualified name itself: built once here, it is also the model's key.
+        let mut keyed: Vec<(String, Decl<'d, 'a>)> = declarations
+            .into_iter()
+            .map(|decl| {
+                let mut qualified =
+                    String::with_capacity(decl.namespace.len() + 1 + decl.name.len());
+                qualified.push_str(decl.namespace);
+                qualified.push('.');
+                qualified.push_str(decl.name);
+                (qualified, decl)
+            })
+            .collect();
+        keyed.sort_by(|(a_name, a), (b_name, b)| {
+            a_name
+                .cmp(b_name)
+                .then(a.declared.name().span.cmp(&b.declared.name().span))
+        });
+        let mut unique: Vec<Decl<'d, 'a>> = Vec::with_capacity(keyed.len());
+        let mut qualified_names: Vec<String> = Vec::with_capacity(keyed.len());
+        for (qualified, decl) in keyed {
+            if let Some(previous) = unique.last() {
+                if previous.namespace == decl.namespace && previous.name == decl.name {
                     self.diagnostics.push(
                         Diagnostic::error(
-                            declared.name().span,
-                            format!("the type `{name}` is declared twice"),
+                            decl.declared.name().span,
+                            format!(
+                                "the type `{}.{}` is declared twice",
+                                decl.namespace, decl.name
+                            ),
                         )
-                        .with_note(Some(previous.name().span), "first declared here"),
+                        .with_note(Some(previous.declared.name().span), "first declared here"),
                     );
                     continue;
                 }
             }
-            unique.push((name, declared));
+            unique.push(decl);
+            qualified_names.push(qualified);
         }
-        for (index, (name, _)) in unique.iter().enumerate() {
-            self.by_name.insert(name.clone(), TypeId(index as u32));
+        self.qualified_names = qualified_names;
+        self.by_name = fast_map(unique.len());
+        for (index, decl) in unique.iter().enumerate() {
+            self.by_name
+                .insert((decl.namespace, decl.name), TypeId(index as u32));
         }
-        unique
+        self.members_indexed = vec![false; unique.len()];
+        self.declared = unique;
+    }
+
+    fn collect_operations_terms_container(&mut self) {
+        let document = self.document;
+        let count = document.schemas.iter().map(|s| s.operations.len()).sum();
+        self.operations.reserve(count);
+        self.operations_by_name.reserve(count);
+        for schema in &document.schemas {
+            let namespace = schema.namespace.as_str();
+            for operation in &schema.operations {
+                let index = self.operations.len();
+                self.operations.push(OperationEntry {
+                    namespace,
+                    operation,
+                });
+                self.operations_by_name
+                    .entry((namespace, operation.name.as_str()))
+                    .or_default()
+                    .push(index);
+            }
+            for term in &schema.terms {
+                self.terms
+                    .entry((namespace, term.name.as_str()))
+                    .or_insert(term.name.span);
+            }
+            if self.container.is_none() {
+                if let Some(container) = schema.entity_containers.first() {
+                    self.container = Some((namespace, container));
+                    self.container_children = fast_map(container.children.len());
+                    for child in &container.children {
+                        self.container_children
+                            .entry(child.name.as_str())
+                            .or_insert(child);
+                    }
+                }
+            }
+        }
     }
 
     fn build(&mut self) -> Model {
         let descriptions = self.collect_descriptions();
+        self.check_terms();
         let mut types = Vec::with_capacity(self.declared.len());
         for index in 0..self.declared.len() {
-            let (qualified, declared) = self.declared[index].clone();
-            let (namespace, name) = split_qualified(&qualified);
-            let kind = match declared {
+            let decl = self.declared[index];
+            let kind = match decl.declared {
                 Declared::Structured(ty) => TypeKind::Structured(self.structured(ty)),
                 Declared::Enum(ty) => TypeKind::Enum(self.enumeration(ty)),
                 Declared::Definition(ty) => {
@@ -173,15 +453,21 @@ impl<'d> Resolver<'d> {
                     TypeKind::Definition(underlying.unwrap_or(Primitive::String))
                 }
             };
+            // Inline annotations on the type element win over `Annotations` blocks.
+            let inline = match decl.declared {
+                Declared::Structured(t) => annotation_description(&t.annotations),
+                Declared::Enum(t) => annotation_description(&t.annotations),
+                Declared::Definition(_) => None,
+            };
             types.push(TypeDef {
-                namespace: namespace.to_string(),
-                name: name.to_string(),
+                namespace: decl.namespace.to_string(),
+                name: decl.name.to_string(),
                 kind,
-                description: descriptions.get(qualified.as_str()).cloned(),
-                span: declared.name().span,
+                description: inline,
+                span: decl.declared.name().span,
             });
         }
-        self.attach_member_descriptions(&mut types, &descriptions);
+        attach_descriptions(&mut types, &descriptions);
         self.link_derived(&mut types);
         self.check_keys(&types);
         let operations = self.operations(&descriptions);
@@ -190,49 +476,65 @@ impl<'d> Resolver<'d> {
             .document
             .schemas
             .iter()
-            .map(|s| s.namespace.value.clone())
+            .map(|s| s.namespace.value.to_string())
             .collect();
         namespaces.sort();
         namespaces.dedup();
+        let by_name = std::mem::take(&mut self.qualified_names)
+            .into_iter()
+            .enumerate()
+            .map(|(index, qualified)| (qualified, TypeId(index as u32)))
+            .collect();
         Model {
             namespaces,
             types,
             operations,
             container,
-            by_name: std::mem::take(&mut self.by_name),
+            by_name,
         }
     }
 
-    /// Resolves a qualified name (`alias.Name` or `namespace.Name`) to its full form.
-    fn full_name(&self, written: &str) -> Option<String> {
-        let (qualifier, name) = written.rsplit_once('.')?;
-        let namespace = self.qualifiers.get(qualifier)?;
-        Some(format!("{namespace}.{name}"))
+    /// The namespace a written qualifier (alias or namespace) stands for.
+    fn namespace_of(&self, qualifier: &str) -> Option<&'d str> {
+        // Most references in a row use the same qualifier (`graph.`): skip the hash for them.
+        let (last, namespace) = self.last_qualifier.get();
+        if last == qualifier && !namespace.is_empty() {
+            return Some(namespace);
+        }
+        let namespace = self.qualifiers.get(qualifier).copied()?;
+        if let Some((qualifier, _)) = self.qualifiers.get_key_value(qualifier) {
+            self.last_qualifier.set((qualifier, namespace));
+        }
+        Some(namespace)
+    }
+
+    /// Looks up a type by its written qualifier (alias or namespace) and simple name.
+    fn lookup(&self, qualifier: &str, simple: &str) -> Option<TypeId> {
+        let namespace = self.namespace_of(qualifier)?;
+        self.by_name.get(&(namespace, simple)).copied()
     }
 
     /// Resolves a written type reference to a named type, reporting an error if it fails.
-    fn named_type(&mut self, written: &Spanned<String>, what: &str) -> Option<TypeId> {
-        let text = written.as_str();
+    fn named_type(&mut self, text: &str, span: Span, what: &str) -> Option<TypeId> {
         let Some((qualifier, simple)) = text.rsplit_once('.') else {
             self.diagnostics.error(
-                written.span,
+                span,
                 format!("the {what} `{text}` is not a qualified name (expected `Namespace.Name`)"),
             );
             return None;
         };
-        let Some(namespace) = self.qualifiers.get(qualifier).cloned() else {
+        let Some(namespace) = self.namespace_of(qualifier) else {
             self.diagnostics.error(
-                written.span,
+                span,
                 format!("unknown namespace or alias `{qualifier}` in the {what} `{text}`"),
             );
             return None;
         };
-        let full = format!("{namespace}.{simple}");
-        if let Some(id) = self.by_name.get(&full) {
+        if let Some(id) = self.by_name.get(&(namespace, simple)) {
             return Some(*id);
         }
-        let mut diagnostic = Diagnostic::error(written.span, format!("unknown {what} `{text}`"));
-        if let Some(suggestion) = self.closest_type(&namespace, simple) {
+        let mut diagnostic = Diagnostic::error(span, format!("unknown {what} `{text}`"));
+        if let Some(suggestion) = self.closest_type(namespace, simple) {
             diagnostic = diagnostic.with_note(None, format!("did you mean `{suggestion}`?"));
         }
         self.diagnostics.push(diagnostic);
@@ -240,42 +542,46 @@ impl<'d> Resolver<'d> {
     }
 
     fn closest_type(&self, namespace: &str, simple: &str) -> Option<String> {
-        let wanted = simple.to_ascii_lowercase();
-        let limit = (wanted.len() / 3).max(1);
-        self.declared
-            .iter()
-            .filter_map(|(name, _)| {
-                let (ns, candidate) = split_qualified(name);
-                (ns == namespace).then_some((name, candidate))
-            })
-            .map(|(name, candidate)| {
-                (
-                    edit_distance(&wanted, &candidate.to_ascii_lowercase()),
-                    name,
-                )
-            })
-            .filter(|(distance, _)| *distance <= limit)
-            .min()
-            .map(|(_, name)| name.clone())
+        self.closest_type_within(namespace, simple, (simple.len() / 3).max(1))
     }
 
-    fn primitive_name(&mut self, written: &Spanned<String>) -> Option<Primitive> {
-        match written.as_str().strip_prefix("Edm.") {
+    /// The declared type of `namespace` whose simple name is nearest to `simple`, at most
+    /// `limit` edits away.
+    fn closest_type_within(&self, namespace: &str, simple: &str, limit: usize) -> Option<String> {
+        self.declared
+            .iter()
+            .filter(|decl| {
+                decl.name.len().abs_diff(simple.len()) <= limit && decl.namespace == namespace
+            })
+            .filter_map(|decl| {
+                let distance = distance_within(simple.as_bytes(), decl.name.as_bytes(), limit)?;
+                Some((distance, decl))
+            })
+            .min_by(|(d1, a), (d2, b)| {
+                d1.cmp(d2)
+                    .then_with(|| cmp_qualified((a.namespace, a.name), (b.namespace, b.name)))
+            })
+            .map(|(_, decl)| format!("{}.{}", decl.namespace, decl.name))
+    }
+
+    fn primitive_name(&mut self, written: &Spanned<Text<'_>>) -> Option<Primitive> {
+        self.primitive(written.as_str(), written.span)
+    }
+
+    fn primitive(&mut self, text: &str, span: Span) -> Option<Primitive> {
+        match text.strip_prefix("Edm.") {
             Some(name) => match Primitive::from_edm_name(name) {
                 Some(primitive) => Some(primitive),
                 None => {
                     self.diagnostics
-                        .error(written.span, format!("unknown primitive type `Edm.{name}`"));
+                        .error(span, format!("unknown primitive type `Edm.{name}`"));
                     None
                 }
             },
             None => {
                 self.diagnostics.error(
-                    written.span,
-                    format!(
-                        "expected a primitive type (`Edm.*`), found `{}`",
-                        written.value
-                    ),
+                    span,
+                    format!("expected a primitive type (`Edm.*`), found `{text}`"),
                 );
                 None
             }
@@ -285,7 +591,7 @@ impl<'d> Resolver<'d> {
     /// Resolves a property, parameter or return type: `Edm.X`, `ns.T` or `Collection(...)`.
     fn type_use(
         &mut self,
-        written: &Spanned<String>,
+        written: &Spanned<Text<'_>>,
         nullable: bool,
         what: &str,
     ) -> Option<TypeUse> {
@@ -312,11 +618,10 @@ impl<'d> Resolver<'d> {
         } else {
             written.span
         };
-        let inner = Spanned::new(inner.to_string(), inner_span);
-        let target = if inner.value.starts_with("Edm.") {
-            TypeTarget::Primitive(self.primitive_name(&inner)?)
+        let target = if inner.starts_with("Edm.") {
+            TypeTarget::Primitive(self.primitive(inner, inner_span)?)
         } else {
-            TypeTarget::Named(self.named_type(&inner, what)?)
+            TypeTarget::Named(self.named_type(inner, inner_span, what)?)
         };
         Some(TypeUse {
             target,
@@ -325,29 +630,30 @@ impl<'d> Resolver<'d> {
         })
     }
 
-    fn structured(&mut self, ty: &syntax::StructuredType) -> StructuredDef {
+    fn structured(&mut self, ty: &'d syntax::StructuredType<'a>) -> StructuredDef {
         let base = ty
             .base_type
             .as_ref()
-            .and_then(|base| self.named_type(base, "base type"));
-        let mut properties = Vec::new();
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+            .and_then(|base| self.named_type(base.as_str(), base.span, "base type"));
+        let mut properties = Vec::with_capacity(ty.properties.len());
+        let mut seen: FastMap<&str, Span> =
+            fast_map(ty.properties.len() + ty.navigation_properties.len());
         for property in &ty.properties {
             self.check_unique(&mut seen, &property.name, "property");
             if let Some(use_) =
                 self.type_use(&property.type_name, property.nullable, "property type")
             {
-                if let TypeTarget::Named(id) = use_.target {
-                    self.check_value_type(id, &property.type_name, "property");
+                if let TypeTarget::Named(target) = use_.target {
+                    self.check_value_type(target, &property.type_name, "property");
                 }
                 properties.push(PropertyDef {
-                    name: property.name.value.clone(),
+                    name: property.name.value.to_string(),
                     ty: use_,
                     description: annotation_description(&property.annotations),
                 });
             }
         }
-        let mut navigations = Vec::new();
+        let mut navigations = Vec::with_capacity(ty.navigation_properties.len());
         for navigation in &ty.navigation_properties {
             self.check_unique(&mut seen, &navigation.name, "property");
             let Some(use_) = self.type_use(
@@ -375,7 +681,7 @@ impl<'d> Resolver<'d> {
                 continue;
             }
             navigations.push(NavigationDef {
-                name: navigation.name.value.clone(),
+                name: navigation.name.value.to_string(),
                 target,
                 collection: use_.collection,
                 contains_target: navigation.contains_target,
@@ -389,16 +695,16 @@ impl<'d> Resolver<'d> {
             is_abstract: ty.is_abstract,
             is_open: ty.is_open,
             has_stream: ty.has_stream,
-            key: ty.key.iter().map(|k| k.value.clone()).collect(),
+            key: ty.key.iter().map(|k| k.value.to_string()).collect(),
             properties,
             navigations,
         }
     }
 
-    fn check_unique<'a>(
+    fn check_unique<'n>(
         &mut self,
-        seen: &mut HashMap<&'a str, Span>,
-        name: &'a Spanned<String>,
+        seen: &mut FastMap<&'n str, Span>,
+        name: &'n Spanned<Text<'_>>,
         what: &str,
     ) {
         if let Some(first) = seen.insert(name.as_str(), name.span) {
@@ -412,8 +718,8 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn declared_of(&self, id: TypeId) -> Declared<'d> {
-        self.declared[id.index()].1
+    fn declared_of(&self, id: TypeId) -> Declared<'d, 'a> {
+        self.declared[id.index()].declared
     }
 
     fn is_entity(&self, id: TypeId) -> bool {
@@ -421,7 +727,7 @@ impl<'d> Resolver<'d> {
     }
 
     /// Entity types are not allowed as structural property types.
-    fn check_value_type(&mut self, id: TypeId, written: &Spanned<String>, what: &str) {
+    fn check_value_type(&mut self, id: TypeId, written: &Spanned<Text<'_>>, what: &str) {
         if self.is_entity(id) {
             self.diagnostics.error(
                 written.span,
@@ -433,7 +739,7 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn enumeration(&mut self, ty: &syntax::EnumType) -> EnumDef {
+    fn enumeration(&mut self, ty: &'d syntax::EnumType<'a>) -> EnumDef {
         let underlying = match &ty.underlying_type {
             Some(written) => match self.primitive_name(written) {
                 Some(p) if p.is_integer() => p,
@@ -449,7 +755,7 @@ impl<'d> Resolver<'d> {
             None => Primitive::Int32,
         };
         let mut members = Vec::new();
-        let mut seen = HashMap::new();
+        let mut seen = fast_map(ty.members.len());
         for (position, member) in ty.members.iter().enumerate() {
             self.check_unique(&mut seen, &member.name, "enum member");
             let value = match &member.value {
@@ -479,7 +785,7 @@ impl<'d> Resolver<'d> {
                 },
             };
             members.push(MemberDef {
-                name: member.name.value.clone(),
+                name: member.name.value.to_string(),
                 value,
                 description: annotation_description(&member.annotations),
             });
@@ -584,7 +890,7 @@ impl<'d> Resolver<'d> {
 
     fn check_keys(&mut self, types: &[TypeDef]) {
         for index in 0..self.declared.len() {
-            let Declared::Structured(ty) = self.declared[index].1 else {
+            let Declared::Structured(ty) = self.declared[index].declared else {
                 continue;
             };
             if ty.kind != StructuredKind::Entity {
@@ -614,101 +920,113 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn operations(&mut self, descriptions: &HashMap<String, String>) -> Vec<OperationDef> {
-        let mut operations = Vec::new();
-        for schema in &self.document.schemas {
-            for operation in &schema.operations {
-                let mut parameters = operation.parameters.iter();
-                let binding = if operation.is_bound {
-                    match parameters.next() {
-                        None => {
-                            self.diagnostics.error(
-                                operation.name.span,
-                                format!(
-                                    "the bound operation `{}` has no binding parameter",
-                                    operation.name.value
-                                ),
-                            );
+    fn operations(&mut self, descriptions: &Descriptions<'d, 'a>) -> Vec<OperationDef> {
+        let mut operations = Vec::with_capacity(self.operations.len());
+        for index in 0..self.operations.len() {
+            let OperationEntry {
+                namespace,
+                operation,
+            } = self.operations[index];
+            let mut parameters = operation.parameters.iter();
+            let binding = if operation.is_bound {
+                match parameters.next() {
+                    None => {
+                        self.diagnostics.error(
+                            operation.name.span,
+                            format!(
+                                "the bound operation `{}` has no binding parameter",
+                                operation.name.value
+                            ),
+                        );
+                        continue;
+                    }
+                    Some(first) => {
+                        let Some(use_) = self.type_use(
+                            &first.type_name,
+                            first.nullable,
+                            "binding parameter type",
+                        ) else {
                             continue;
-                        }
-                        Some(first) => {
-                            let Some(use_) = self.type_use(
-                                &first.type_name,
-                                first.nullable,
-                                "binding parameter type",
-                            ) else {
+                        };
+                        match use_.target {
+                            TypeTarget::Named(ty) => Some(Binding {
+                                ty,
+                                collection: use_.collection,
+                            }),
+                            TypeTarget::Primitive(_) => {
+                                self.diagnostics.error(
+                                    first.type_name.span,
+                                    "a binding parameter must be an entity or complex type",
+                                );
                                 continue;
-                            };
-                            match use_.target {
-                                TypeTarget::Named(ty) => Some(Binding {
-                                    ty,
-                                    collection: use_.collection,
-                                }),
-                                TypeTarget::Primitive(_) => {
-                                    self.diagnostics.error(
-                                        first.type_name.span,
-                                        "a binding parameter must be an entity or complex type",
-                                    );
-                                    continue;
-                                }
                             }
                         }
                     }
-                } else {
-                    None
-                };
-                let mut resolved = Vec::new();
-                let mut ok = true;
-                for parameter in parameters {
-                    match self.type_use(&parameter.type_name, parameter.nullable, "parameter type")
-                    {
-                        Some(ty) => resolved.push(ParameterDef {
-                            name: parameter.name.value.clone(),
-                            ty,
-                        }),
-                        None => ok = false,
-                    }
                 }
-                let return_type = match &operation.return_type {
-                    Some(r) => match self.type_use(&r.type_name, r.nullable, "return type") {
-                        Some(ty) => Some(ty),
-                        None => {
-                            ok = false;
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                if !ok {
-                    continue;
+            } else {
+                None
+            };
+            let mut resolved = Vec::with_capacity(parameters.len());
+            let mut ok = true;
+            for parameter in parameters {
+                match self.type_use(&parameter.type_name, parameter.nullable, "parameter type") {
+                    Some(ty) => resolved.push(ParameterDef {
+                        name: parameter.name.value.to_string(),
+                        ty,
+                    }),
+                    None => ok = false,
                 }
-                let qualified = format!("{}.{}", schema.namespace.value, operation.name.value);
-                operations.push(OperationDef {
-                    kind: operation.kind,
-                    namespace: schema.namespace.value.clone(),
-                    name: operation.name.value.clone(),
-                    binding,
-                    parameters: resolved,
-                    return_type,
-                    is_composable: operation.is_composable,
-                    description: annotation_description(&operation.annotations)
-                        .or_else(|| descriptions.get(&qualified).cloned()),
-                    span: operation.name.span,
-                });
             }
+            let return_type = match &operation.return_type {
+                Some(r) => match self.type_use(&r.type_name, r.nullable, "return type") {
+                    Some(ty) => Some(ty),
+                    None => {
+                        ok = false;
+                        None
+                    }
+                },
+                None => None,
+            };
+            if !ok {
+                continue;
+            }
+            let name = operation.name.as_str();
+            operations.push(OperationDef {
+                kind: operation.kind,
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+                binding,
+                parameters: resolved,
+                return_type,
+                is_composable: operation.is_composable,
+                description: annotation_description(&operation.annotations)
+                    .or_else(|| description_of(descriptions, TargetKey::Operation(index)))
+                    .or_else(|| {
+                        let first = self.operations_by_name.get(&(namespace, name))?[0];
+                        description_of(descriptions, TargetKey::OperationAll(first))
+                    }),
+                span: operation.name.span,
+            });
         }
-        let type_name = |id: TypeId| self.declared[id.index()].0.clone();
-        operations.sort_by_cached_key(|op| {
+        // Type ids follow qualified-name order, so comparing ids compares names.
+        operations.sort_by(|a, b| {
             (
-                op.namespace.clone(),
-                op.name.clone(),
-                op.binding.map(|b| (type_name(b.ty), b.collection)),
-                op.parameters
-                    .iter()
-                    .map(|p| p.name.clone())
-                    .collect::<Vec<_>>(),
-                op.span,
+                &a.namespace,
+                &a.name,
+                a.binding.map(|x| (x.ty, x.collection)),
             )
+                .cmp(&(
+                    &b.namespace,
+                    &b.name,
+                    b.binding.map(|x| (x.ty, x.collection)),
+                ))
+                .then_with(|| {
+                    a.parameters
+                        .iter()
+                        .map(|p| &p.name)
+                        .cmp(b.parameters.iter().map(|p| &p.name))
+                })
+                .then(a.span.cmp(&b.span))
         });
         operations
     }
@@ -716,30 +1034,34 @@ impl<'d> Resolver<'d> {
     fn container(
         &mut self,
         types: &[TypeDef],
-        descriptions: &HashMap<String, String>,
+        descriptions: &Descriptions<'d, 'a>,
     ) -> Option<Container> {
+        let document = self.document;
         let mut found = Vec::new();
-        for schema in &self.document.schemas {
+        for schema in &document.schemas {
             for container in &schema.entity_containers {
-                found.push((schema, container));
+                found.push(container);
             }
         }
         if found.len() > 1 {
-            let (_, second) = found[1];
             self.diagnostics.push(
                 Diagnostic::error(
-                    second.name.span,
+                    found[1].name.span,
                     "a document may have only one entity container",
                 )
-                .with_note(Some(found[0].1.name.span), "the first one is here"),
+                .with_note(Some(found[0].name.span), "the first one is here"),
             );
         }
-        let (schema, container) = *found.first()?;
-        let mut children = Vec::new();
-        let mut seen = HashMap::new();
+        let (namespace, container) = self.container?;
+        let mut children = Vec::with_capacity(container.children.len());
+        let mut seen = fast_map(container.children.len());
         for child in &container.children {
             self.check_unique(&mut seen, &child.name, "entity set or singleton");
-            let Some(ty) = self.named_type(&child.type_name, "entity type") else {
+            let Some(ty) = self.named_type(
+                child.type_name.as_str(),
+                child.type_name.span,
+                "entity type",
+            ) else {
                 continue;
             };
             if !matches!(&types[ty.index()].kind, TypeKind::Structured(def) if def.kind == StructuredKind::Entity)
@@ -750,173 +1072,619 @@ impl<'d> Resolver<'d> {
                 );
                 continue;
             }
-            let key = format!(
-                "{}.{}/{}",
-                schema.namespace.value, container.name.value, child.name.value
-            );
             children.push(ContainerEntry {
                 kind: child.kind,
-                name: child.name.value.clone(),
+                name: child.name.value.to_string(),
                 ty,
-                description: annotation_description(&child.annotations)
-                    .or_else(|| descriptions.get(&key).cloned()),
+                description: annotation_description(&child.annotations).or_else(|| {
+                    description_of(descriptions, TargetKey::ContainerChild(child.name.as_str()))
+                }),
                 span: child.name.span,
             });
             for binding in &child.bindings {
-                self.check_binding_target(schema, container, binding);
+                self.check_binding(ty, binding);
             }
         }
         children.sort_by(|a, b| a.name.cmp(&b.name));
         Some(Container {
-            namespace: schema.namespace.value.clone(),
-            name: container.name.value.clone(),
+            namespace: namespace.to_string(),
+            name: container.name.value.to_string(),
             children,
         })
     }
 
-    /// Navigation property binding targets do not affect code; one that does not resolve is a
-    /// warning (real Graph metadata ships several).
-    fn check_binding_target(
-        &mut self,
-        schema: &syntax::Schema,
-        container: &syntax::EntityContainer,
-        binding: &syntax::NavigationBinding,
-    ) {
+    /// Navigation property bindings do not affect code; a path or target that does not resolve
+    /// is a warning (real Graph metadata ships several).
+    fn check_binding(&mut self, source: TypeId, binding: &'d syntax::NavigationBinding<'a>) {
+        let path = binding.path.as_str();
+        if let Err(segment) = self.walk_path(source, path.split('/')) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    binding.path.span,
+                    format!("the navigation property binding path `{path}` does not resolve"),
+                )
+                .with_note(None, format!("`{segment}` is not a navigation property, structural property or type of the path")),
+            );
+        }
         let target = binding.target.as_str();
-        let first = target.split('/').next().unwrap_or(target);
-        let local = first
-            .strip_prefix(&format!(
-                "{}.{}/",
-                schema.namespace.value, container.name.value
-            ))
-            .unwrap_or(first);
-        if !container.children.iter().any(|c| c.name.value == local) {
-            self.diagnostics.warning(
-                binding.target.span,
-                format!("the navigation property binding target `{target}` names no entity set or singleton"),
+        let mut segments = target.split('/').peekable();
+        // An optional leading `Namespace.Container/`.
+        if let (Some(first), Some((container_namespace, container))) =
+            (segments.peek().copied(), self.container)
+        {
+            if let Some((qualifier, name)) = first.rsplit_once('.') {
+                if self.qualifiers.get(qualifier) == Some(&container_namespace)
+                    && name == container.name.as_str()
+                {
+                    segments.next();
+                }
+            }
+        }
+        let first = segments.next().unwrap_or_default();
+        let problem = match self.container_children.get(first).copied() {
+            None => Some(format!(
+                "`{first}` is not an entity set or singleton of the container"
+            )),
+            Some(child) => {
+                let start = self.lookup_written(child.type_name.as_str());
+                match start {
+                    None => None, // reported as an error on the entity set
+                    Some(start) => self.walk_path(start, segments).err().map(|segment| {
+                        format!("`{segment}` is not a navigation property, structural property or type of the path")
+                    }),
+                }
+            }
+        };
+        if let Some(problem) = problem {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    binding.target.span,
+                    format!("the navigation property binding target `{target}` does not resolve"),
+                )
+                .with_note(None, problem),
             );
         }
     }
 
-    /// Descriptions from `Annotations` blocks, keyed by full target (`ns.Type`, `ns.Type/prop`).
-    fn collect_descriptions(&mut self) -> HashMap<String, String> {
-        let mut descriptions: HashMap<String, (Option<String>, Option<String>)> = HashMap::new();
-        for schema in &self.document.schemas {
+    /// A written qualified type name (`alias.Name` or `Collection(ns.Name)`), resolved quietly.
+    fn lookup_written(&self, written: &str) -> Option<TypeId> {
+        let inner = written
+            .strip_prefix("Collection(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .unwrap_or(written);
+        let (qualifier, simple) = inner.rsplit_once('.')?;
+        self.lookup(qualifier, simple)
+    }
+
+    /// Follows a path of properties, navigation properties and type casts from `start`. Returns
+    /// the first segment that names nothing.
+    fn walk_path<'s>(
+        &self,
+        start: TypeId,
+        segments: impl Iterator<Item = &'s str>,
+    ) -> Result<TypeId, &'s str> {
+        let mut current = start;
+        for segment in segments {
+            if segment.is_empty() {
+                return Err(segment);
+            }
+            if let Some((qualifier, simple)) = segment.rsplit_once('.') {
+                current = self.lookup(qualifier, simple).ok_or(segment)?;
+                continue;
+            }
+            current = self.member_type(current, segment).ok_or(segment)?;
+        }
+        Ok(current)
+    }
+
+    /// The type of the property or navigation property `name` of `id` or its base types.
+    fn member_type(&self, id: TypeId, name: &str) -> Option<TypeId> {
+        let mut current = Some(id);
+        let mut steps = 0;
+        while let Some(id) = current {
+            steps += 1;
+            if steps > self.declared.len() {
+                return None;
+            }
+            let Declared::Structured(ty) = self.declared_of(id) else {
+                return None;
+            };
+            if let Some(navigation) = ty
+                .navigation_properties
+                .iter()
+                .find(|n| n.name.value == name)
+            {
+                return self.lookup_written(navigation.type_name.as_str());
+            }
+            if let Some(property) = ty.properties.iter().find(|p| p.name.value == name) {
+                return self.lookup_written(property.type_name.as_str());
+            }
+            current = ty
+                .base_type
+                .as_ref()
+                .and_then(|base| self.lookup_written(base.as_str()));
+        }
+        None
+    }
+
+    /// Whether `id` (an enum, or a structured type with its base types) has a member `name`.
+    /// Each type's member names are indexed the first time a target names one of them (a type
+    /// such as Graph's `user` has over a hundred, targeted one by one).
+    fn has_member(&mut self, id: TypeId, name: &str) -> bool {
+        let mut current = Some(id);
+        let mut steps = 0;
+        while let Some(id) = current {
+            steps += 1;
+            if steps > self.declared.len() {
+                return false;
+            }
+            let declared = self.declared_of(id);
+            if !self.members_indexed[id.index()] {
+                self.members_indexed[id.index()] = true;
+                match declared {
+                    Declared::Enum(ty) => {
+                        for member in &ty.members {
+                            self.member_names.insert((id, member.name.as_str()));
+                        }
+                    }
+                    Declared::Structured(ty) => {
+                        for property in &ty.properties {
+                            self.member_names.insert((id, property.name.as_str()));
+                        }
+                        for navigation in &ty.navigation_properties {
+                            self.member_names.insert((id, navigation.name.as_str()));
+                        }
+                    }
+                    Declared::Definition(_) => {}
+                }
+            }
+            if self.member_names.contains(&(id, name)) {
+                return true;
+            }
+            current = match declared {
+                Declared::Structured(ty) => ty
+                    .base_type
+                    .as_ref()
+                    .and_then(|base| self.lookup_written(base.as_str())),
+                _ => None,
+            };
+        }
+        false
+    }
+
+    /// Indexes the annotations of every `Annotations` block by what they target, warning about
+    /// targets that name nothing, unknown terms and conflicting duplicates.
+    fn collect_descriptions(&mut self) -> Descriptions<'d, 'a> {
+        let document = self.document;
+        let blocks: usize = document
+            .schemas
+            .iter()
+            .map(|s| s.annotation_blocks.len())
+            .sum();
+        let mut by_target: FastMap<
+            TargetKey<'d>,
+            Vec<(&'d str, &'d str, &'d syntax::Annotation<'a>)>,
+        > = fast_map(blocks);
+        for schema in &document.schemas {
             for block in &schema.annotation_blocks {
-                let target = block.target.as_str();
-                let Some(full) = self.full_target(target) else {
+                let Some(key) = self.resolve_target(&block.target) else {
                     continue;
                 };
-                if !self.target_exists(&full) {
-                    self.diagnostics.warning(
-                        block.target.span,
-                        format!("the annotation target `{target}` names nothing in this document"),
-                    );
-                    continue;
-                }
+                let seen = by_target
+                    .entry(key)
+                    .or_insert_with(|| Vec::with_capacity(block.annotations.len()));
                 for annotation in &block.annotations {
-                    let Some(term) = self.full_name(annotation.term.as_str()) else {
+                    let term = annotation.term.as_str();
+                    let Some((namespace, name)) = self.resolve_term(term, annotation.term.span)
+                    else {
                         continue;
                     };
-                    let entry = descriptions.entry(full.clone()).or_default();
-                    match (term.as_str(), &annotation.value) {
-                        (t, AnnotationValue::String(text))
-                            if t == format!("{CORE_NAMESPACE}.Description") =>
-                        {
-                            entry.0.get_or_insert_with(|| text.clone());
+                    let qualifier = annotation.qualifier.as_deref();
+                    let earlier = seen.iter().find(|(ns, n, a)| {
+                        *ns == namespace && *n == name && a.qualifier.as_deref() == qualifier
+                    });
+                    match earlier {
+                        Some((_, _, first)) => {
+                            if first.value != annotation.value {
+                                self.diagnostics.push(
+                                    Diagnostic::warning(
+                                        annotation.term.span,
+                                        format!(
+                                            "`{}` is annotated with `{term}` again, with a different value; the first value is kept",
+                                            block.target.value
+                                        ),
+                                    )
+                                    .with_note(Some(first.term.span), "first annotated here"),
+                                );
+                            }
                         }
-                        (t, AnnotationValue::String(text))
-                            if t == format!("{CORE_NAMESPACE}.LongDescription") =>
-                        {
-                            entry.1.get_or_insert_with(|| text.clone());
-                        }
-                        _ => {}
+                        None => seen.push((namespace, name, annotation)),
                     }
                 }
             }
         }
-        descriptions
-            .into_iter()
-            .filter_map(|(target, (short, long))| {
-                join_descriptions(short, long).map(|d| (target, d))
-            })
-            .collect()
+        by_target
     }
 
-    /// Rewrites an annotation target's qualifier to the full namespace.
-    fn full_target(&self, target: &str) -> Option<String> {
-        let (head, rest) = match target.find(['/', '(']) {
-            Some(at) => target.split_at(at),
-            None => (target, ""),
+    /// Resolves an annotation's term to (namespace, name); warns when its vocabulary or, for a
+    /// vocabulary of this document, the term is unknown.
+    fn resolve_term(&mut self, term: &'d str, span: Span) -> Option<(&'d str, &'d str)> {
+        // Most annotations repeat the term before them (`Core.Description`, block after block).
+        if let Some((last, resolved)) = self.last_term {
+            if last == term {
+                return Some(resolved);
+            }
+        }
+        let warned = self.diagnostics.len();
+        let resolved = self.resolve_new_term(term, span)?;
+        if self.diagnostics.len() == warned {
+            self.last_term = Some((term, resolved));
+        }
+        Some(resolved)
+    }
+
+    fn resolve_new_term(&mut self, term: &'d str, span: Span) -> Option<(&'d str, &'d str)> {
+        let Some((qualifier, name)) = term.rsplit_once('.') else {
+            self.diagnostics.warning(
+                span,
+                format!("the annotation term `{term}` is not a qualified name"),
+            );
+            return None;
         };
-        Some(format!("{}{rest}", self.full_name(head)?))
+        let Some(namespace) = self.qualifiers.get(qualifier).copied() else {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    span,
+                    format!("unknown vocabulary `{qualifier}` in the annotation term `{term}`"),
+                )
+                .with_note(None, "declare it with `edmx:Reference`/`edmx:Include`"),
+            );
+            return None;
+        };
+        let is_schema = self
+            .document
+            .schemas
+            .iter()
+            .any(|s| s.namespace.value == namespace);
+        if is_schema && !self.terms.contains_key(&(namespace, name)) {
+            self.diagnostics.warning(
+                span,
+                format!("the annotation term `{term}` is not declared in `{namespace}`"),
+            );
+        }
+        Some((namespace, name))
     }
 
-    fn target_exists(&self, full: &str) -> bool {
-        let head = full.split(['/', '(']).next().unwrap_or(full);
-        if self.by_name.contains_key(head) {
-            return true;
-        }
-        let (namespace, name) = split_qualified(head);
-        self.document.schemas.iter().any(|schema| {
-            schema.namespace.value == namespace
-                && (schema.operations.iter().any(|o| o.name.value == name)
-                    || schema
-                        .entity_containers
+    /// Resolves an `Annotations` target; warns and returns `None` when it names nothing.
+    fn resolve_target(&mut self, written: &'d Spanned<Text<'a>>) -> Option<TargetKey<'d>> {
+        let target = written.as_str();
+        let nothing = |resolver: &mut Self, note: Option<String>| {
+            let mut diagnostic = Diagnostic::warning(
+                written.span,
+                format!("the annotation target `{target}` names nothing in this document"),
+            );
+            if let Some(note) = note {
+                diagnostic = diagnostic.with_note(None, note);
+            }
+            resolver.diagnostics.push(diagnostic);
+            None
+        };
+        let split = target.find(['/', '(']).unwrap_or(target.len());
+        let (head, rest) = target.split_at(split);
+        let Some((qualifier, name)) = head.rsplit_once('.') else {
+            return nothing(
+                self,
+                Some("targets are qualified names, such as `Namespace.Type/property`".into()),
+            );
+        };
+        let Some(namespace) = self.qualifiers.get(qualifier).copied() else {
+            return nothing(
+                self,
+                Some(format!(
+                    "`{qualifier}` is no namespace or alias of this document"
+                )),
+            );
+        };
+        // An operation, all overloads or one of them: `ns.op`, `ns.op(type,...)`.
+        if let Some(overloads) = self.operations_by_name.get(&(namespace, name)) {
+            let overloads = overloads.clone();
+            let (index, part) = match rest.strip_prefix('(') {
+                Some(signature) => {
+                    let Some(close) = signature.find(')').map(|c| {
+                        // `Collection(...)` inside the signature holds its own `)`.
+                        let mut depth = 1usize;
+                        let mut end = c;
+                        for (i, ch) in signature.char_indices() {
+                            match ch {
+                                '(' => depth += 1,
+                                ')' => {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        end = i;
+                                        break;
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        end
+                    }) else {
+                        return nothing(
+                            self,
+                            Some("the overload signature has no closing `)`".into()),
+                        );
+                    };
+                    let types = &signature[..close];
+                    let Some(index) = overloads
                         .iter()
-                        .any(|c| c.name.value == name)
-                    || schema.terms.iter().any(|t| t.name.value == name))
-        })
+                        .copied()
+                        .find(|&i| self.signature_matches(i, types))
+                    else {
+                        return nothing(
+                            self,
+                            Some(format!(
+                                "no overload of `{namespace}.{name}` has the parameter types `({types})`"
+                            )),
+                        );
+                    };
+                    (index, &signature[close + 1..])
+                }
+                None => (overloads[0], rest),
+            };
+            let all = !rest.starts_with('(');
+            return match part.strip_prefix('/') {
+                None if part.is_empty() => Some(if all {
+                    TargetKey::OperationAll(index)
+                } else {
+                    TargetKey::Operation(index)
+                }),
+                Some(parameter)
+                    if parameter == "$ReturnType"
+                        || overloads.iter().any(|&i| {
+                            self.operations[i]
+                                .operation
+                                .parameters
+                                .iter()
+                                .any(|p| p.name.value == parameter)
+                        }) =>
+                {
+                    Some(TargetKey::OperationPart(index, parameter))
+                }
+                _ => nothing(
+                    self,
+                    Some(format!("`{part}` is no parameter of `{namespace}.{name}`")),
+                ),
+            };
+        }
+        if let Some(&id) = self.by_name.get(&(namespace, name)) {
+            let Some(member) = rest.strip_prefix('/') else {
+                return if rest.is_empty() {
+                    Some(TargetKey::Type(id))
+                } else {
+                    nothing(self, None)
+                };
+            };
+            let first = member.split('/').next().unwrap_or(member);
+            if self.has_member(id, first) {
+                return Some(TargetKey::Member(id, member));
+            }
+            return nothing(
+                self,
+                Some(format!(
+                    "`{namespace}.{name}` has no property, navigation property or member `{first}`"
+                )),
+            );
+        }
+        if let Some((container_namespace, container)) = self.container {
+            if container_namespace == namespace && container.name.value == name {
+                let Some(path) = rest.strip_prefix('/') else {
+                    return if rest.is_empty() {
+                        Some(TargetKey::Container)
+                    } else {
+                        nothing(self, None)
+                    };
+                };
+                let first = path.split('/').next().unwrap_or(path);
+                if !self.container_children.contains_key(first) {
+                    return nothing(
+                        self,
+                        Some(format!(
+                            "`{first}` is no entity set or singleton of `{namespace}.{name}`"
+                        )),
+                    );
+                }
+                return Some(if first.len() == path.len() {
+                    TargetKey::ContainerChild(path)
+                } else {
+                    TargetKey::ContainerPath(path)
+                });
+            }
+        }
+        if rest.is_empty() && self.terms.contains_key(&(namespace, name)) {
+            return Some(TargetKey::Term(namespace, name));
+        }
+        // Only a near miss is worth a hint here: the target may name something removed.
+        let note = self
+            .closest_type_within(namespace, name, 2)
+            .map(|suggestion| format!("did you mean `{suggestion}`?"));
+        nothing(self, note)
     }
 
-    fn attach_member_descriptions(
-        &self,
-        types: &mut [TypeDef],
-        descriptions: &HashMap<String, String>,
-    ) {
-        for ty in types.iter_mut() {
-            let qualified = ty.qualified_name();
-            match &mut ty.kind {
-                TypeKind::Structured(def) => {
-                    for property in &mut def.properties {
-                        if property.description.is_none() {
-                            property.description = descriptions
-                                .get(&format!("{qualified}/{}", property.name))
-                                .cloned();
-                        }
-                    }
-                    for navigation in &mut def.navigations {
-                        if navigation.description.is_none() {
-                            navigation.description = descriptions
-                                .get(&format!("{qualified}/{}", navigation.name))
-                                .cloned();
-                        }
-                    }
-                }
-                TypeKind::Enum(def) => {
-                    for member in &mut def.members {
-                        if member.description.is_none() {
-                            member.description = descriptions
-                                .get(&format!("{qualified}/{}", member.name))
-                                .cloned();
-                        }
-                    }
-                }
-                TypeKind::Definition(_) => {}
-            }
+    /// Whether the overload `index` has the parameter types written in an annotation target:
+    /// all its parameters, or (as for actions) only the binding parameter.
+    fn signature_matches(&self, index: usize, types: &str) -> bool {
+        let operation = self.operations[index].operation;
+        let written: Vec<&str> = if types.trim().is_empty() {
+            Vec::new()
+        } else {
+            types.split(',').map(str::trim).collect()
+        };
+        let same = |a: &str, b: &str| self.normal_type(a) == self.normal_type(b);
+        let all = written.len() == operation.parameters.len()
+            && written
+                .iter()
+                .zip(&operation.parameters)
+                .all(|(w, p)| same(w, p.type_name.as_str()));
+        let binding_only = operation.is_bound
+            && operation.kind == OperationKind::Action
+            && written.len() == 1
+            && operation
+                .parameters
+                .first()
+                .is_some_and(|p| same(written[0], p.type_name.as_str()));
+        all || binding_only
+    }
+
+    /// A type reference with its qualifier replaced by the namespace: (collection, namespace,
+    /// name); `None` when the qualifier is unknown.
+    fn normal_type<'t>(&self, text: &'t str) -> Option<(bool, &'t str, &'t str)>
+    where
+        'd: 't,
+    {
+        let (inner, collection) = match text
+            .strip_prefix("Collection(")
+            .and_then(|rest| rest.strip_suffix(')'))
+        {
+            Some(inner) => (inner.trim(), true),
+            None => (text.trim(), false),
+        };
+        let (qualifier, name) = inner.rsplit_once('.')?;
+        if qualifier == "Edm" {
+            return Some((collection, "Edm", name));
         }
-        // Inline annotations on the type element itself.
-        for (index, (_, declared)) in self.declared.iter().enumerate() {
-            let inline = match declared {
-                Declared::Structured(t) => annotation_description(&t.annotations),
-                Declared::Enum(t) => annotation_description(&t.annotations),
-                Declared::Definition(_) => None,
-            };
-            if inline.is_some() {
-                types[index].description = inline;
+        let namespace = self.qualifiers.get(qualifier).copied()?;
+        Some((collection, namespace, name))
+    }
+
+    /// Terms do not affect code: a malformed `AppliesTo` is a warning.
+    fn check_terms(&mut self) {
+        let document = self.document;
+        for schema in &document.schemas {
+            for term in &schema.terms {
+                let Some(applies_to) = &term.applies_to else {
+                    continue;
+                };
+                let text = applies_to.as_str();
+                let mut offset = 0;
+                for item in text.split(' ') {
+                    let at = offset;
+                    offset += item.len() + 1;
+                    if item.is_empty() || APPLIES_TO_KINDS.contains(&item) {
+                        continue;
+                    }
+                    let well_formed = item
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+                    let known = well_formed
+                        && item
+                            .rsplit_once('.')
+                            .is_some_and(|(q, n)| self.lookup(q, n).is_some());
+                    if known {
+                        continue;
+                    }
+                    let start = match &applies_to.value {
+                        Text::Borrowed(_) => applies_to.span.start + at,
+                        Text::Owned(_) => applies_to.span.start,
+                    };
+                    let message = if well_formed {
+                        format!(
+                            "`AppliesTo` of the term `{}` lists `{item}`, which is neither a CSDL element kind nor a type of this document",
+                            term.name.value
+                        )
+                    } else {
+                        format!(
+                            "`AppliesTo` of the term `{}` has a malformed item `{item}`",
+                            term.name.value
+                        )
+                    };
+                    let mut diagnostic =
+                        Diagnostic::warning(Span::new(start, start + item.len()), message);
+                    if !well_formed {
+                        if let Some(position) = item
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                        {
+                            let c = item[position..].chars().next().unwrap_or(' ');
+                            diagnostic = diagnostic.with_note(
+                                None,
+                                format!(
+                                    "`{c}` cannot appear in an element kind or a qualified name"
+                                ),
+                            );
+                        }
+                    }
+                    self.diagnostics.push(diagnostic);
+                }
             }
         }
     }
+}
+
+/// Gives types, properties, navigation properties and enum members without an inline
+/// description the one from `Annotations` blocks. One pass over the blocks' targets: no lookup
+/// per member.
+fn attach_descriptions(types: &mut [TypeDef], descriptions: &Descriptions<'_, '_>) {
+    for (key, annotations) in descriptions {
+        let (id, member) = match *key {
+            TargetKey::Type(id) => (id, None),
+            TargetKey::Member(id, member) => (id, Some(member)),
+            _ => continue,
+        };
+        let ty = &mut types[id.index()];
+        let slot = match (member, &mut ty.kind) {
+            (None, _) => Some(&mut ty.description),
+            (Some(member), TypeKind::Structured(def)) => def
+                .properties
+                .iter_mut()
+                .find(|p| p.name == member)
+                .map(|p| &mut p.description)
+                .or_else(|| {
+                    def.navigations
+                        .iter_mut()
+                        .find(|n| n.name == member)
+                        .map(|n| &mut n.description)
+                }),
+            (Some(member), TypeKind::Enum(def)) => def
+                .members
+                .iter_mut()
+                .find(|m| m.name == member)
+                .map(|m| &mut m.description),
+            (Some(_), TypeKind::Definition(_)) => None,
+        };
+        if let Some(slot) = slot {
+            if slot.is_none() {
+                *slot = describe(annotations);
+            }
+        }
+    }
+}
+
+/// The description of a target from `Annotations` blocks.
+fn description_of(descriptions: &Descriptions<'_, '_>, key: TargetKey<'_>) -> Option<String> {
+    describe(descriptions.get(&key)?)
+}
+
+/// The first `Core.Description` and `Core.LongDescription` (without a qualifier) among a
+/// target's annotations.
+fn describe(annotations: &[(&str, &str, &syntax::Annotation<'_>)]) -> Option<String> {
+    let mut short = None;
+    let mut long = None;
+    for (namespace, name, annotation) in annotations {
+        if *namespace != CORE_NAMESPACE || annotation.qualifier.is_some() {
+            continue;
+        }
+        if let AnnotationValue::String(text) = &annotation.value {
+            match *name {
+                "Description" => {
+                    short.get_or_insert(text.as_ref());
+                }
+                "LongDescription" => {
+                    long.get_or_insert(text.as_ref());
+                }
+                _ => {}
+            }
+        }
+    }
+    join_descriptions(short, long)
 }
 
 fn ancestors(types: &[TypeDef], id: TypeId) -> Vec<TypeId> {
@@ -935,29 +1703,32 @@ fn ancestors(types: &[TypeDef], id: TypeId) -> Vec<TypeId> {
 }
 
 /// The description written inline in an element's own annotations.
-fn annotation_description(annotations: &[syntax::Annotation]) -> Option<String> {
+fn annotation_description(annotations: &[syntax::Annotation<'_>]) -> Option<String> {
+    if annotations.is_empty() {
+        return None;
+    }
     let mut short = None;
     let mut long = None;
     for annotation in annotations {
         let term = annotation.term.as_str();
         if let AnnotationValue::String(text) = &annotation.value {
             if term.ends_with("Core.V1.Description") || term == "Core.Description" {
-                short.get_or_insert_with(|| text.clone());
+                short.get_or_insert(text.as_ref());
             } else if term.ends_with("Core.V1.LongDescription") || term == "Core.LongDescription" {
-                long.get_or_insert_with(|| text.clone());
+                long.get_or_insert(text.as_ref());
             }
         }
     }
     join_descriptions(short, long)
 }
 
-fn join_descriptions(short: Option<String>, long: Option<String>) -> Option<String> {
-    let short = short.filter(|s| !s.trim().is_empty());
-    let long = long.filter(|s| !s.trim().is_empty());
+fn join_descriptions(short: Option<&str>, long: Option<&str>) -> Option<String> {
+    let short = short.map(str::trim).filter(|s| !s.is_empty());
+    let long = long.map(str::trim).filter(|s| !s.is_empty());
     match (short, long) {
-        (Some(s), Some(l)) if s.trim() != l.trim() => Some(format!("{}\n\n{}", s.trim(), l.trim())),
-        (Some(s), _) => Some(s.trim().to_string()),
-        (None, Some(l)) => Some(l.trim().to_string()),
+        (Some(s), Some(l)) if s != l => Some(format!("{s}\n\n{l}")),
+        (Some(s), _) => Some(s.to_string()),
+        (None, Some(l)) => Some(l.to_string()),
         (None, None) => None,
     }
 }
@@ -965,6 +1736,53 @@ fn join_descriptions(short: Option<String>, long: Option<String>) -> Option<Stri
 /// Splits `a.b.c.Name` into (`a.b.c`, `Name`).
 pub fn split_qualified(qualified: &str) -> (&str, &str) {
     qualified.rsplit_once('.').unwrap_or(("", qualified))
+}
+
+/// The Levenshtein distance between `a` and `b`, ignoring ASCII case, if it is at most `limit`
+/// (only the band of the table within `limit` of the diagonal is computed).
+fn distance_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    /// Longer names are compared on the heap.
+    const STACK: usize = 64;
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let far = limit + 1;
+    let mut stack = [[0usize; STACK + 1]; 2];
+    let mut heap;
+    let (previous, current) = if b.len() < STACK {
+        let [previous, current] = &mut stack;
+        (&mut previous[..=b.len()], &mut current[..=b.len()])
+    } else {
+        heap = vec![0usize; 2 * (b.len() + 1)];
+        heap.split_at_mut(b.len() + 1)
+    };
+    for (j, cell) in previous.iter_mut().enumerate() {
+        *cell = j.min(far);
+    }
+    let (mut previous, mut current) = (previous, current);
+    for i in 1..=a.len() {
+        let low = i.saturating_sub(limit).max(1);
+        let high = (i + limit).min(b.len());
+        current.fill(far);
+        current[0] = i.min(far);
+        let mut row_best = current[0];
+        for j in low..=high {
+            let same = a[i - 1].eq_ignore_ascii_case(&b[j - 1]);
+            let substitution = previous[j - 1] + usize::from(!same);
+            current[j] = substitution
+                .min(previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(far);
+            row_best = row_best.min(current[j]);
+        }
+        if row_best > limit {
+            // Every later row is at least as far.
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let distance = previous[b.len()];
+    (distance <= limit).then_some(distance)
 }
 
 /// Levenshtein distance between two short strings.
@@ -980,4 +1798,25 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banded_distance_agrees_with_the_full_one_within_its_limit() {
+        let words = [
+            "order", "ordr", "orders", "Order", "adress", "address", "x", "", "prodcut", "product",
+        ];
+        for a in words {
+            for b in words {
+                let full = edit_distance(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
+                for limit in 0..4 {
+                    let banded = distance_within(a.as_bytes(), b.as_bytes(), limit);
+                    assert_eq!(banded, (full <= limit).then_some(full), "{a} {b} {limit}");
+                }
+            }
+        }
+    }
 }

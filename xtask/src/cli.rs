@@ -14,6 +14,9 @@ usage:
   cargo xtask codegen --check              compare generated/ with a fresh generation; exit 1 on drift
   cargo xtask codegen --csdl FILE --out DIR (--all | --root QUALIFIED.NAME ...) [--name CRATE]
                                            generate a standalone crate from any CSDL into DIR
+  cargo xtask bench [--iterations N] [--synthetic-mb MB]
+                                           time reading clean.xml against quick-xml tokenizing it,
+                                           and reading synthetic documents up to MB (default 100; 0: none)
   cargo xtask refresh-metadata [--from FILE]
                                            re-extract metadata/'s CSDL slice from a full CSDL
                                            (default: the config's refresh_from in ../shared/graph-metadata)
@@ -49,12 +52,19 @@ pub enum Command {
         /// The full CSDL, if not the configured one.
         from: Option<PathBuf>,
     },
+    /// Time the reader (`cargo xtask bench`).
+    Bench(crate::bench::Options),
     /// Print the usage.
     Help,
 }
 
 fn usage_error(message: String) -> Failure {
     Failure(format!("xtask: error: {message}\n\n{USAGE}"))
+}
+
+fn number(flag: &str, text: String) -> Result<usize, Failure> {
+    text.parse()
+        .map_err(|_| usage_error(format!("`{flag}` needs a number, found `{text}`")))
 }
 
 /// Parses the arguments after `cargo xtask`.
@@ -71,6 +81,7 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
     let mut roots = Vec::new();
     let mut name = None;
     let mut from = None;
+    let mut bench = crate::bench::Options::default();
     let value = |flag: &str, arguments: &mut dyn Iterator<Item = String>| {
         arguments
             .next()
@@ -92,6 +103,12 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
             )),
             "--name" => name = Some(value("--name", &mut iter)?),
             "--from" => from = Some(PathBuf::from(value("--from", &mut iter)?)),
+            "--iterations" => {
+                bench.iterations = number("--iterations", value("--iterations", &mut iter)?)?
+            }
+            "--synthetic-mb" => {
+                bench.synthetic_mb = number("--synthetic-mb", value("--synthetic-mb", &mut iter)?)?
+            }
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(usage_error(format!("unknown argument `{other}`"))),
         }
@@ -132,6 +149,7 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
             _ => Err(usage_error("`--csdl` and `--out` go together".into())),
         },
         "refresh-metadata" => Ok(Command::Refresh { from }),
+        "bench" => Ok(Command::Bench(bench)),
         "help" | "-h" | "--help" => Ok(Command::Help),
         other => Err(usage_error(format!("unknown command `{other}`"))),
     }
@@ -184,6 +202,21 @@ mod tests {
     }
 
     #[test]
+    fn parses_the_benchmark_options() {
+        assert_eq!(
+            parse(args("bench")).unwrap(),
+            Command::Bench(crate::bench::Options::default())
+        );
+        assert_eq!(
+            parse(args("bench --iterations 5 --synthetic-mb 0")).unwrap(),
+            Command::Bench(crate::bench::Options {
+                iterations: 5,
+                synthetic_mb: 0
+            })
+        );
+    }
+
+    #[test]
     fn rejects_inconsistent_arguments() {
         for bad in [
             "codegen --csdl a.xml",
@@ -192,6 +225,7 @@ mod tests {
             "codegen --root x",
             "codegen --frobnicate",
             "codegen --csdl",
+            "bench --iterations many",
             "build",
         ] {
             let error = parse(args(bad)).unwrap_err();

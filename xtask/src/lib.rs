@@ -1,6 +1,7 @@
 //! The maintainers' commands behind `cargo xtask`. This is the only code in the workspace that
 //! reads or writes files; the generator itself is pure.
 
+pub mod bench;
 pub mod cli;
 pub mod codegen;
 pub mod files;

@@ -3,7 +3,11 @@
 use std::process::ExitCode;
 
 use xtask::cli::{self, Command};
-use xtask::{Failure, codegen, refresh};
+use xtask::{Failure, bench, codegen, refresh};
+
+/// Counts heap use for `cargo xtask bench`; a plain pass-through to the system allocator otherwise.
+#[global_allocator]
+static ALLOCATOR: bench::CountingAllocator = bench::CountingAllocator;
 
 fn main() -> ExitCode {
     match run() {
@@ -44,5 +48,6 @@ fn run() -> Result<String, Failure> {
             warnings,
         } => codegen::run_standalone(&csdl, &out, slice, name, warnings),
         Command::Refresh { from } => refresh::run(from),
+        Command::Bench(options) => bench::run_release(options),
     }
 }

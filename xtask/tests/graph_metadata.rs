@@ -113,3 +113,60 @@ fn the_seed_root_slice_of_clean_xml() {
         "the root brings its property types and their derived types, but `entity`'s other derived types stay out"
     );
 }
+
+/// The defects real Graph metadata ships are warnings with positions, never errors: counted and
+/// checked here against clean.xml (and Prod.csdl.xml for conflicting duplicate annotations).
+#[test]
+fn real_defects_are_warnings_with_positions() {
+    let Some(clean) =
+        graph_metadata::require("v1.0/clean.xml", "real_defects_are_warnings_with_positions")
+    else {
+        return;
+    };
+    let count = |path: &std::path::Path, needle: &str| -> (usize, Vec<String>) {
+        let bytes = std::fs::read(path).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (_, warnings) = msgraph_codegen::load(&bytes).unwrap_or_else(|d| panic!("{d:?}"));
+        let matching: Vec<String> = warnings
+            .iter()
+            .filter(|w| w.message.contains(needle))
+            .map(|w| w.render("file.xml", &text))
+            .collect();
+        (matching.len(), matching)
+    };
+    let headline_has_position = |rendered: &[String]| {
+        rendered.iter().all(|r| {
+            let mut parts = r.splitn(4, ':');
+            parts.next() == Some("file.xml")
+                && parts
+                    .next()
+                    .is_some_and(|l| l.parse::<usize>().is_ok_and(|l| l > 1))
+                && parts
+                    .next()
+                    .is_some_and(|c| c.parse::<usize>().is_ok_and(|c| c >= 1))
+        })
+    };
+    // Measured on the 2026-08-20 metadata: 25 binding targets, 6 annotation targets, 1 term.
+    for (needle, at_least) in [
+        ("navigation property binding target", 25),
+        ("annotation target", 6),
+        ("`AppliesTo` of the term", 1),
+    ] {
+        let (found, rendered) = count(&clean, needle);
+        assert!(
+            found >= at_least,
+            "clean.xml: expected at least {at_least} warnings about {needle}, found {found}"
+        );
+        assert!(headline_has_position(&rendered), "{rendered:?}");
+    }
+    if let Some(prod) = graph_metadata::file("v1.0/Prod.csdl.xml") {
+        let (found, rendered) = count(&prod, "again, with a different value");
+        assert!(found >= 5, "Prod.csdl.xml: {found} conflicting duplicates");
+        assert!(headline_has_position(&rendered), "{rendered:?}");
+        assert!(
+            rendered
+                .iter()
+                .all(|r| r.contains("note: first annotated here"))
+        );
+    }
+}

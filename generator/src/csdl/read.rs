@@ -4,18 +4,23 @@
 //! it does not know are skipped (CSDL grows; a newer document must still read), but a malformed
 //! document, a missing required attribute or a DTD is an error. No entity is ever expanded beyond
 //! the five predefined ones and character references.
+//!
+//! It is built for speed close to tokenizing alone: the syntax tree borrows every name and value
+//! from the input ([`Text`]), attributes are scanned here from the start tag's bytes into a small
+//! inline array (with the duplicate check XML requires), and only values that hold a reference
+//! or a line break are copied.
 
 use std::borrow::Cow;
 
-use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
 
 use super::syntax::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 
 /// Reads a CSDL document from its bytes. Returns the document and the warnings, or every error.
-pub fn read(source: &[u8]) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
+/// The document borrows from `source`.
+pub fn read(source: &[u8]) -> Result<(Document<'_>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let text = match std::str::from_utf8(source) {
         Ok(text) => text,
         Err(error) => {
@@ -47,41 +52,41 @@ pub fn read(source: &[u8]) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic
 type Fatal = Diagnostic;
 
 /// An attribute of the current start tag.
+#[derive(Clone, Debug)]
 struct Attribute<'a> {
+    /// The local name (without a prefix).
     name: &'a str,
-    value: Cow<'a, str>,
+    /// The value with references decoded and whitespace normalized.
+    value: Text<'a>,
+    /// The raw value, between the quotes.
     span: Span,
 }
 
-/// A start tag, read whole.
+/// A start tag. Its attributes live in [`Parser::attributes`] until the next start tag is read,
+/// so every element function reads its attributes before it reads its children.
 struct Tag<'a> {
     name: &'a str,
-    attributes: Vec<Attribute<'a>>,
     /// The `<` of the start tag.
     start: usize,
     /// Whether it was `<x/>`.
     is_empty: bool,
+    /// Which start tag of the document this is, to check that its attributes are still there.
+    serial: usize,
 }
 
-impl<'a> Tag<'a> {
+impl Tag<'_> {
     fn span(&self) -> Span {
         Span::new(self.start, self.start + 1 + self.name.len())
-    }
-
-    fn attribute(&self, name: &str) -> Option<&Attribute<'a>> {
-        self.attributes.iter().find(|a| a.name == name)
-    }
-
-    fn optional(&self, name: &str) -> Option<Spanned<String>> {
-        self.attribute(name)
-            .map(|a| Spanned::new(a.value.clone().into_owned(), a.span))
     }
 }
 
 enum Item<'a> {
     Open(Tag<'a>),
     Close,
-    Text(String),
+    /// Decoded text: a reference or CDATA.
+    Text(Text<'a>),
+    /// Text as written, line ends not yet normalized (most of it is whitespace nobody reads).
+    RawText(BytesText<'a>),
     End,
 }
 
@@ -92,6 +97,10 @@ struct Parser<'a> {
     offset: usize,
     /// Where the last item returned by `next` starts.
     item_start: usize,
+    /// The attributes of the last start tag read (a buffer reused for every tag).
+    attributes: Vec<Attribute<'a>>,
+    /// How many start tags have been read.
+    tags: usize,
     diagnostics: Diagnostics,
 }
 
@@ -101,7 +110,9 @@ impl<'a> Parser<'a> {
         let body = &text[offset..];
         let mut reader = Reader::from_str(body);
         let config = reader.config_mut();
-        config.trim_text(true);
+        // Whitespace is kept as text events (trimming would also eat the spaces around a
+        // reference inside text); element functions ignore the text they do not want.
+        config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Parser {
@@ -109,6 +120,8 @@ impl<'a> Parser<'a> {
             reader,
             offset,
             item_start: offset,
+            attributes: Vec::with_capacity(8),
+            tags: 0,
             diagnostics: Diagnostics::new(),
         }
     }
@@ -117,16 +130,9 @@ impl<'a> Parser<'a> {
         self.offset + self.reader.buffer_position() as usize
     }
 
-    fn skip_whitespace(&self, from: usize) -> usize {
-        let rest = self.text.get(from..).unwrap_or_default();
-        from + (rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len())
-    }
-
     fn next(&mut self) -> Result<Item<'a>, Fatal> {
         loop {
-            // Whitespace between items is trimmed away with the next event: skip it, so that
-            // positions point at the `<` or the first character of text.
-            let before = self.skip_whitespace(self.position());
+            let before = self.position();
             self.item_start = before;
             let event = self.reader.read_event().map_err(|error| {
                 let at = self.offset + self.reader.error_position() as usize;
@@ -136,25 +142,18 @@ impl<'a> Parser<'a> {
                 Event::Start(start) => return Ok(Item::Open(self.tag(&start, before, false)?)),
                 Event::Empty(start) => return Ok(Item::Open(self.tag(&start, before, true)?)),
                 Event::End(_) => return Ok(Item::Close),
-                Event::Text(text) => {
-                    let raw = text.xml10_content();
-                    if raw.trim().is_empty() {
-                        continue;
-                    }
-                    return Ok(Item::Text(raw.into_owned()));
-                }
+                Event::Text(text) => return Ok(Item::RawText(text)),
                 Event::CData(data) => {
-                    let raw = data.to_string();
-                    return Ok(Item::Text(raw));
+                    return Ok(Item::Text(Cow::Owned(data.xml10_content().into_owned())));
                 }
                 Event::GeneralRef(reference) => {
                     let span = Span::new(before, self.position());
                     let resolved = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
+                        Ok(Some(c)) => Cow::Owned(c.to_string()),
                         Ok(None) => {
                             let name = reference.to_string();
                             match quick_xml::escape::resolve_predefined_entity(&name) {
-                                Some(value) => value.to_string(),
+                                Some(value) => Cow::Borrowed(value),
                                 None => {
                                     return Err(Diagnostic::error(
                                         span,
@@ -186,72 +185,133 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn tag(&self, start: &BytesStart<'a>, at: usize, is_empty: bool) -> Result<Tag<'a>, Fatal> {
-        let full_name = start.name();
-        let local = local_name(full_name.as_ref());
-        let name = self.borrowed_str(local, at)?;
-        let mut attributes = Vec::new();
-        for attribute in start.attributes() {
-            let attribute = attribute.map_err(|error| {
-                Diagnostic::error(Span::at(at), format!("malformed attribute: {error}"))
-            })?;
-            let key = attribute.key.as_ref();
+    /// Reads a start tag: its local name and its attributes, scanned from the tag's bytes.
+    fn tag(&mut self, start: &BytesStart<'_>, at: usize, is_empty: bool) -> Result<Tag<'a>, Fatal> {
+        let malformed = || Diagnostic::error(Span::at(at), "malformed start tag");
+        let content = self.rebase(start.as_ref()).ok_or_else(malformed)?;
+        let name_len = start.name().as_ref().len();
+        let full_name = content.get(..name_len).ok_or_else(malformed)?;
+        let name = local_name(full_name);
+        let base = self.offset_of(content).ok_or_else(malformed)?;
+        let mut attributes = std::mem::take(&mut self.attributes);
+        attributes.clear();
+        let bytes = content.as_bytes();
+        let mut i = name_len;
+        loop {
+            while i < bytes.len() && is_xml_space(bytes[i]) {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+            let name_start = i;
+            while i < bytes.len() && !is_xml_space(bytes[i]) && bytes[i] != b'=' {
+                i += 1;
+            }
+            let key = &content[name_start..i];
+            let key_end = i;
+            let error_here = |message: String| {
+                Diagnostic::error(
+                    Span::new(base + name_start, base + key_end),
+                    format!("malformed attribute: {message}"),
+                )
+            };
+            while i < bytes.len() && is_xml_space(bytes[i]) {
+                i += 1;
+            }
+            if bytes.get(i) != Some(&b'=') {
+                return Err(error_here(format!("`{key}` has no value")));
+            }
+            i += 1;
+            while i < bytes.len() && is_xml_space(bytes[i]) {
+                i += 1;
+            }
+            let quote = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                _ => {
+                    return Err(error_here(format!(
+                        "the value of `{key}` must be in quotes"
+                    )));
+                }
+            };
+            let value_start = i + 1;
+            let Some((length, plain)) = scan_value(&bytes[value_start..], quote) else {
+                return Err(error_here(format!("the value of `{key}` is not closed")));
+            };
+            let value_end = value_start + length;
+            i = value_end + 1;
             if key.starts_with("xmlns") {
                 continue;
             }
-            let attribute_name = self.borrowed_str(local_name(key), at)?;
-            let span = self.span_of(&attribute.value).unwrap_or(Span::at(at));
-            let value = attribute
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|error| {
-                    Diagnostic::error(
-                        span,
-                        format!("invalid attribute value: {error} (only the five predefined XML entities and character references are allowed)"),
-                    )
-                })?;
-            let value = match value {
-                Cow::Borrowed(raw) => match self.rebase(raw) {
-                    Some(raw) => Cow::Borrowed(raw),
-                    None => Cow::Owned(raw.to_string()),
-                },
-                Cow::Owned(owned) => Cow::Owned(owned),
+            let attribute_name = local_name(key);
+            let span = Span::new(base + value_start, base + value_end);
+            if attributes.iter().any(|a| a.name == attribute_name) {
+                return Err(Diagnostic::error(
+                    Span::new(base + name_start, base + name_start + key.len()),
+                    format!("the attribute `{key}` is given twice"),
+                ));
+            }
+            let raw = &content[value_start..value_end];
+            let value = if plain {
+                Ok(Cow::Borrowed(raw))
+            } else {
+                attribute_value(raw)
             };
+            let value = value.map_err(|error| {
+                Diagnostic::error(
+                    span,
+                    format!("invalid attribute value: {error} (only the five predefined XML entities and character references are allowed)"),
+                )
+            })?;
             attributes.push(Attribute {
                 name: attribute_name,
                 value,
                 span,
             });
         }
+        self.attributes = attributes;
+        self.tags += 1;
         Ok(Tag {
             name,
-            attributes,
             start: at,
             is_empty,
+            serial: self.tags,
         })
     }
 
-    /// Re-borrows a name from the input text so that it lives as long as the document.
-    fn borrowed_str(&self, name: &str, at: usize) -> Result<&'a str, Fatal> {
-        self.rebase(name)
-            .ok_or_else(|| Diagnostic::error(Span::at(at), "malformed name"))
+    /// An attribute of `tag`, which must be the last start tag read.
+    fn attribute(&self, tag: &Tag<'a>, name: &str) -> Option<&Attribute<'a>> {
+        debug_assert_eq!(
+            tag.serial, self.tags,
+            "the attributes of `<{}>` are read after a later tag",
+            tag.name
+        );
+        self.attributes.iter().find(|a| a.name == name)
     }
 
-    /// The same text, borrowed from the input for as long as the document lives.
-    fn rebase(&self, slice: &str) -> Option<&'a str> {
-        let start = (slice.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
-        let end = start.checked_add(slice.len())?;
+    fn optional(&self, tag: &Tag<'a>, name: &str) -> Option<Spanned<Text<'a>>> {
+        self.attribute(tag, name)
+            .map(|a| Spanned::new(a.value.clone(), a.span))
+    }
+
+    fn optional_text(&self, tag: &Tag<'a>, name: &str) -> Option<Text<'a>> {
+        self.attribute(tag, name).map(|a| a.value.clone())
+    }
+
+    /// The text of an event, borrowed from the input for as long as the document lives.
+    fn rebase(&self, bytes: &str) -> Option<&'a str> {
+        let start = (bytes.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let end = start.checked_add(bytes.len())?;
         self.text.get(start..end)
     }
 
-    /// The span of an attribute value that borrows from the input.
-    fn span_of(&self, raw: &str) -> Option<Span> {
-        let start = (raw.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
-        let end = start.checked_add(raw.len())?;
-        (end <= self.text.len()).then(|| Span::new(start, end))
+    /// The offset of a slice of the input text.
+    fn offset_of(&self, slice: &str) -> Option<usize> {
+        (slice.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)
     }
 
-    fn required(&mut self, tag: &Tag<'a>, name: &str) -> Spanned<String> {
-        match tag.optional(name) {
+    fn required(&mut self, tag: &Tag<'a>, name: &str) -> Spanned<Text<'a>> {
+        match self.optional(tag, name) {
             Some(value) => value,
             None => {
                 self.diagnostics.error(
@@ -261,63 +321,139 @@ impl<'a> Parser<'a> {
                         tag.name
                     ),
                 );
-                Spanned::new(String::new(), tag.span())
+                Spanned::new(Cow::Borrowed(""), tag.span())
             }
         }
     }
 
-    fn flag(&mut self, tag: &Tag<'a>, name: &str, default: bool) -> bool {
-        match tag.attribute(name) {
-            None => default,
-            Some(attribute) => match attribute.value.as_ref() {
-                "true" => true,
-                "false" => false,
-                other => {
-                    let span = attribute.span;
-                    self.diagnostics.error(
-                        span,
-                        format!("`{name}` must be `true` or `false`, found `{other}`"),
-                    );
-                    default
-                }
-            },
+    /// The `Name` of an element that code is named after (a type, member, operation, container
+    /// or container child): a CSDL simple identifier, a letter or `_` followed by letters,
+    /// digits and `_`, at most 128 characters. (Property and parameter names are not checked:
+    /// real Graph metadata has `request-id`.)
+    fn identifier(&mut self, tag: &Tag<'a>) -> Spanned<Text<'a>> {
+        let name = self.required(tag, "Name");
+        let text = name.as_str();
+        let mut chars = text.chars();
+        let valid = chars
+            .next()
+            .is_some_and(|first| first.is_alphabetic() || first == '_')
+            && chars.all(|c| c.is_alphanumeric() || c == '_')
+            && text.chars().count() <= 128;
+        if !valid && !text.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    name.span,
+                    format!("`{text}` is not a valid name for `<{}>`", tag.name),
+                )
+                .with_note(
+                    None,
+                    "a CSDL name starts with a letter or `_`, continues with letters, digits or `_`, and has at most 128 characters",
+                ),
+            );
         }
+        name
     }
 
-    /// Reads the children of an open element, calling `child` for each child element.
-    /// Text directly inside the element is returned.
+    fn flag(&mut self, tag: &Tag<'a>, name: &str, default: bool) -> bool {
+        let (value, span) = match self.attribute(tag, name) {
+            None => return default,
+            Some(attribute) => match attribute.value.as_ref() {
+                "true" => return true,
+                "false" => return false,
+                _ => (attribute.value.clone(), attribute.span),
+            },
+        };
+        self.diagnostics.error(
+            span,
+            format!("`{name}` must be `true` or `false`, found `{value}`"),
+        );
+        default
+    }
+
+    /// Reads the children of an open element, calling `child` for each child element. Text
+    /// directly inside the element is ignored.
     fn children(
         &mut self,
         parent: &Tag<'a>,
         mut child: impl FnMut(&mut Self, Tag<'a>) -> Result<(), Fatal>,
-    ) -> Result<String, Fatal> {
-        let mut text = String::new();
+    ) -> Result<(), Fatal> {
+        if parent.is_empty {
+            return Ok(());
+        }
+        loop {
+            match self.next()? {
+                Item::Open(tag) => child(self, tag)?,
+                Item::Close => return Ok(()),
+                Item::Text(_) | Item::RawText(_) => {}
+                Item::End => return Err(self.unclosed(parent)),
+            }
+        }
+    }
+
+    /// Reads the text of an element whose children are skipped (`<String>text</String>`).
+    fn text_content(&mut self, parent: &Tag<'a>) -> Result<Text<'a>, Fatal> {
+        let mut text: Text<'a> = Cow::Borrowed("");
         if parent.is_empty {
             return Ok(text);
         }
         loop {
             match self.next()? {
-                Item::Open(tag) => child(self, tag)?,
+                Item::Open(tag) => self.skip(tag)?,
                 Item::Close => return Ok(text),
-                Item::Text(t) => text.push_str(&t),
-                Item::End => {
-                    return Err(Diagnostic::error(
-                        Span::at(self.text.len()),
-                        format!("unexpected end of file: `<{}>` is not closed", parent.name),
-                    )
-                    .with_note(Some(parent.span()), "the element opened here"));
+                Item::Text(piece) => {
+                    if text.is_empty() {
+                        text = piece;
+                    } else {
+                        text.to_mut().push_str(&piece);
+                    }
                 }
+                Item::RawText(raw) => {
+                    let piece = raw.xml10_content();
+                    if text.is_empty() {
+                        text = piece;
+                    } else {
+                        text.to_mut().push_str(&piece);
+                    }
+                }
+                Item::End => return Err(self.unclosed(parent)),
             }
         }
     }
 
-    /// Skips an element and everything inside it.
-    fn skip(&mut self, tag: Tag<'a>) -> Result<(), Fatal> {
-        self.children(&tag, |parser, child| parser.skip(child))
-            .map(drop)
+    fn unclosed(&self, parent: &Tag<'a>) -> Fatal {
+        Diagnostic::error(
+            Span::at(self.text.len()),
+            format!("unexpected end of file: `<{}>` is not closed", parent.name),
+        )
+        .with_note(Some(parent.span()), "the element opened here")
     }
 
-    fn document(&mut self) -> Result<Document, Fatal> {
+    /// Skips an element and everything inside it.
+    fn skip(&mut self, tag: Tag<'a>) -> Result<(), Fatal> {
+        if tag.is_empty {
+            return Ok(());
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.next()? {
+                Item::Open(inner) => {
+                    if !inner.is_empty {
+                        depth += 1;
+                    }
+                }
+                Item::Close => {
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    depth -= 1;
+                }
+                Item::Text(_) | Item::RawText(_) => {}
+                Item::End => return Err(self.unclosed(&tag)),
+            }
+        }
+    }
+
+    fn document(&mut self) -> Result<Document<'a>, Fatal> {
         let mut document = Document::default();
         let mut seen_root = false;
         loop {
@@ -339,29 +475,25 @@ impl<'a> Parser<'a> {
                             ),
                         ));
                     }
-                    document.version = tag.optional("Version").map(|v| v.value);
+                    document.version = self.optional_text(&tag, "Version");
                     self.children(&tag, |parser, child| match child.name {
-                        "DataServices" => parser
-                            .children(&child, |parser, schema| {
-                                if schema.name == "Schema" {
-                                    let schema = parser.schema(schema)?;
-                                    document.schemas.push(schema);
-                                    Ok(())
-                                } else {
-                                    parser.skip(schema)
-                                }
-                            })
-                            .map(drop),
-                        "Reference" => parser
-                            .children(&child, |parser, include| {
-                                if include.name == "Include" {
-                                    let namespace = parser.required(&include, "Namespace").value;
-                                    let alias = include.optional("Alias").map(|a| a.value);
-                                    document.includes.push(Include { namespace, alias });
-                                }
-                                parser.skip(include)
-                            })
-                            .map(drop),
+                        "DataServices" => parser.children(&child, |parser, schema| {
+                            if schema.name == "Schema" {
+                                let schema = parser.schema(schema)?;
+                                document.schemas.push(schema);
+                                Ok(())
+                            } else {
+                                parser.skip(schema)
+                            }
+                        }),
+                        "Reference" => parser.children(&child, |parser, include| {
+                            if include.name == "Include" {
+                                let namespace = parser.required(&include, "Namespace");
+                                let alias = parser.optional(&include, "Alias");
+                                document.includes.push(Include { namespace, alias });
+                            }
+                            parser.skip(include)
+                        }),
                         _ => parser.skip(child),
                     })?;
                 }
@@ -371,13 +503,25 @@ impl<'a> Parser<'a> {
                         "a closing tag without an opening tag",
                     ));
                 }
-                Item::Text(_) => {
+                item @ (Item::Text(_) | Item::RawText(_)) => {
+                    let text = match item {
+                        Item::RawText(raw) => raw.xml10_content(),
+                        Item::Text(text) => text,
+                        _ => Cow::Borrowed(""),
+                    };
+                    if text.trim().is_empty() {
+                        continue;
+                    }
                     let message = if seen_root {
                         "text after the root element"
                     } else {
                         "expected the root element `<edmx:Edmx>`, found text"
                     };
-                    return Err(Diagnostic::error(Span::at(self.item_start), message));
+                    let skipped = text.len() - text.trim_start().len();
+                    return Err(Diagnostic::error(
+                        Span::at(self.item_start + skipped),
+                        message,
+                    ));
                 }
                 Item::End => {
                     if !seen_root {
@@ -392,10 +536,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn schema(&mut self, tag: Tag<'a>) -> Result<Schema, Fatal> {
+    fn schema(&mut self, tag: Tag<'a>) -> Result<Schema<'a>, Fatal> {
         let mut schema = Schema {
             namespace: self.required(&tag, "Namespace"),
-            alias: tag.optional("Alias"),
+            alias: self.optional(&tag, "Alias"),
             ..Schema::default()
         };
         self.children(&tag, |parser, child| {
@@ -414,7 +558,7 @@ impl<'a> Parser<'a> {
                 }
                 "TypeDefinition" => {
                     let definition = TypeDefinition {
-                        name: parser.required(&child, "Name"),
+                        name: parser.identifier(&child),
                         underlying_type: parser.required(&child, "UnderlyingType"),
                     };
                     schema.type_definitions.push(definition);
@@ -422,9 +566,9 @@ impl<'a> Parser<'a> {
                 }
                 "Term" => {
                     let term = Term {
-                        name: parser.required(&child, "Name"),
+                        name: parser.identifier(&child),
                         type_name: parser.required(&child, "Type"),
-                        applies_to: child.optional("AppliesTo").map(|a| a.value),
+                        applies_to: parser.optional(&child, "AppliesTo"),
                     };
                     schema.terms.push(term);
                     parser.skip(child)?;
@@ -460,11 +604,11 @@ impl<'a> Parser<'a> {
         &mut self,
         tag: Tag<'a>,
         kind: StructuredKind,
-    ) -> Result<StructuredType, Fatal> {
+    ) -> Result<StructuredType<'a>, Fatal> {
         let mut ty = StructuredType {
             kind,
-            name: self.required(&tag, "Name"),
-            base_type: tag.optional("BaseType"),
+            name: self.identifier(&tag),
+            base_type: self.optional(&tag, "BaseType"),
             is_abstract: self.flag(&tag, "Abstract", false),
             is_open: self.flag(&tag, "OpenType", false),
             has_stream: self.flag(&tag, "HasStream", false),
@@ -476,15 +620,13 @@ impl<'a> Parser<'a> {
         };
         self.children(&tag, |parser, child| {
             match child.name {
-                "Key" => parser
-                    .children(&child, |parser, reference| {
-                        if reference.name == "PropertyRef" {
-                            let name = parser.required(&reference, "Name");
-                            ty.key.push(name);
-                        }
-                        parser.skip(reference)
-                    })
-                    .map(drop)?,
+                "Key" => parser.children(&child, |parser, reference| {
+                    if reference.name == "PropertyRef" {
+                        let name = parser.required(&reference, "Name");
+                        ty.key.push(name);
+                    }
+                    parser.skip(reference)
+                })?,
                 "Property" => {
                     let property = Property {
                         name: parser.required(&child, "Name"),
@@ -500,7 +642,7 @@ impl<'a> Parser<'a> {
                         type_name: parser.required(&child, "Type"),
                         nullable: parser.flag(&child, "Nullable", true),
                         contains_target: parser.flag(&child, "ContainsTarget", false),
-                        partner: child.optional("Partner").map(|p| p.value),
+                        partner: parser.optional_text(&child, "Partner"),
                         annotations: parser.annotations_only(child)?,
                     };
                     ty.navigation_properties.push(navigation);
@@ -516,10 +658,10 @@ impl<'a> Parser<'a> {
         Ok(ty)
     }
 
-    fn enum_type(&mut self, tag: Tag<'a>) -> Result<EnumType, Fatal> {
+    fn enum_type(&mut self, tag: Tag<'a>) -> Result<EnumType<'a>, Fatal> {
         let mut ty = EnumType {
-            name: self.required(&tag, "Name"),
-            underlying_type: tag.optional("UnderlyingType"),
+            name: self.identifier(&tag),
+            underlying_type: self.optional(&tag, "UnderlyingType"),
             is_flags: self.flag(&tag, "IsFlags", false),
             members: Vec::new(),
             annotations: Vec::new(),
@@ -528,8 +670,8 @@ impl<'a> Parser<'a> {
             match child.name {
                 "Member" => {
                     let member = EnumMember {
-                        name: parser.required(&child, "Name"),
-                        value: child.optional("Value"),
+                        name: parser.identifier(&child),
+                        value: parser.optional(&child, "Value"),
                         annotations: parser.annotations_only(child)?,
                     };
                     ty.members.push(member);
@@ -545,10 +687,10 @@ impl<'a> Parser<'a> {
         Ok(ty)
     }
 
-    fn operation(&mut self, tag: Tag<'a>, kind: OperationKind) -> Result<Operation, Fatal> {
+    fn operation(&mut self, tag: Tag<'a>, kind: OperationKind) -> Result<Operation<'a>, Fatal> {
         let mut operation = Operation {
             kind,
-            name: self.required(&tag, "Name"),
+            name: self.identifier(&tag),
             is_bound: self.flag(&tag, "IsBound", false),
             is_composable: self.flag(&tag, "IsComposable", false),
             parameters: Vec::new(),
@@ -585,9 +727,9 @@ impl<'a> Parser<'a> {
         Ok(operation)
     }
 
-    fn entity_container(&mut self, tag: Tag<'a>) -> Result<EntityContainer, Fatal> {
+    fn entity_container(&mut self, tag: Tag<'a>) -> Result<EntityContainer<'a>, Fatal> {
         let mut container = EntityContainer {
-            name: self.required(&tag, "Name"),
+            name: self.identifier(&tag),
             children: Vec::new(),
         };
         self.children(&tag, |parser, child| {
@@ -598,7 +740,7 @@ impl<'a> Parser<'a> {
             };
             let mut entry = ContainerChild {
                 kind,
-                name: parser.required(&child, "Name"),
+                name: parser.identifier(&child),
                 type_name: parser.required(&child, type_attribute),
                 bindings: Vec::new(),
                 annotations: Vec::new(),
@@ -628,7 +770,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads an element whose only interesting children are annotations.
-    fn annotations_only(&mut self, tag: Tag<'a>) -> Result<Vec<Annotation>, Fatal> {
+    fn annotations_only(&mut self, tag: Tag<'a>) -> Result<Vec<Annotation<'a>>, Fatal> {
         let mut annotations = Vec::new();
         self.children(&tag, |parser, child| {
             if child.name == "Annotation" {
@@ -642,23 +784,20 @@ impl<'a> Parser<'a> {
         Ok(annotations)
     }
 
-    fn annotation(&mut self, tag: Tag<'a>) -> Result<Annotation, Fatal> {
+    fn annotation(&mut self, tag: Tag<'a>) -> Result<Annotation<'a>, Fatal> {
         let term = self.required(&tag, "Term");
-        let qualifier = tag.optional("Qualifier").map(|q| q.value);
+        let qualifier = self.optional_text(&tag, "Qualifier");
         let mut value = self.inline_constant(&tag);
-        let mut nested = Vec::new();
+        let mut first = true;
         self.children(&tag, |parser, child| {
-            if child.name == "Annotation" {
+            if child.name == "Annotation" || !first {
                 parser.skip(child)
             } else {
-                let value = parser.expression(child)?;
-                nested.push(value);
+                first = false;
+                value = parser.expression(child)?;
                 Ok(())
             }
         })?;
-        if let Some(first) = nested.into_iter().next() {
-            value = first;
-        }
         Ok(Annotation {
             term,
             qualifier,
@@ -667,30 +806,31 @@ impl<'a> Parser<'a> {
     }
 
     /// An annotation or record property's value given as an attribute (`String="..."`).
-    fn inline_constant(&mut self, tag: &Tag<'a>) -> AnnotationValue {
-        for attribute in &tag.attributes {
-            let text = attribute.value.clone().into_owned();
+    fn inline_constant(&mut self, tag: &Tag<'a>) -> AnnotationValue<'a> {
+        debug_assert_eq!(tag.serial, self.tags);
+        for index in 0..self.attributes.len() {
+            let attribute = &self.attributes[index];
+            let text = attribute.value.clone();
             let value = match attribute.name {
                 "String" => AnnotationValue::String(text),
                 "Bool" => AnnotationValue::Bool(text == "true"),
                 "Int" => match text.parse() {
                     Ok(number) => AnnotationValue::Int(number),
                     Err(_) => {
+                        let span = attribute.span;
                         self.diagnostics.warning(
-                            attribute.span,
+                            span,
                             format!("`Int` annotation value `{text}` is not an integer"),
                         );
-                        AnnotationValue::Constant("Int".into(), text)
+                        AnnotationValue::Constant("Int", text)
                     }
                 },
                 "EnumMember" => AnnotationValue::EnumMember(text),
                 "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => {
-                    AnnotationValue::Path(attribute.name.to_string(), text)
+                    AnnotationValue::Path(attribute.name, text)
                 }
                 "Binary" | "Date" | "DateTimeOffset" | "Decimal" | "Duration" | "Float"
-                | "Guid" | "TimeOfDay" => {
-                    AnnotationValue::Constant(attribute.name.to_string(), text)
-                }
+                | "Guid" | "TimeOfDay" => AnnotationValue::Constant(attribute.name, text),
                 _ => continue,
             };
             return value;
@@ -699,10 +839,10 @@ impl<'a> Parser<'a> {
     }
 
     /// A dynamic or constant expression element.
-    fn expression(&mut self, tag: Tag<'a>) -> Result<AnnotationValue, Fatal> {
+    fn expression(&mut self, tag: Tag<'a>) -> Result<AnnotationValue<'a>, Fatal> {
         match tag.name {
             "Record" => {
-                let record_type = tag.optional("Type").map(|t| t.value);
+                let record_type = self.optional_text(&tag, "Type");
                 let mut properties = Vec::new();
                 self.children(&tag, |parser, child| {
                     if child.name == "PropertyValue" {
@@ -734,30 +874,134 @@ impl<'a> Parser<'a> {
                 Ok(AnnotationValue::Collection(items))
             }
             name => {
-                let kind = name.to_string();
-                let text = self.children(&tag, |parser, child| parser.skip(child))?;
-                let text = text.trim().to_string();
+                let text = trimmed(self.text_content(&tag)?);
                 Ok(match name {
                     "String" => AnnotationValue::String(text),
                     "Bool" => AnnotationValue::Bool(text == "true"),
-                    "Int" => text
-                        .parse()
-                        .map(AnnotationValue::Int)
-                        .unwrap_or(AnnotationValue::Constant(kind, text)),
+                    "Int" => match text.parse() {
+                        Ok(number) => AnnotationValue::Int(number),
+                        Err(_) => AnnotationValue::Constant(tag.name, text),
+                    },
                     "EnumMember" => AnnotationValue::EnumMember(text),
                     "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => {
-                        AnnotationValue::Path(kind, text)
+                        AnnotationValue::Path(tag.name, text)
                     }
-                    _ => AnnotationValue::Constant(kind, text),
+                    _ => AnnotationValue::Constant(tag.name, text),
                 })
             }
         }
     }
 }
 
+/// Text without surrounding whitespace, still borrowed when it was.
+fn trimmed(text: Text<'_>) -> Text<'_> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+        Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
+        Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
+    }
+}
+
+/// Finds the closing `quote` of an attribute value: the value's length, and whether it is plain
+/// (no `&`, tab or line break, so it needs no decoding). Eight bytes at a time where none of those
+/// five bytes occurs (long descriptions are the bulk of a Graph document).
+fn scan_value(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    /// Whether any byte of `word` equals `byte`.
+    fn has(word: u64, byte: u8) -> bool {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    }
+    let mut plain = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 8 <= bytes.len() {
+            let mut chunk = [0u8; 8];
+            chunk.copy_from_slice(&bytes[i..i + 8]);
+            let word = u64::from_le_bytes(chunk);
+            // Tab and line breaks are below 0x20 (like every other control character, which
+            // only takes the slow path).
+            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
+            if !(control || has(word, quote) || has(word, b'&')) {
+                i += 8;
+                continue;
+            }
+        }
+        let end = (i + 8).min(bytes.len());
+        for (offset, &byte) in bytes[i..end].iter().enumerate() {
+            match byte {
+                b'&' | b'\t' | b'\n' | b'\r' => plain = false,
+                _ if byte == quote => return Some((i + offset, plain)),
+                _ => {}
+            }
+        }
+        i = end;
+    }
+    None
+}
+
+fn is_xml_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// An attribute value as XML defines it: line breaks and tabs become spaces, then references are
+/// decoded (a `&#10;` stays a line break). Borrowed unless something changed.
+fn attribute_value(raw: &str) -> Result<Text<'_>, quick_xml::escape::EscapeError> {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'))
+    {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let normalized: Text<'_> = if raw.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n')) {
+        Cow::Owned(raw.replace("\r\n", " ").replace(['\t', '\r', '\n'], " "))
+    } else {
+        Cow::Borrowed(raw)
+    };
+    match normalized {
+        Cow::Borrowed(raw) => quick_xml::escape::unescape(raw),
+        Cow::Owned(owned) => Ok(Cow::Owned(
+            quick_xml::escape::unescape(&owned)?.into_owned(),
+        )),
+    }
+}
+
 fn local_name(name: &str) -> &str {
-    match name.find(':') {
+    // Names are short: a plain loop beats a vectorized search here.
+    match name.bytes().position(|b| b == b':') {
         Some(colon) => &name[colon + 1..],
         None => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scanning_a_value_finds_its_quote_and_what_needs_decoding() {
+        for (text, expected) in [
+            ("abc\" x", Some((3, true))),
+            (
+                "a long description without specials, then\"",
+                Some((41, true)),
+            ),
+            (
+                "a long description with &amp; an entity\"",
+                Some((39, false)),
+            ),
+            (
+                "a long one with a line\nbreak in it, and more\"",
+                Some((44, false)),
+            ),
+            ("'single' inside double\"", Some((22, true))),
+            ("\"", Some((0, true))),
+            ("never closed, not even after sixteen bytes", None),
+            ("", None),
+        ] {
+            assert_eq!(scan_value(text.as_bytes(), b'"'), expected, "{text:?}");
+        }
+        assert_eq!(scan_value(b"it's'", b'\''), Some((2, true)));
     }
 }

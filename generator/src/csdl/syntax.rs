@@ -1,9 +1,15 @@
 //! The CSDL document as written: elements and attributes, unresolved, with byte positions.
 //!
 //! Names here are exactly as they appear in the file (`graph.entity`, `Collection(Edm.String)`);
-//! resolving them is the next stage's job.
+//! resolving them is the next stage's job. Text borrows from the input ([`Text`]); only a value
+//! that holds an entity or character reference, or a line break in an attribute, is copied.
+
+use std::borrow::Cow;
 
 use crate::diagnostics::Span;
+
+/// Text from the document: borrowed from the input unless decoding references changed it.
+pub type Text<'a> = Cow<'a, str>;
 
 /// A value and where it was written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,47 +34,54 @@ impl Spanned<String> {
     }
 }
 
+impl Spanned<Text<'_>> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
 /// A whole `edmx:Edmx` document.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Document {
+pub struct Document<'a> {
     /// The `Version` attribute of `edmx:Edmx`.
-    pub version: Option<String>,
+    pub version: Option<Text<'a>>,
     /// Vocabularies included through `edmx:Reference`/`edmx:Include`.
-    pub includes: Vec<Include>,
+    pub includes: Vec<Include<'a>>,
     /// Every `Schema`, in document order.
-    pub schemas: Vec<Schema>,
+    pub schemas: Vec<Schema<'a>>,
 }
 
 /// An `edmx:Include` of a referenced document.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Include {
+pub struct Include<'a> {
     /// The included namespace.
-    pub namespace: String,
+    pub namespace: Spanned<Text<'a>>,
     /// Its alias, if any.
-    pub alias: Option<String>,
+    pub alias: Option<Spanned<Text<'a>>>,
 }
 
 /// One `Schema` element.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Schema {
+pub struct Schema<'a> {
     /// The namespace, such as `microsoft.graph`.
-    pub namespace: Spanned<String>,
+    pub namespace: Spanned<Text<'a>>,
     /// The alias, such as `graph`.
-    pub alias: Option<Spanned<String>>,
+    pub alias: Option<Spanned<Text<'a>>>,
     /// Entity and complex types.
-    pub structured_types: Vec<StructuredType>,
+    pub structured_types: Vec<StructuredType<'a>>,
     /// Enum types.
-    pub enum_types: Vec<EnumType>,
+    pub enum_types: Vec<EnumType<'a>>,
     /// Type definitions.
-    pub type_definitions: Vec<TypeDefinition>,
+    pub type_definitions: Vec<TypeDefinition<'a>>,
     /// Actions and functions.
-    pub operations: Vec<Operation>,
+    pub operations: Vec<Operation<'a>>,
     /// Terms.
-    pub terms: Vec<Term>,
+    pub terms: Vec<Term<'a>>,
     /// Entity containers (CSDL allows at most one per document, Graph has one).
-    pub entity_containers: Vec<EntityContainer>,
+    pub entity_containers: Vec<EntityContainer<'a>>,
     /// `Annotations` blocks.
-    pub annotation_blocks: Vec<AnnotationBlock>,
+    pub annotation_blocks: Vec<AnnotationBlock<'a>>,
 }
 
 /// Entity type or complex type.
@@ -82,13 +95,13 @@ pub enum StructuredKind {
 
 /// An `EntityType` or `ComplexType`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct StructuredType {
+pub struct StructuredType<'a> {
     /// Which of the two.
     pub kind: StructuredKind,
     /// The simple name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// The `BaseType` attribute as written.
-    pub base_type: Option<Spanned<String>>,
+    pub base_type: Option<Spanned<Text<'a>>>,
     /// `Abstract="true"`.
     pub is_abstract: bool,
     /// `OpenType="true"`.
@@ -96,91 +109,91 @@ pub struct StructuredType {
     /// `HasStream="true"`.
     pub has_stream: bool,
     /// The key's property names, if the type declares a key.
-    pub key: Vec<Spanned<String>>,
+    pub key: Vec<Spanned<Text<'a>>>,
     /// Structural properties.
-    pub properties: Vec<Property>,
+    pub properties: Vec<Property<'a>>,
     /// Navigation properties.
-    pub navigation_properties: Vec<NavigationProperty>,
+    pub navigation_properties: Vec<NavigationProperty<'a>>,
     /// Annotations written inside the element.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
     /// The whole element's start tag.
     pub span: Span,
 }
 
 /// A structural `Property`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Property {
+pub struct Property<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// The `Type` attribute as written.
-    pub type_name: Spanned<String>,
+    pub type_name: Spanned<Text<'a>>,
     /// `Nullable` (defaults to true).
     pub nullable: bool,
     /// Annotations written inside the element.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
 }
 
 /// A `NavigationProperty`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NavigationProperty {
+pub struct NavigationProperty<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// The `Type` attribute as written.
-    pub type_name: Spanned<String>,
+    pub type_name: Spanned<Text<'a>>,
     /// `Nullable` (defaults to true).
     pub nullable: bool,
     /// `ContainsTarget="true"`.
     pub contains_target: bool,
     /// The `Partner` attribute.
-    pub partner: Option<String>,
+    pub partner: Option<Text<'a>>,
     /// Annotations written inside the element.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
 }
 
 /// An `EnumType`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EnumType {
+pub struct EnumType<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// `UnderlyingType` as written (defaults to `Edm.Int32`).
-    pub underlying_type: Option<Spanned<String>>,
+    pub underlying_type: Option<Spanned<Text<'a>>>,
     /// `IsFlags="true"`.
     pub is_flags: bool,
     /// The members in document order.
-    pub members: Vec<EnumMember>,
+    pub members: Vec<EnumMember<'a>>,
     /// Annotations written inside the element.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
 }
 
 /// A `Member` of an enum type.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EnumMember {
+pub struct EnumMember<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// The `Value` attribute as written.
-    pub value: Option<Spanned<String>>,
+    pub value: Option<Spanned<Text<'a>>>,
     /// Annotations written inside the element.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
 }
 
 /// A `TypeDefinition`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TypeDefinition {
+pub struct TypeDefinition<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// `UnderlyingType` as written.
-    pub underlying_type: Spanned<String>,
+    pub underlying_type: Spanned<Text<'a>>,
 }
 
 /// A `Term`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Term {
+pub struct Term<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// The `Type` attribute as written.
-    pub type_name: Spanned<String>,
+    pub type_name: Spanned<Text<'a>>,
     /// The `AppliesTo` attribute.
-    pub applies_to: Option<String>,
+    pub applies_to: Option<Spanned<Text<'a>>>,
 }
 
 /// Action or function.
@@ -194,52 +207,52 @@ pub enum OperationKind {
 
 /// An `Action` or `Function`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Operation {
+pub struct Operation<'a> {
     /// Which of the two.
     pub kind: OperationKind,
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// `IsBound="true"`: the first parameter is the binding parameter.
     pub is_bound: bool,
     /// `IsComposable="true"` (functions only).
     pub is_composable: bool,
     /// Parameters in order (the binding parameter first when bound).
-    pub parameters: Vec<Parameter>,
+    pub parameters: Vec<Parameter<'a>>,
     /// The return type, if any.
-    pub return_type: Option<ReturnType>,
+    pub return_type: Option<ReturnType<'a>>,
     /// Annotations written inside the element.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
     /// The start tag.
     pub span: Span,
 }
 
 /// A `Parameter`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Parameter {
+pub struct Parameter<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// The `Type` attribute as written.
-    pub type_name: Spanned<String>,
+    pub type_name: Spanned<Text<'a>>,
     /// `Nullable` (defaults to true).
     pub nullable: bool,
 }
 
 /// A `ReturnType`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ReturnType {
+pub struct ReturnType<'a> {
     /// The `Type` attribute as written.
-    pub type_name: Spanned<String>,
+    pub type_name: Spanned<Text<'a>>,
     /// `Nullable` (defaults to true).
     pub nullable: bool,
 }
 
 /// An `EntityContainer`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EntityContainer {
+pub struct EntityContainer<'a> {
     /// The name.
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// Entity sets and singletons, in document order.
-    pub children: Vec<ContainerChild>,
+    pub children: Vec<ContainerChild<'a>>,
 }
 
 /// Entity set or singleton.
@@ -253,67 +266,67 @@ pub enum ContainerChildKind {
 
 /// An `EntitySet` or `Singleton`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ContainerChild {
+pub struct ContainerChild<'a> {
     /// Which of the two.
     pub kind: ContainerChildKind,
     /// The name (the first URL segment).
-    pub name: Spanned<String>,
+    pub name: Spanned<Text<'a>>,
     /// `EntityType` (entity sets) or `Type` (singletons) as written.
-    pub type_name: Spanned<String>,
+    pub type_name: Spanned<Text<'a>>,
     /// `NavigationPropertyBinding` elements.
-    pub bindings: Vec<NavigationBinding>,
+    pub bindings: Vec<NavigationBinding<'a>>,
     /// Annotations written inside the element.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
 }
 
 /// A `NavigationPropertyBinding`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NavigationBinding {
+pub struct NavigationBinding<'a> {
     /// The `Path` attribute.
-    pub path: Spanned<String>,
+    pub path: Spanned<Text<'a>>,
     /// The `Target` attribute.
-    pub target: Spanned<String>,
+    pub target: Spanned<Text<'a>>,
 }
 
 /// An `Annotations` block: annotations applied to a target from outside.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AnnotationBlock {
+pub struct AnnotationBlock<'a> {
     /// The `Target` attribute as written.
-    pub target: Spanned<String>,
+    pub target: Spanned<Text<'a>>,
     /// The annotations.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Annotation<'a>>,
 }
 
 /// One `Annotation`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Annotation {
+pub struct Annotation<'a> {
     /// The term as written, such as `Org.OData.Core.V1.Description`.
-    pub term: Spanned<String>,
+    pub term: Spanned<Text<'a>>,
     /// The `Qualifier` attribute.
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Text<'a>>,
     /// The value.
-    pub value: AnnotationValue,
+    pub value: AnnotationValue<'a>,
 }
 
 /// An annotation's value, in any of the forms CSDL allows.
 #[derive(Clone, Debug, PartialEq)]
-pub enum AnnotationValue {
+pub enum AnnotationValue<'a> {
     /// No value: for a Boolean term this means true.
     Absent,
     /// `String`.
-    String(String),
+    String(Text<'a>),
     /// `Bool`.
     Bool(bool),
     /// `Int`.
     Int(i64),
     /// Any other constant (`Date`, `Decimal`, `Float`, `Guid`, ...): kind and text.
-    Constant(String, String),
+    Constant(&'a str, Text<'a>),
     /// `EnumMember`.
-    EnumMember(String),
+    EnumMember(Text<'a>),
     /// `Path`, `PropertyPath`, `NavigationPropertyPath`, `AnnotationPath`: kind and path.
-    Path(String, String),
+    Path(&'a str, Text<'a>),
     /// `Record`: an optional type and its property values.
-    Record(Option<String>, Vec<(String, AnnotationValue)>),
+    Record(Option<Text<'a>>, Vec<(Text<'a>, AnnotationValue<'a>)>),
     /// `Collection`.
-    Collection(Vec<AnnotationValue>),
+    Collection(Vec<AnnotationValue<'a>>),
 }

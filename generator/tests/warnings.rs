@@ -1,0 +1,178 @@
+//! Defects that real metadata ships are warnings with positions, never errors: the document still
+//! loads. Also: the standard vocabularies need no `edmx:Reference`, annotations of any schema
+//! reach their targets, and targets may name members and operation overloads.
+
+use msgraph_codegen::model::TypeKind;
+
+const DOCUMENT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="example.shop" Alias="shop" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="state"><Member Name="open" Value="0" /><Member Name="closed" Value="1" /></EnumType>
+      <EntityType Name="order">
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="state" Type="shop.state" />
+        <NavigationProperty Name="lines" Type="Collection(shop.line)" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="line"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+      <Function Name="total" IsBound="true"><Parameter Name="bindingParameter" Type="shop.order" /><Parameter Name="currency" Type="Edm.String" /><ReturnType Type="Edm.Double" /></Function>
+      <Function Name="total" IsBound="true"><Parameter Name="bindingParameter" Type="Collection(shop.order)" /><ReturnType Type="Edm.Double" /></Function>
+      <Term Name="internal" Type="Edm.Boolean" AppliesTo="shop.order)" />
+      <EntityContainer Name="Shop">
+        <EntitySet Name="orders" EntityType="shop.order">
+          <NavigationPropertyBinding Path="lines" Target="orders/lines" />
+          <NavigationPropertyBinding Path="lines" Target="archive/lines" />
+        </EntitySet>
+      </EntityContainer>
+    </Schema>
+    <Schema Namespace="example.notes" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <Annotations Target="example.shop.order/state">
+        <Annotation Term="Org.OData.Core.V1.Description" String="Where the order is." />
+      </Annotations>
+      <Annotations Target="shop.state/closed">
+        <Annotation Term="Org.OData.Core.V1.Description"><String>Done.</String></Annotation>
+      </Annotations>
+      <Annotations Target="shop.total(Collection(shop.order))">
+        <Annotation Term="Org.OData.Core.V1.Description" String="The sum over orders." />
+      </Annotations>
+      <Annotations Target="shop.total(shop.order, Edm.String)">
+        <Annotation Term="Org.OData.Core.V1.Description" String="The total of one order." />
+      </Annotations>
+      <Annotations Target="shop.total(shop.line)">
+        <Annotation Term="Org.OData.Core.V1.Description" String="No such overload." />
+      </Annotations>
+      <Annotations Target="shop.ordr">
+        <Annotation Term="Org.OData.Core.V1.Description" String="A missing type." />
+      </Annotations>
+      <Annotations Target="shop.order/total">
+        <Annotation Term="Org.OData.Core.V1.Description" String="A missing property." />
+      </Annotations>
+      <Annotations Target="shop.order">
+        <Annotation Term="Org.OData.Capabilities.V1.TopSupported" Bool="true" />
+        <Annotation Term="Vendor.Unknown.Flag" />
+      </Annotations>
+      <Annotations Target="example.shop.order">
+        <Annotation Term="Org.OData.Capabilities.V1.TopSupported" Bool="false" />
+        <Annotation Term="Org.OData.Core.V1.Description" String="An order." />
+      </Annotations>
+      <Annotations Target="example.shop.Shop/orders">
+        <Annotation Term="Org.OData.Capabilities.V1.InsertRestrictions">
+          <Record Type="Org.OData.Capabilities.V1.InsertRestrictionsType">
+            <PropertyValue Property="Insertable" Bool="false" />
+          </Record>
+        </Annotation>
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+#[test]
+fn real_world_defects_are_warnings_with_positions() {
+    let (model, warnings) = msgraph_codegen::load(DOCUMENT.as_bytes())
+        .unwrap_or_else(|errors| panic!("the document must load: {errors:#?}"));
+    let rendered: String = warnings
+        .iter()
+        .map(|w| w.render("input.xml", DOCUMENT))
+        .collect();
+    let headlines: Vec<&str> = rendered
+        .lines()
+        .filter(|line| line.starts_with("input.xml:") || line.starts_with("  = note"))
+        .collect();
+    assert_eq!(
+        headlines,
+        [
+            "input.xml:15:59: warning: `AppliesTo` of the term `internal` has a malformed item `shop.order)`",
+            "  = note: `)` cannot appear in an element kind or a qualified name",
+            "input.xml:19:59: warning: the navigation property binding target `archive/lines` does not resolve",
+            "  = note: `archive` is not an entity set or singleton of the container",
+            "input.xml:36:28: warning: the annotation target `shop.total(shop.line)` names nothing in this document",
+            "  = note: no overload of `example.shop.total` has the parameter types `(shop.line)`",
+            "input.xml:39:28: warning: the annotation target `shop.ordr` names nothing in this document",
+            "  = note: did you mean `example.shop.order`?",
+            "input.xml:42:28: warning: the annotation target `shop.order/total` names nothing in this document",
+            "  = note: `example.shop.order` has no property, navigation property or member `total`",
+            "input.xml:47:27: warning: unknown vocabulary `Vendor.Unknown` in the annotation term `Vendor.Unknown.Flag`",
+            "  = note: declare it with `edmx:Reference`/`edmx:Include`",
+            "input.xml:50:27: warning: `example.shop.order` is annotated with `Org.OData.Capabilities.V1.TopSupported` again, with a different value; the first value is kept",
+            "input.xml:46:27: note: first annotated here",
+        ],
+        "{rendered}"
+    );
+
+    // Annotations from another schema reach their targets, by alias or by full namespace.
+    let order = model.ty(model.find("example.shop.order").unwrap());
+    assert_eq!(order.description.as_deref(), Some("An order."));
+    let TypeKind::Structured(def) = &order.kind else {
+        panic!("order is structured")
+    };
+    assert_eq!(
+        def.properties[1].description.as_deref(),
+        Some("Where the order is.")
+    );
+    let state = model.ty(model.find("example.shop.state").unwrap());
+    let TypeKind::Enum(def) = &state.kind else {
+        panic!("state is an enum")
+    };
+    assert_eq!(def.members[1].description.as_deref(), Some("Done."));
+    // Each overload gets its own description.
+    let totals: Vec<(bool, Option<&str>)> = model
+        .operations
+        .iter()
+        .filter(|o| o.name == "total")
+        .map(|o| {
+            (
+                o.binding.is_some_and(|b| b.collection),
+                o.description.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(totals.len(), 2);
+    assert!(totals.contains(&(true, Some("The sum over orders."))));
+    assert!(totals.contains(&(false, Some("The total of one order."))));
+}
+
+#[test]
+fn attribute_and_text_values_decode_references() {
+    let document = DOCUMENT
+        .replace(
+            r#"String="Where the order is.""#,
+            "String=\"Where &amp; why:&#10;now\"",
+        )
+        .replace(
+            "<String>Done.</String>",
+            "<String> Done &amp; &lt;dusted&gt; </String>",
+        );
+    let (model, _) = msgraph_codegen::load(document.as_bytes()).unwrap();
+    let order = model.ty(model.find("example.shop.order").unwrap());
+    let TypeKind::Structured(def) = &order.kind else {
+        panic!("order is structured")
+    };
+    assert_eq!(
+        def.properties[1].description.as_deref(),
+        Some("Where & why:\nnow")
+    );
+    let state = model.ty(model.find("example.shop.state").unwrap());
+    let TypeKind::Enum(def) = &state.kind else {
+        panic!("state is an enum")
+    };
+    assert_eq!(
+        def.members[1].description.as_deref(),
+        Some("Done & <dusted>")
+    );
+}
+
+#[test]
+fn a_repeated_attribute_is_an_error() {
+    let document = DOCUMENT.replace(
+        r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#,
+        r#"<Property Name="id" Type="Edm.String" Name="other" />"#,
+    );
+    let errors = msgraph_codegen::load(document.as_bytes()).unwrap_err();
+    let first = errors[0].render("input.xml", &document);
+    assert!(
+        first.starts_with("input.xml:7:47: error: the attribute `Name` is given twice"),
+        "{first}"
+    );
+}
