@@ -255,8 +255,33 @@ pub struct NavigationDef {
     pub collection: bool,
     /// Whether the target is contained (addressed below this entity).
     pub contains_target: bool,
+    /// What the service allows through this navigation property (Capabilities annotations).
+    pub capabilities: Capabilities,
     /// Its description, if any.
     pub description: Option<String>,
+}
+
+/// What the service allows on an entity set, singleton or navigation property, from the
+/// `Org.OData.Capabilities.V1` Insert-, Update- and DeleteRestrictions annotations. Where the
+/// CSDL says nothing, everything is allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// New members can be created (`POST`).
+    pub insertable: bool,
+    /// Members can be updated (`PATCH`).
+    pub updatable: bool,
+    /// Members can be deleted (`DELETE`).
+    pub deletable: bool,
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Capabilities {
+            insertable: true,
+            updatable: true,
+            deletable: true,
+        }
+    }
 }
 
 /// An enum type.
@@ -434,6 +459,8 @@ pub struct ContainerEntry {
     pub name: String,
     /// The entity type.
     pub ty: TypeId,
+    /// What the service allows on it (Capabilities annotations).
+    pub capabilities: Capabilities,
     /// Its description, if any.
     pub description: Option<String>,
     /// Where it is declared.

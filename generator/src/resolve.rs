@@ -23,6 +23,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::*;
 
 const CORE_NAMESPACE: &str = "Org.OData.Core.V1";
+const CAPABILITIES_NAMESPACE: &str = "Org.OData.Capabilities.V1";
 
 /// Vocabulary namespaces known without an `edmx:Reference`: the OASIS standard vocabularies and
 /// the community ones Graph uses.
@@ -468,6 +469,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             });
         }
         attach_descriptions(&mut types, &descriptions);
+        attach_capabilities(&mut types, &descriptions);
         self.link_derived(&mut types);
         self.check_keys(&types);
         let operations = self.operations(&descriptions);
@@ -685,6 +687,13 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 target,
                 collection: use_.collection,
                 contains_target: navigation.contains_target,
+                capabilities: restrictions(
+                    Capabilities::default(),
+                    navigation
+                        .annotations
+                        .iter()
+                        .map(|a| (capabilities_term(a.term.as_str()), a)),
+                ),
                 description: annotation_description(&navigation.annotations),
             });
         }
@@ -1072,10 +1081,31 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 );
                 continue;
             }
+            let inline = restrictions(
+                Capabilities::default(),
+                child
+                    .annotations
+                    .iter()
+                    .map(|a| (capabilities_term(a.term.as_str()), a)),
+            );
+            let capabilities =
+                match descriptions.get(&TargetKey::ContainerChild(child.name.as_str())) {
+                    Some(annotations) => restrictions(
+                        inline,
+                        annotations.iter().map(|(namespace, name, annotation)| {
+                            (
+                                (*namespace == CAPABILITIES_NAMESPACE).then_some(*name),
+                                *annotation,
+                            )
+                        }),
+                    ),
+                    None => inline,
+                };
             children.push(ContainerEntry {
                 kind: child.kind,
                 name: child.name.value.to_string(),
                 ty,
+                capabilities,
                 description: annotation_description(&child.annotations).or_else(|| {
                     description_of(descriptions, TargetKey::ContainerChild(child.name.as_str()))
                 }),
@@ -1656,6 +1686,67 @@ fn attach_descriptions(types: &mut [TypeDef], descriptions: &Descriptions<'_, '_
             }
         }
     }
+}
+
+/// Gives navigation properties the Capabilities restrictions of `Annotations` blocks that target
+/// them (`ns.type/navigation`).
+fn attach_capabilities(types: &mut [TypeDef], annotations: &Descriptions<'_, '_>) {
+    for (key, annotations) in annotations {
+        let TargetKey::Member(id, member) = *key else {
+            continue;
+        };
+        let TypeKind::Structured(def) = &mut types[id.index()].kind else {
+            continue;
+        };
+        if let Some(navigation) = def.navigations.iter_mut().find(|n| n.name == member) {
+            navigation.capabilities = restrictions(
+                navigation.capabilities,
+                annotations.iter().map(|(namespace, name, annotation)| {
+                    (
+                        (*namespace == CAPABILITIES_NAMESPACE).then_some(*name),
+                        *annotation,
+                    )
+                }),
+            );
+        }
+    }
+}
+
+/// The term name of an inline annotation if it is a Capabilities term (written with the full
+/// namespace or the usual `Capabilities` alias).
+fn capabilities_term(term: &str) -> Option<&str> {
+    term.strip_prefix("Org.OData.Capabilities.V1.")
+        .or_else(|| term.strip_prefix("Capabilities."))
+}
+
+/// `capabilities` restricted by Insert-, Update- and DeleteRestrictions records among
+/// `annotations` (term name if a Capabilities term, annotation). A record property that is
+/// `false` forbids; anything else leaves the capability as it was.
+fn restrictions<'x, 'a: 'x>(
+    mut capabilities: Capabilities,
+    annotations: impl Iterator<Item = (Option<&'x str>, &'x syntax::Annotation<'a>)>,
+) -> Capabilities {
+    for (term, annotation) in annotations {
+        let (Some(term), None) = (term, &annotation.qualifier) else {
+            continue;
+        };
+        let (property, slot) = match term {
+            "InsertRestrictions" => ("Insertable", &mut capabilities.insertable),
+            "UpdateRestrictions" => ("Updatable", &mut capabilities.updatable),
+            "DeleteRestrictions" => ("Deletable", &mut capabilities.deletable),
+            _ => continue,
+        };
+        if let AnnotationValue::Record(_, values) = &annotation.value {
+            for (name, value) in values {
+                if name.as_ref() == property {
+                    if let AnnotationValue::Bool(allowed) = value {
+                        *slot = *allowed;
+                    }
+                }
+            }
+        }
+    }
+    capabilities
 }
 
 /// The description of a target from `Annotations` blocks.

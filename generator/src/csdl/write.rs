@@ -67,19 +67,21 @@ pub fn write_slice(model: &Model, selection: &Selection, provenance: &str) -> St
                     let entry = &container.children[index];
                     let ty = escape(&model.ty(entry.ty).qualified_name());
                     let name = escape(&entry.name);
-                    match entry.kind {
-                        ContainerChildKind::EntitySet => {
-                            let _ = writeln!(
-                                out,
-                                "        <EntitySet Name=\"{name}\" EntityType=\"{ty}\" />"
-                            );
-                        }
-                        ContainerChildKind::Singleton => {
-                            let _ = writeln!(
-                                out,
-                                "        <Singleton Name=\"{name}\" Type=\"{ty}\" />"
-                            );
-                        }
+                    let (element, type_attribute) = match entry.kind {
+                        ContainerChildKind::EntitySet => ("EntitySet", "EntityType"),
+                        ContainerChildKind::Singleton => ("Singleton", "Type"),
+                    };
+                    let annotations = restrictions(entry.capabilities, "          ");
+                    if annotations.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "        <{element} Name=\"{name}\" {type_attribute}=\"{ty}\" />"
+                        );
+                    } else {
+                        let _ = writeln!(
+                            out,
+                            "        <{element} Name=\"{name}\" {type_attribute}=\"{ty}\">\n{annotations}        </{element}>"
+                        );
                     }
                 }
                 out.push_str("      </EntityContainer>\n");
@@ -191,12 +193,20 @@ fn write_type(out: &mut String, model: &Model, selection: &Selection, id: TypeId
                 } else {
                     ""
                 };
-                let _ = writeln!(
-                    out,
-                    "        <NavigationProperty Name=\"{}\" Type=\"{}\"{contains} />",
-                    escape(&navigation.name),
-                    escape(&target)
-                );
+                let annotations = restrictions(navigation.capabilities, "          ");
+                let name = escape(&navigation.name);
+                let target = escape(&target);
+                if annotations.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "        <NavigationProperty Name=\"{name}\" Type=\"{target}\"{contains} />"
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "        <NavigationProperty Name=\"{name}\" Type=\"{target}\"{contains}>\n{annotations}        </NavigationProperty>"
+                    );
+                }
             }
             let _ = writeln!(out, "      </{element}>");
         }
@@ -251,6 +261,24 @@ fn write_operation(out: &mut String, model: &Model, operation: &OperationDef) {
         );
     }
     let _ = writeln!(out, "      </{element}>");
+}
+
+/// The Capabilities annotations that say what `capabilities` forbids, one per line.
+fn restrictions(capabilities: Capabilities, indent: &str) -> String {
+    let mut out = String::new();
+    for (allowed, term, property) in [
+        (capabilities.insertable, "InsertRestrictions", "Insertable"),
+        (capabilities.updatable, "UpdateRestrictions", "Updatable"),
+        (capabilities.deletable, "DeleteRestrictions", "Deletable"),
+    ] {
+        if !allowed {
+            let _ = writeln!(
+                out,
+                "{indent}<Annotation Term=\"Org.OData.Capabilities.V1.{term}\"><Record><PropertyValue Property=\"{property}\" Bool=\"false\" /></Record></Annotation>"
+            );
+        }
+    }
+    out
 }
 
 fn type_text(model: &Model, ty: TypeUse) -> String {

@@ -72,6 +72,51 @@ pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, &'m Container
         .collect()
 }
 
+/// What the service allows on members of `ty` through the selected entity sets, singletons and
+/// navigation properties that reach it (and, for a type reached by a cast, through its base's):
+/// a change is generated when any of them allows it. Where the CSDL has no Capabilities
+/// annotation, everything is allowed, and a type reached only otherwise (a composable
+/// function's result) allows everything too.
+pub(super) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
+    fn visit(plan: &Plan<'_>, ty: TypeId, seen: &mut Vec<TypeId>) -> Option<Capabilities> {
+        if seen.contains(&ty) {
+            return None;
+        }
+        seen.push(ty);
+        let mut reached: Vec<Capabilities> = Vec::new();
+        if let Some(container) = &plan.model.container {
+            for &index in &plan.selection.entries {
+                let entry = &container.children[index];
+                if entry.ty == ty {
+                    reached.push(entry.capabilities);
+                }
+            }
+        }
+        for &(owner, index) in &plan.selection.navigations {
+            if let Some(navigation) = plan
+                .model
+                .structured(owner)
+                .and_then(|def| def.navigations.get(index))
+            {
+                if navigation.target == ty {
+                    reached.push(navigation.capabilities);
+                }
+            }
+        }
+        for &(base, derived) in &plan.selection.casts {
+            if derived == ty {
+                reached.extend(visit(plan, base, seen));
+            }
+        }
+        reached.into_iter().reduce(|a, b| Capabilities {
+            insertable: a.insertable || b.insertable,
+            updatable: a.updatable || b.updatable,
+            deletable: a.deletable || b.deletable,
+        })
+    }
+    visit(plan, ty, &mut Vec::new()).unwrap_or_default()
+}
+
 /// What one builder method does.
 pub(super) enum MethodKind<'m> {
     /// Follows a navigation property to its target's builder.
@@ -336,6 +381,27 @@ impl Requests<'_, '_> {
         let ident = names.item.ident();
         let value = self.value_type(ty);
         let doc = doc_attributes(&format!("Requests for one `{qualified}`."));
+        // Capabilities annotations decide which changes exist; where the CSDL is silent, they do.
+        let allowed = allowed(self.plan, ty);
+        let patch = allowed.updatable.then(|| {
+            quote! {
+                /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
+                ///
+                /// Returns the updated entity when the service sends it back.
+                pub fn patch(&self, body: &#value) -> crate::Operation<#value> {
+                    crate::Operation::new(::http::Method::PATCH, self.path.clone(), crate::operation::ResponseShape::Json)
+                        .with_json_body(body)
+                }
+            }
+        });
+        let delete = allowed.deletable.then(|| {
+            quote! {
+                /// Deletes the entity (`DELETE`).
+                pub fn delete(&self) -> crate::Operation<()> {
+                    crate::Operation::new(::http::Method::DELETE, self.path.clone(), crate::operation::ResponseShape::Empty)
+                }
+            }
+        });
         let methods: Vec<TokenStream> = builder_methods(self.plan, ty, false)
             .into_iter()
             .filter_map(|(name, kind)| self.method(name, kind, false))
@@ -362,18 +428,9 @@ impl Requests<'_, '_> {
                     crate::Operation::new(::http::Method::GET, self.path.clone(), crate::operation::ResponseShape::Json)
                 }
 
-                /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
-                ///
-                /// Returns the updated entity when the service sends it back.
-                pub fn patch(&self, body: &#value) -> crate::Operation<#value> {
-                    crate::Operation::new(::http::Method::PATCH, self.path.clone(), crate::operation::ResponseShape::Json)
-                        .with_json_body(body)
-                }
+                #patch
 
-                /// Deletes the entity (`DELETE`).
-                pub fn delete(&self) -> crate::Operation<()> {
-                    crate::Operation::new(::http::Method::DELETE, self.path.clone(), crate::operation::ResponseShape::Empty)
-                }
+                #delete
 
                 #(#methods)*
             }
@@ -392,6 +449,15 @@ impl Requests<'_, '_> {
         let item = self.builder_path(ty, false);
         let value = self.value_type(ty);
         let doc = doc_attributes(&format!("Requests for a collection of `{qualified}`."));
+        let create = allowed(self.plan, ty).insertable.then(|| {
+            quote! {
+                /// Creates a member (`POST`) and returns it as created.
+                pub fn create(&self, body: &#value) -> crate::Operation<#value> {
+                    crate::Operation::new(::http::Method::POST, self.path.clone(), crate::operation::ResponseShape::Json)
+                        .with_json_body(body)
+                }
+            }
+        });
         let methods: Vec<TokenStream> = builder_methods(self.plan, ty, true)
             .into_iter()
             .filter_map(|(name, kind)| self.method(name, kind, true))
@@ -425,11 +491,7 @@ impl Requests<'_, '_> {
                     crate::Operation::new(::http::Method::GET, self.path.clone(), crate::operation::ResponseShape::Json)
                 }
 
-                /// Creates a member (`POST`) and returns it as created.
-                pub fn create(&self, body: &#value) -> crate::Operation<#value> {
-                    crate::Operation::new(::http::Method::POST, self.path.clone(), crate::operation::ResponseShape::Json)
-                        .with_json_body(body)
-                }
+                #create
 
                 #(#methods)*
             }

@@ -246,9 +246,11 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
                 (quote!(krate::Graph::v1().#method()), url.clone())
             }
         };
-        checks.push(quote! {
-            check_request(#item.delete(), "DELETE", #item_url);
-        });
+        if requests::allowed(plan, entry.ty).deletable {
+            checks.push(quote! {
+                check_request(#item.delete(), "DELETE", #item_url);
+            });
+        }
         let collection_methods = match entry.kind {
             ContainerChildKind::EntitySet => requests::builder_methods(plan, entry.ty, true),
             ContainerChildKind::Singleton => Vec::new(),
