@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::Error;
-use crate::operation::Operation;
+use crate::operation::{Operation, ResponseShape};
 
 /// The most operations Microsoft Graph accepts in one batch.
 pub const MAX_BATCH_SIZE: usize = 20;
@@ -126,14 +126,15 @@ impl Batch {
         }
         let request = operation.to_http_request()?;
         let root = operation.path().base_url();
-        match &self.service_root {
-            Some(existing) if existing != root => {
-                return Err(Error::MixedServiceRoots {
-                    first: existing.clone(),
-                    other: root.to_string(),
-                });
-            }
-            _ => self.service_root = Some(root.to_string()),
+        if let Some(existing) = self
+            .service_root
+            .as_ref()
+            .filter(|existing| *existing != root)
+        {
+            return Err(Error::MixedServiceRoots {
+                first: existing.clone(),
+                other: root.to_string(),
+            });
         }
         let uri = request.uri().to_string();
         let url = uri.strip_prefix(root).unwrap_or(&uri).to_string();
@@ -146,9 +147,16 @@ impl Batch {
                 headers.insert(name.as_str().to_string(), Value::String(value.to_string()));
             }
         }
+        let is_json = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_none_or(|value| value.starts_with("application/json"));
+        // A JSON body goes in as JSON; raw content as base64 text, with its `Content-Type`.
         let body = match request.body().as_slice() {
             [] => None,
-            bytes => Some(serde_json::from_slice(bytes).map_err(Error::Serialize)?),
+            bytes if is_json => Some(serde_json::from_slice(bytes).map_err(Error::Serialize)?),
+            bytes => Some(Value::String(base64::encode(bytes))),
         };
         let id = (self.requests.len() + 1).to_string();
         self.requests.push(BatchRequest {
@@ -159,6 +167,7 @@ impl Batch {
             body,
             depends_on: after.iter().map(|id| (*id).to_string()).collect(),
         });
+        self.service_root = Some(root.to_string());
         Ok(BatchItem {
             id,
             operation: operation.clone(),
@@ -173,7 +182,11 @@ impl Batch {
     /// [`Error::EmptyBatch`] when nothing was added, and [`Error::InvalidRequest`] when the
     /// service root is not an absolute URI.
     pub fn to_http_request(&self) -> Result<http::Request<Vec<u8>>, Error> {
-        let Some(root) = &self.service_root else {
+        let Some(root) = self
+            .service_root
+            .as_ref()
+            .filter(|_| !self.requests.is_empty())
+        else {
             return Err(Error::EmptyBatch);
         };
         let url = format!("{root}/$batch");
@@ -241,6 +254,15 @@ impl<T: DeserializeOwned> BatchItem<T> {
         }
         let body = match &item.body {
             None | Some(Value::Null) => Vec::new(),
+            // Raw content comes back as base64 text.
+            Some(Value::String(text)) if self.operation.shape() == ResponseShape::Content => {
+                base64::decode(text).ok_or_else(|| Error::Deserialize {
+                    status: http::StatusCode::from_u16(item.status).unwrap_or_default(),
+                    source: <serde_json::Error as serde::de::Error>::custom(
+                        "batch content is not base64",
+                    ),
+                })?
+            }
             Some(value) => serde_json::to_vec(value).map_err(Error::Serialize)?,
         };
         let response = builder.body(body).map_err(|source| Error::InvalidRequest {
@@ -248,6 +270,58 @@ impl<T: DeserializeOwned> BatchItem<T> {
             source,
         })?;
         self.operation.parse_response(response)
+    }
+}
+
+/// Standard base64 (RFC 4648, with padding), for raw content inside a batch.
+mod base64 {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    pub(super) fn encode(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let triple = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+            for index in 0..4 {
+                if index <= chunk.len() {
+                    out.push(char::from(
+                        ALPHABET[(triple >> (18 - 6 * index) & 0x3F) as usize],
+                    ));
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    /// Decodes standard or URL-safe base64, with or without padding; `None` if it is not base64.
+    pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
+        let digits: Vec<u8> = text.bytes().filter(|b| *b != b'=').collect();
+        let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+        for chunk in digits.chunks(4) {
+            if chunk.len() == 1 {
+                return None;
+            }
+            let mut triple = 0u32;
+            for (i, digit) in chunk.iter().enumerate() {
+                let value = match digit {
+                    b'A'..=b'Z' => digit - b'A',
+                    b'a'..=b'z' => digit - b'a' + 26,
+                    b'0'..=b'9' => digit - b'0' + 52,
+                    b'+' | b'-' => 62,
+                    b'/' | b'_' => 63,
+                    _ => return None,
+                };
+                triple |= u32::from(value) << (18 - 6 * i);
+            }
+            for i in 0..chunk.len() - 1 {
+                out.push((triple >> (16 - 8 * i)) as u8);
+            }
+        }
+        Some(out)
     }
 }
 
@@ -379,5 +453,62 @@ mod tests {
             )
             .unwrap_err();
         assert!(matches!(error, Error::Deserialize { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn raw_content_goes_in_and_comes_back_as_base64() {
+        use crate::operation::Content;
+        let upload = Operation::<()>::new(
+            http::Method::PUT,
+            root().segment("file"),
+            ResponseShape::Empty,
+        )
+        .with_content(b"hello".to_vec(), "text/plain");
+        let download = Operation::<Content>::new(
+            http::Method::GET,
+            root().segment("file"),
+            ResponseShape::Content,
+        );
+        let mut batch = Batch::new();
+        batch.add(&upload).unwrap();
+        let item = batch.add(&download).unwrap();
+        let body: Value = serde_json::from_slice(batch.to_http_request().unwrap().body()).unwrap();
+        assert_eq!(body["requests"][0]["body"], "aGVsbG8=");
+        assert_eq!(body["requests"][0]["headers"]["content-type"], "text/plain");
+        let answer = batch
+            .parse_response(
+                http::Response::builder()
+                    .status(200)
+                    .body(r#"{"responses":[{"id":"1","status":204},{"id":"2","status":200,"body":"aGVsbG8="}]}"#)
+                    .unwrap(),
+            )
+            .unwrap();
+        assert_eq!(item.result(&answer).unwrap(), Content(b"hello".to_vec()));
+        for (bytes, text) in [
+            (&b""[..], ""),
+            (b"f", "Zg=="),
+            (b"fo", "Zm8="),
+            (b"foo", "Zm9v"),
+            (&[0xFF, 0xFE][..], "//4="),
+        ] {
+            assert_eq!(base64::encode(bytes), text);
+            assert_eq!(base64::decode(text).as_deref(), Some(bytes));
+        }
+        assert_eq!(base64::decode("_-4").as_deref(), Some(&[0xFF, 0xEE][..]));
+        assert_eq!(base64::decode("a"), None);
+        assert_eq!(base64::decode("a*bc"), None);
+    }
+
+    #[test]
+    fn a_failed_add_leaves_the_batch_empty() {
+        let mut batch = Batch::new();
+        let invalid = Operation::<Value>::new(
+            http::Method::GET,
+            root().segment("x").key("x", String::new()),
+            ResponseShape::Json,
+        );
+        assert!(batch.add(&invalid).is_err());
+        assert!(batch.is_empty());
+        assert!(matches!(batch.to_http_request(), Err(Error::EmptyBatch)));
     }
 }

@@ -5,8 +5,8 @@
 //!   accepted too.
 //! - `Edm.Int64`: a JSON number, or a string when the service was asked for
 //!   `IEEE754Compatible=true`; written as a number.
-//! - `Edm.Decimal`: kept as its exact text; read from a JSON number or string, written as a JSON
-//!   number when the text is one.
+//! - `Edm.Decimal`: kept as text: a string exactly as sent, a JSON number as serde_json reads
+//!   it (exact up to the precision of an `f64`); written as a JSON number when the text is one.
 //!
 //! Generated fields use these through `#[serde(with = "...")]`, with one module per shape of
 //! field: `plain` (`T`), `option` (`Option<T>`), `vec` (`Vec<T>`) and `option_vec`
@@ -275,7 +275,7 @@ mod tests {
     }
 
     #[test]
-    fn decimals_keep_their_text() {
+    fn decimals_are_kept_as_text() {
         let sample = read(r#"{"decimal": 12.50}"#);
         assert_eq!(sample.decimal.as_deref(), Some("12.5"));
         let sample = read(r#"{"decimal": "12.50"}"#);

@@ -248,7 +248,7 @@ impl<T> Operation<T> {
         }
         if let Some(headers) = builder.headers_mut() {
             for (name, value) in &self.headers {
-                headers.append(name, value.clone());
+                headers.insert(name, value.clone());
             }
         }
         builder
@@ -365,8 +365,9 @@ impl<T> Operation<T> {
         self.query("$expand", &items.join(","))
     }
 
-    /// Adds a request header. An invalid name or value makes [`Operation::to_http_request`]
-    /// fail with [`Error::InvalidHeader`].
+    /// Sets a request header, replacing an earlier value of it and the default (`Accept`,
+    /// `Content-Type`). An invalid name or value makes [`Operation::to_http_request`] fail with
+    /// [`Error::InvalidHeader`].
     pub fn header(mut self, name: &str, value: &str) -> Self {
         let parsed = (
             http::HeaderName::from_bytes(name.as_bytes()),
@@ -374,7 +375,7 @@ impl<T> Operation<T> {
         );
         match parsed {
             (Ok(name), Ok(value)) => {
-                self.headers.append(name, value);
+                self.headers.insert(name, value);
             }
             (Err(error), _) => self.invalid_header = Some((name.to_string(), error.to_string())),
             (_, Err(error)) => self.invalid_header = Some((name.to_string(), error.to_string())),
@@ -421,6 +422,12 @@ impl<T: Selectable> Operation<T> {
     /// `$select`: only these properties. A property the type does not have does not compile.
     pub fn select(self, properties: impl IntoIterator<Item = T::Property>) -> Self {
         let properties: Vec<T::Property> = properties.into_iter().collect();
+        if properties.is_empty() {
+            // `$select=` with nothing is an error for the service: select everything instead.
+            let mut operation = self;
+            operation.query.retain(|(name, _)| name != "$select");
+            return operation;
+        }
         let names: Vec<&str> = properties.iter().map(AsRef::as_ref).collect();
         let value = names.join(",");
         self.query("$select", &value)
@@ -449,9 +456,16 @@ impl<T> Operation<Page<T>> {
     pub fn next_page(&self, page: &Page<T>) -> Option<Result<Self, Error>> {
         let link = page.next_link.as_ref()?;
         let root = self.path.base_url();
-        let inside = link
-            .strip_prefix(root)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'));
+        // Inside the root, and no `.` or `..` segment (plain or percent-encoded) that a client
+        // would resolve to climb out of it.
+        let inside = link.strip_prefix(root).is_some_and(|rest| {
+            let path = rest.split(['?', '#']).next().unwrap_or_default();
+            (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+                && path.split('/').all(|segment| {
+                    let decoded = segment.replace("%2E", ".").replace("%2e", ".");
+                    decoded != "." && decoded != ".."
+                })
+        });
         if !inside {
             return Some(Err(Error::ForeignNextLink {
                 link: link.clone(),
@@ -525,6 +539,33 @@ impl<T: DeserializeOwned> Operation<T> {
                 .map(|wrapper| wrapper.value)
                 .map_err(deserialize),
         }
+    }
+}
+
+impl<T: DeserializeOwned> Operation<T> {
+    /// Reads an answer that may have no body: `None` for `204 No Content` (or an empty 2xx
+    /// body), for example the usual answer to `PATCH` when the service does not send the entity
+    /// back. Otherwise as [`Operation::parse_response`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Operation::parse_response`], except [`Error::EmptyBody`].
+    pub fn parse_optional_response<B: AsRef<[u8]>>(
+        &self,
+        response: http::Response<B>,
+    ) -> Result<Option<T>, Error> {
+        let no_content = response.status().is_success()
+            && response.body().as_ref().iter().all(u8::is_ascii_whitespace);
+        if no_content && self.shape != ResponseShape::Empty {
+            return Ok(None);
+        }
+        self.parse_response(response).map(Some)
+    }
+
+    /// How the answer's body is read.
+    #[allow(dead_code)]
+    pub(crate) fn shape(&self) -> ResponseShape {
+        self.shape
     }
 }
 
@@ -1166,6 +1207,79 @@ mod tests {
         assert_eq!(
             service.headers()["location"],
             "https://download.example/file"
+        );
+    }
+
+    #[test]
+    fn review_fixes_headers_select_and_climbing_links() {
+        let request = list()
+            .header("Accept", "application/json;odata.metadata=none")
+            .if_match("a")
+            .if_match("b")
+            .to_http_request()
+            .unwrap();
+        let accepts: Vec<_> = request.headers().get_all("accept").iter().collect();
+        assert_eq!(accepts, ["application/json;odata.metadata=none"]);
+        let matches: Vec<_> = request.headers().get_all("if-match").iter().collect();
+        assert_eq!(matches, ["b"]);
+
+        let request = list().top(3).select([]).to_http_request().unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.microsoft.com/v1.0/items?$top=3"
+        );
+        let request = list()
+            .select([Field::Id])
+            .select([])
+            .to_http_request()
+            .unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.microsoft.com/v1.0/items"
+        );
+
+        let operation = list();
+        for climbing in [
+            "https://graph.microsoft.com/v1.0/../beta/x",
+            "https://graph.microsoft.com/v1.0/items/%2E%2E/%2e%2e/beta",
+            "https://graph.microsoft.com/v1.0/./items",
+        ] {
+            let page = Page::<Item> {
+                next_link: Some(climbing.to_string()),
+                ..Page::default()
+            };
+            assert!(
+                matches!(
+                    operation.next_page(&page),
+                    Some(Err(Error::ForeignNextLink { .. }))
+                ),
+                "{climbing}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_answer_without_content_is_none() {
+        let path = ResourcePath::new("https://graph.microsoft.com/v1.0".into()).segment("items");
+        let patch =
+            Operation::<serde_json::Value>::new(http::Method::PATCH, path, ResponseShape::Json);
+        let none = patch
+            .parse_optional_response(http::Response::builder().status(204).body("").unwrap())
+            .unwrap();
+        assert_eq!(none, None);
+        let some = patch
+            .parse_optional_response(
+                http::Response::builder()
+                    .status(200)
+                    .body(r#"{"id":"1"}"#)
+                    .unwrap(),
+            )
+            .unwrap();
+        assert_eq!(some, Some(serde_json::json!({"id": "1"})));
+        assert!(
+            patch
+                .parse_optional_response(http::Response::builder().status(404).body("").unwrap())
+                .is_err()
         );
     }
 }

@@ -383,6 +383,22 @@ fn an_update_can_clear_a_property() {
         })
     );
 
+    // A property set after a null was read for it is sent once, with the new value.
+    let mut read: msgraph::models::IosMobileAppConfiguration =
+        serde_json::from_value(json!({"description": null})).unwrap();
+    read.description = Some("new".into());
+    let op = Graph::v1()
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id("cfg-1")
+        .patch(&read.clone().into());
+    let body = String::from_utf8(op.to_http_request().unwrap().body().clone()).unwrap();
+    assert_eq!(body.matches("description").count(), 1, "{body}");
+    assert_eq!(
+        serde_json::to_value(&read).unwrap(),
+        json!({"description": "new"})
+    );
+
     // Read back, the explicit null is kept and written again.
     let read: ManagedDeviceMobileAppConfigurationAssignment =
         serde_json::from_value(json!({"id": "a", "target": null})).unwrap();

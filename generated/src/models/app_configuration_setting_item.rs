@@ -63,6 +63,25 @@ impl ::serde::Serialize for AppConfigurationSettingItem {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let set = [
+            ("appConfigKey", self.app_config_key.is_some()),
+            ("appConfigKeyType", self.app_config_key_type.is_some()),
+            ("appConfigKeyValue", self.app_config_key_value.is_some()),
+        ];
+        if set
+            .iter()
+            .any(|(name, is_set)| {
+                *is_set && self.additional_properties.contains_key(*name)
+            })
+        {
+            let mut value = ::std::clone::Clone::clone(self);
+            for (name, is_set) in set {
+                if is_set {
+                    value.additional_properties.remove(name);
+                }
+            }
+            return Self::serialize(&value, serializer);
+        }
         Self::serialize(self, serializer)
     }
 }

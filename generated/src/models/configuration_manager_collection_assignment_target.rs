@@ -46,6 +46,21 @@ impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let set = [("collectionId", self.collection_id.is_some())];
+        if set
+            .iter()
+            .any(|(name, is_set)| {
+                *is_set && self.additional_properties.contains_key(*name)
+            })
+        {
+            let mut value = ::std::clone::Clone::clone(self);
+            for (name, is_set) in set {
+                if is_set {
+                    value.additional_properties.remove(name);
+                }
+            }
+            return Self::serialize(&value, serializer);
+        }
         Self::serialize(self, serializer)
     }
 }

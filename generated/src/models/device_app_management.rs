@@ -89,6 +89,43 @@ impl ::serde::Serialize for DeviceAppManagement {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let set = [
+            ("id", self.id.is_some()),
+            (
+                "isEnabledForMicrosoftStoreForBusiness",
+                self.is_enabled_for_microsoft_store_for_business.is_some(),
+            ),
+            (
+                "microsoftStoreForBusinessLanguage",
+                self.microsoft_store_for_business_language.is_some(),
+            ),
+            (
+                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
+                self
+                    .microsoft_store_for_business_last_completed_application_sync_time
+                    .is_some(),
+            ),
+            (
+                "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
+                self
+                    .microsoft_store_for_business_last_successful_sync_date_time
+                    .is_some(),
+            ),
+        ];
+        if set
+            .iter()
+            .any(|(name, is_set)| {
+                *is_set && self.additional_properties.contains_key(*name)
+            })
+        {
+            let mut value = ::std::clone::Clone::clone(self);
+            for (name, is_set) in set {
+                if is_set {
+                    value.additional_properties.remove(name);
+                }
+            }
+            return Self::serialize(&value, serializer);
+        }
         Self::serialize(self, serializer)
     }
 }

@@ -103,6 +103,31 @@ impl ::serde::Serialize for IosMobileAppConfiguration {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let set = [
+            ("id", self.id.is_some()),
+            ("createdDateTime", self.created_date_time.is_some()),
+            ("description", self.description.is_some()),
+            ("displayName", self.display_name.is_some()),
+            ("lastModifiedDateTime", self.last_modified_date_time.is_some()),
+            ("targetedMobileApps", self.targeted_mobile_apps.is_some()),
+            ("version", self.version.is_some()),
+            ("encodedSettingXml", self.encoded_setting_xml.is_some()),
+            ("settings", self.settings.is_some()),
+        ];
+        if set
+            .iter()
+            .any(|(name, is_set)| {
+                *is_set && self.additional_properties.contains_key(*name)
+            })
+        {
+            let mut value = ::std::clone::Clone::clone(self);
+            for (name, is_set) in set {
+                if is_set {
+                    value.additional_properties.remove(name);
+                }
+            }
+            return Self::serialize(&value, serializer);
+        }
         Self::serialize(self, serializer)
     }
 }

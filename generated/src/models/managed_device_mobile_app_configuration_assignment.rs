@@ -49,6 +49,21 @@ impl ::serde::Serialize for ManagedDeviceMobileAppConfigurationAssignment {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let set = [("id", self.id.is_some()), ("target", self.target.is_some())];
+        if set
+            .iter()
+            .any(|(name, is_set)| {
+                *is_set && self.additional_properties.contains_key(*name)
+            })
+        {
+            let mut value = ::std::clone::Clone::clone(self);
+            for (name, is_set) in set {
+                if is_set {
+                    value.additional_properties.remove(name);
+                }
+            }
+            return Self::serialize(&value, serializer);
+        }
         Self::serialize(self, serializer)
     }
 }

@@ -25,7 +25,9 @@ impl ManagedDeviceMobileAppConfigurationRequest {
     }
     /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
     ///
-    /// Returns the updated entity when the service sends it back.
+    /// Graph often answers `204 No Content`: read the answer with
+    /// [`crate::Operation::parse_optional_response`] (`None` then), or ask for the
+    /// entity with `.prefer("return=representation")`.
     pub fn patch(
         &self,
         body: &crate::models::ManagedDeviceMobileAppConfiguration,

@@ -175,6 +175,24 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         }
     };
     let wire_names = cleared.iter().map(|(wire, _)| wire);
+    // A field set after an explicit `null` was kept for it wins: the kept `null` is not written.
+    let set_wins = (!cleared.is_empty()).then(|| {
+        let pairs = cleared
+            .iter()
+            .map(|(wire, field)| quote!((#wire, self.#field.is_some())));
+        quote! {
+            let set = [#(#pairs),*];
+            if set.iter().any(|(name, is_set)| *is_set && self.#additional.contains_key(*name)) {
+                let mut value = ::std::clone::Clone::clone(self);
+                for (name, is_set) in set {
+                    if is_set {
+                        value.#additional.remove(name);
+                    }
+                }
+                return Self::serialize(&value, serializer);
+            }
+        }
+    });
     // The derived impls become inherent functions (`remote = "Self"`); the trait impls wrap
     // them so that an explicit `null` read for a declared property is kept (in
     // `additional_properties`) and written back.
@@ -205,6 +223,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #set_wins
                 Self::serialize(self, serializer)
             }
         }

@@ -212,6 +212,37 @@ pub(super) fn builder_methods<'m>(
                 })
         })
         .collect();
+    // An operation bound to a base type is overridden by one of the same name and parameters
+    // bound closer to `ty` (Graph's `delta` on `directoryObject` and on `group`).
+    let depth = |id: OperationId| {
+        let binding = plan.model.operation(id).binding.map(|b| b.ty);
+        ancestors
+            .iter()
+            .position(|a| Some(*a) == binding)
+            .unwrap_or(usize::MAX)
+    };
+    let signature = |id: OperationId| {
+        let operation = plan.model.operation(id);
+        let parameters: Vec<&str> = operation
+            .parameters
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        (
+            operation.namespace.as_str(),
+            operation.name.as_str(),
+            parameters,
+        )
+    };
+    let applicable: Vec<OperationId> = applicable
+        .iter()
+        .copied()
+        .filter(|&id| {
+            !applicable
+                .iter()
+                .any(|&other| signature(other) == signature(id) && depth(other) < depth(id))
+        })
+        .collect();
     for &id in &applicable {
         let operation = plan.model.operation(id);
         let overloaded = applicable
@@ -387,7 +418,9 @@ impl Requests<'_, '_> {
             quote! {
                 /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
                 ///
-                /// Returns the updated entity when the service sends it back.
+                /// Graph often answers `204 No Content`: read the answer with
+                /// [`crate::Operation::parse_optional_response`] (`None` then), or ask for the
+                /// entity with `.prefer("return=representation")`.
                 pub fn patch(&self, body: &#value) -> crate::Operation<#value> {
                     crate::Operation::new(::http::Method::PATCH, self.path.clone(), crate::operation::ResponseShape::Json)
                         .with_json_body(body)
