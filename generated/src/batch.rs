@@ -274,10 +274,10 @@ impl<T: DeserializeOwned> BatchItem<T> {
 }
 
 /// Standard base64 (RFC 4648, with padding), for raw content inside a batch.
-mod base64 {
+pub(crate) mod base64 {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    pub(super) fn encode(bytes: &[u8]) -> String {
+    pub(crate) fn encode(bytes: &[u8]) -> String {
         let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
         for chunk in bytes.chunks(3) {
             let triple = chunk
@@ -298,7 +298,7 @@ mod base64 {
     }
 
     /// Decodes standard or URL-safe base64, with or without padding; `None` if it is not base64.
-    pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
+    pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
         let digits: Vec<u8> = text.bytes().filter(|b| *b != b'=').collect();
         let mut out = Vec::with_capacity(digits.len() * 3 / 4);
         for chunk in digits.chunks(4) {

@@ -31,6 +31,7 @@ pub mod operation;
 pub mod path;
 pub mod reference;
 mod polymorphic;
+pub mod values;
 #[cfg(feature = "transport")]
 pub mod transport;
 pub mod models;

@@ -34,7 +34,7 @@ pub struct DeviceAppManagement {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub microsoft_store_for_business_last_completed_application_sync_time: ::std::option::Option<
-        ::std::string::String,
+        crate::values::DateTimeOffset,
     >,
     /// When the last successful sync from Microsoft Store for Business happened.
     #[serde(
@@ -43,7 +43,7 @@ pub struct DeviceAppManagement {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub microsoft_store_for_business_last_successful_sync_date_time: ::std::option::Option<
-        ::std::string::String,
+        crate::values::DateTimeOffset,
     >,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared

@@ -17,7 +17,7 @@ pub struct IosMobileAppConfiguration {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date_time: ::std::option::Option<::std::string::String>,
+    pub created_date_time: ::std::option::Option<crate::values::DateTimeOffset>,
     /// A free-text description an administrator gave the policy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -34,7 +34,7 @@ pub struct IosMobileAppConfiguration {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_modified_date_time: ::std::option::Option<::std::string::String>,
+    pub last_modified_date_time: ::std::option::Option<crate::values::DateTimeOffset>,
     /// Ids of the mobile apps the policy configures.
     #[serde(
         rename = "targetedMobileApps",
@@ -53,7 +53,7 @@ pub struct IosMobileAppConfiguration {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub encoded_setting_xml: ::std::option::Option<::std::string::String>,
+    pub encoded_setting_xml: ::std::option::Option<crate::values::Binary>,
     /// The configuration as key, type and value triples.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<

@@ -6,7 +6,8 @@
 //! | `Boolean` | `bool` |
 //! | `Byte`, `SByte`, `Int16`, `Int32`, `Int64` | `u8`, `i8`, `i16`, `i32`, `i64` |
 //! | `Single`, `Double` | `f32`, `f64` |
-//! | `Decimal`, `Guid`, `Date`, `DateTimeOffset`, `TimeOfDay`, `Duration`, `Binary` | `String`, the wire text kept exactly |
+//! | `Decimal` | `String` (see the runtime's `edm` module) |
+//! | `Guid`, `Date`, `DateTimeOffset`, `TimeOfDay`, `Duration`, `Binary` | the runtime's `values` types: the wire text kept exactly, converting to `uuid` and `time` types |
 //! | `Untyped`, `Geography*`, `Geometry*`, `PrimitiveType`, `ComplexType`, `EntityType` | `serde_json::Value` |
 //! | `Stream` | not a JSON property: left out of models |
 
@@ -26,14 +27,13 @@ pub fn rust_type(primitive: Primitive) -> Option<TokenStream> {
         Primitive::Int64 => quote!(i64),
         Primitive::Single => quote!(f32),
         Primitive::Double => quote!(f64),
-        Primitive::String
-        | Primitive::Decimal
-        | Primitive::Guid
-        | Primitive::Date
-        | Primitive::DateTimeOffset
-        | Primitive::TimeOfDay
-        | Primitive::Duration
-        | Primitive::Binary => quote!(::std::string::String),
+        Primitive::String | Primitive::Decimal => quote!(::std::string::String),
+        Primitive::Guid => quote!(crate::values::Guid),
+        Primitive::Date => quote!(crate::values::Date),
+        Primitive::DateTimeOffset => quote!(crate::values::DateTimeOffset),
+        Primitive::TimeOfDay => quote!(crate::values::TimeOfDay),
+        Primitive::Duration => quote!(crate::values::Duration),
+        Primitive::Binary => quote!(crate::values::Binary),
         Primitive::Untyped | Primitive::Geo | Primitive::Abstract => quote!(::serde_json::Value),
         Primitive::Stream => return None,
     })
@@ -76,10 +76,8 @@ pub fn is_copy(primitive: Primitive) -> bool {
 pub enum LiteralForm {
     /// Through `ODataLiteral` (strings quoted, numbers and booleans bare).
     OData,
-    /// The text as it is, unquoted (`Guid`, `Date`, `DateTimeOffset`, `TimeOfDay`, `Decimal`).
+    /// The text as it is, unquoted (`Decimal`).
     Bare,
-    /// The text wrapped as `prefix'text'` (`duration'P1D'`, `binary'AAE='`).
-    Prefixed(&'static str),
     /// As JSON (untyped and geo values).
     Json,
 }
@@ -87,13 +85,8 @@ pub enum LiteralForm {
 /// The URL literal form of a primitive.
 pub fn literal_form(primitive: Primitive) -> LiteralForm {
     match primitive {
-        Primitive::Guid
-        | Primitive::Date
-        | Primitive::DateTimeOffset
-        | Primitive::TimeOfDay
-        | Primitive::Decimal => LiteralForm::Bare,
-        Primitive::Duration => LiteralForm::Prefixed("duration"),
-        Primitive::Binary => LiteralForm::Prefixed("binary"),
+        // The `values` types write their own literal forms (`duration'P1D'`, `binary'AAE='`).
+        Primitive::Decimal => LiteralForm::Bare,
         Primitive::Untyped | Primitive::Geo | Primitive::Abstract | Primitive::Stream => {
             LiteralForm::Json
         }

@@ -27,6 +27,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "src/polymorphic.rs",
         include_str!("../../runtime/polymorphic.rs"),
     ),
+    ("src/values.rs", include_str!("../../runtime/values.rs")),
 ];
 
 /// Runtime modules behind a cargo feature of the generated crate, off by default:
@@ -82,6 +83,8 @@ publish = false
 http = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["raw_value"] }}
+time = {{ version = "0.3", features = ["parsing", "formatting"] }}
+uuid = "1"
 {transport}{workspace}"#,
         transport = transport_toml(options),
         name = options.crate_name,

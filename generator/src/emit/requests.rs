@@ -807,14 +807,8 @@ impl Requests<'_, '_> {
                 let literal = match edm::literal_form(primitive) {
                     LiteralForm::OData => odata,
                     LiteralForm::Json => json,
-                    LiteralForm::Bare | LiteralForm::Prefixed(_) => {
-                        let encode = match edm::literal_form(primitive) {
-                            LiteralForm::Prefixed(prefix) => {
-                                let format = format!("{prefix}'{{value}}'");
-                                quote!(::std::format!(#format))
-                            }
-                            _ => quote!(::std::string::ToString::to_string(value)),
-                        };
+                    LiteralForm::Bare => {
+                        let encode = quote!(::std::string::ToString::to_string(value));
                         if ty.nullable {
                             quote!(::std::result::Result::Ok(match #name {
                                 ::std::option::Option::Some(value) => #encode,
