@@ -72,31 +72,10 @@ impl Model {
             None => (target, None),
         };
         if let Some(id) = self.find(head) {
-            let ty = &mut self.types[id.index()];
-            let Some(member) = member else {
-                ty.description = text;
-                return true;
-            };
-            let slot = match &mut ty.kind {
-                TypeKind::Structured(def) => def
-                    .properties
-                    .iter_mut()
-                    .find(|p| p.name == member)
-                    .map(|p| &mut p.description)
-                    .or_else(|| {
-                        def.navigations
-                            .iter_mut()
-                            .find(|n| n.name == member)
-                            .map(|n| &mut n.description)
-                    }),
-                TypeKind::Enum(def) => def
-                    .members
-                    .iter_mut()
-                    .find(|m| m.name == member)
-                    .map(|m| &mut m.description),
-                TypeKind::Definition(_) => None,
-            };
-            return slot.map(|slot| *slot = text).is_some();
+            return self.types[id.index()]
+                .description_mut(member)
+                .map(|slot| *slot = text)
+                .is_some();
         }
         let Some(container) = &mut self.container else {
             return false;
@@ -115,16 +94,7 @@ impl Model {
 
     /// `id` and its base types, the type itself first.
     pub fn ancestors_and_self(&self, id: TypeId) -> Vec<TypeId> {
-        let mut chain = vec![id];
-        let mut current = id;
-        while let Some(base) = self.structured(current).and_then(|s| s.base) {
-            if chain.contains(&base) {
-                break;
-            }
-            chain.push(base);
-            current = base;
-        }
-        chain
+        ancestors_and_self(&self.types, id)
     }
 
     /// Every type derived from `id`, directly or not, in id order.
@@ -177,6 +147,23 @@ impl Model {
     }
 }
 
+/// `id` and its base types in `types`, the type itself first; stops at a cycle (which resolving
+/// reports and breaks).
+pub fn ancestors_and_self(types: &[TypeDef], id: TypeId) -> Vec<TypeId> {
+    let mut chain = vec![id];
+    let mut current = id;
+    while let TypeKind::Structured(def) = &types[current.index()].kind {
+        match def.base {
+            Some(base) if !chain.contains(&base) => {
+                chain.push(base);
+                current = base;
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
 /// One named type.
 #[derive(Debug)]
 pub struct TypeDef {
@@ -193,6 +180,33 @@ pub struct TypeDef {
 }
 
 impl TypeDef {
+    /// The description of the type (`member` is `None`) or of one of its properties, navigation
+    /// properties or enum members, to set it; `None` when there is no such member.
+    pub fn description_mut(&mut self, member: Option<&str>) -> Option<&mut Option<String>> {
+        let Some(member) = member else {
+            return Some(&mut self.description);
+        };
+        match &mut self.kind {
+            TypeKind::Structured(def) => def
+                .properties
+                .iter_mut()
+                .find(|p| p.name == member)
+                .map(|p| &mut p.description)
+                .or_else(|| {
+                    def.navigations
+                        .iter_mut()
+                        .find(|n| n.name == member)
+                        .map(|n| &mut n.description)
+                }),
+            TypeKind::Enum(def) => def
+                .members
+                .iter_mut()
+                .find(|m| m.name == member)
+                .map(|m| &mut m.description),
+            TypeKind::Definition(_) => None,
+        }
+    }
+
     /// `namespace.name`.
     pub fn qualified_name(&self) -> String {
         format!("{}.{}", self.namespace, self.name)

@@ -907,7 +907,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             let id = TypeId(index as u32);
             for key in &ty.key {
-                let found = ancestors(types, id).into_iter().any(|owner| {
+                let found = ancestors_and_self(types, id).into_iter().any(|owner| {
                     match &types[owner.index()].kind {
                         TypeKind::Structured(def) => {
                             def.properties.iter().any(|p| p.name == key.value)
@@ -1659,28 +1659,7 @@ fn attach_descriptions(types: &mut [TypeDef], descriptions: &Descriptions<'_, '_
             TargetKey::Member(id, member) => (id, Some(member)),
             _ => continue,
         };
-        let ty = &mut types[id.index()];
-        let slot = match (member, &mut ty.kind) {
-            (None, _) => Some(&mut ty.description),
-            (Some(member), TypeKind::Structured(def)) => def
-                .properties
-                .iter_mut()
-                .find(|p| p.name == member)
-                .map(|p| &mut p.description)
-                .or_else(|| {
-                    def.navigations
-                        .iter_mut()
-                        .find(|n| n.name == member)
-                        .map(|n| &mut n.description)
-                }),
-            (Some(member), TypeKind::Enum(def)) => def
-                .members
-                .iter_mut()
-                .find(|m| m.name == member)
-                .map(|m| &mut m.description),
-            (Some(_), TypeKind::Definition(_)) => None,
-        };
-        if let Some(slot) = slot {
+        if let Some(slot) = types[id.index()].description_mut(member) {
             if slot.is_none() {
                 *slot = describe(annotations);
             }
@@ -1776,21 +1755,6 @@ fn describe(annotations: &[(&str, &str, &syntax::Annotation<'_>)]) -> Option<Str
         }
     }
     join_descriptions(short, long)
-}
-
-fn ancestors(types: &[TypeDef], id: TypeId) -> Vec<TypeId> {
-    let mut chain = vec![id];
-    let mut current = id;
-    while let TypeKind::Structured(def) = &types[current.index()].kind {
-        match def.base {
-            Some(base) if !chain.contains(&base) => {
-                chain.push(base);
-                current = base;
-            }
-            _ => break,
-        }
-    }
-    chain
 }
 
 /// The description written inline in an element's own annotations.
