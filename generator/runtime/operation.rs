@@ -158,6 +158,28 @@ impl<T> Operation<T> {
         }
     }
 
+    /// A `GET` of `path` whose answer is JSON.
+    #[allow(dead_code)]
+    pub(crate) fn read(path: &ResourcePath) -> Self {
+        Self::new(http::Method::GET, path.clone(), ResponseShape::Json)
+    }
+
+    /// A `method` request to `path` with `body` as JSON, whose answer is JSON.
+    #[allow(dead_code)]
+    pub(crate) fn write<B: Serialize + ?Sized>(
+        method: http::Method,
+        path: &ResourcePath,
+        body: &B,
+    ) -> Self {
+        Self::new(method, path.clone(), ResponseShape::Json).with_json_body(body)
+    }
+
+    /// A `DELETE` of `path`.
+    #[allow(dead_code)]
+    pub(crate) fn remove(path: &ResourcePath) -> Self {
+        Self::new(http::Method::DELETE, path.clone(), ResponseShape::Empty)
+    }
+
     /// This request with `body` as its JSON body. A serialization failure is
     /// kept and reported by [`Operation::to_http_request`].
     #[allow(dead_code)]

@@ -84,13 +84,12 @@ pub(crate) fn odata_type_of(fields: &Fields) -> Option<&str> {
         .map(|name| name.strip_prefix('#').unwrap_or(name))
 }
 
-/// Reads a struct through its derived deserializer, keeping an explicit `null` given for any of
-/// its `declared` properties in `additional_properties`: a struct field cannot tell `null` from
-/// absent, and an update must be able to send `null` back.
+/// Reads a struct through its derived deserializer, keeping every explicit `null` in
+/// `additional_properties`: a struct field cannot tell `null` from absent, and an update must be
+/// able to send `null` back. (An undeclared property's `null` lands there anyway.)
 #[allow(dead_code)]
 pub(crate) fn deserialize_keeping_nulls<'de, D, T>(
     deserializer: D,
-    declared: &[&str],
     derived: impl FnOnce(Value) -> Result<T, serde_json::Error>,
     additional: impl FnOnce(&mut T) -> &mut Fields,
 ) -> Result<T, D::Error>
@@ -98,10 +97,10 @@ where
     D: Deserializer<'de>,
 {
     let fields = Fields::deserialize(deserializer)?;
-    let nulls: Vec<String> = declared
+    let nulls: Vec<String> = fields
         .iter()
-        .filter(|name| fields.get(**name).is_some_and(Value::is_null))
-        .map(|name| (*name).to_string())
+        .filter(|(_, value)| value.is_null())
+        .map(|(name, _)| name.clone())
         .collect();
     let mut value = derived(Value::Object(fields)).map_err(D::Error::custom)?;
     let kept = additional(&mut value);
@@ -110,6 +109,64 @@ where
     }
     Ok(value)
 }
+
+/// Whether some of `additional` may name a declared property (and be written twice unless the
+/// set field wins). Control information (`@odata.etag`, `name@odata.type`) never does: a
+/// property's name has no `@`.
+#[allow(dead_code)]
+pub(crate) fn may_shadow(additional: &Fields) -> bool {
+    additional.keys().any(|name| !name.contains('@'))
+}
+
+/// The entries of `additional` that name none of the `declared` properties (a JSON object of
+/// the fields that are set).
+#[allow(dead_code)]
+pub(crate) fn not_declared(additional: Fields, declared: &Value) -> Fields {
+    additional
+        .into_iter()
+        .filter(|(name, _)| declared.get(name).is_none())
+        .collect()
+}
+
+/// Implements `Serialize` and `Deserialize` for a model struct around the inherent functions that
+/// its `#[derive(Serialize, Deserialize)]` with `#[serde(remote = "Self")]` makes:
+/// - an explicit `null` read for a property is kept in `additional_properties` and written back;
+/// - a property set after a `null` was kept for it wins: the kept `null` is not written.
+#[allow(unused_macros)]
+macro_rules! keep_nulls {
+    ($model:ty) => {
+        impl ::serde::Serialize for $model {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                if crate::polymorphic::may_shadow(&self.additional_properties) {
+                    let mut value = ::std::clone::Clone::clone(self);
+                    let kept = ::std::mem::take(&mut value.additional_properties);
+                    let declared = Self::serialize(&value, ::serde_json::value::Serializer)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                    value.additional_properties = crate::polymorphic::not_declared(kept, &declared);
+                    return Self::serialize(&value, serializer);
+                }
+                Self::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $model {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                crate::polymorphic::deserialize_keeping_nulls(
+                    deserializer,
+                    Self::deserialize,
+                    |value| &mut value.additional_properties,
+                )
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use keep_nulls;
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,9 @@ use crate::diagnostics::{Diagnostic, SourceKind, Span};
 pub struct SliceSpec {
     /// Every type, entity set, singleton and operation.
     pub all: bool,
+    /// With `all`: a Cargo feature per area (entity set or singleton) that compiles what the
+    /// area reaches (see `emit::features`).
+    pub areas: bool,
     /// Qualified names of types to start from.
     pub roots: Vec<Spanned<String>>,
     /// Resource paths such as `/deviceAppManagement/mobileAppConfigurations/{id}`.
@@ -156,6 +159,8 @@ struct RawSlice {
     #[serde(default)]
     all: bool,
     #[serde(default)]
+    areas: bool,
+    #[serde(default)]
     roots: Vec<toml::Spanned<String>>,
     #[serde(default)]
     paths: Vec<toml::Spanned<String>>,
@@ -194,6 +199,7 @@ impl Config {
             extra_files: raw.krate.extra_files,
             slice: SliceSpec {
                 all: raw.slice.all,
+                areas: raw.slice.areas,
                 roots: spanned(raw.slice.roots),
                 paths: spanned(raw.slice.paths),
             },

@@ -1,4 +1,5 @@
-//! Stage 5: check emitted tokens with syn, format them with prettyplease, and add the header.
+//! Stage 5: check emitted tokens with syn, write std paths short where nothing shadows them
+//! ([`crate::shorten`]), format them with prettyplease, and add the header.
 //!
 //! Tokens that do not parse are a bug in this generator, never in the input, so that case panics
 //! with the file's path and syn's message.
@@ -21,9 +22,10 @@ pub fn format_files(files: EmittedFiles, command: &str) -> BTreeMap<String, Stri
 fn format_file(path: &str, content: FileContent, command: &str) -> String {
     let body = match content {
         FileContent::Rust(tokens) => {
-            let file: syn::File = syn::parse2(tokens).unwrap_or_else(|error| {
+            let mut file: syn::File = syn::parse2(tokens).unwrap_or_else(|error| {
                 panic!("generator bug: the code emitted for {path} does not parse: {error}")
             });
+            crate::shorten::shorten_std_paths(&mut file);
             prettyplease::unparse(&file)
         }
         // Hand-written files (the runtime, the config's extra files) are copied as they are;

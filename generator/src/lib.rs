@@ -24,6 +24,7 @@ pub mod model;
 pub mod naming;
 pub mod resolve;
 pub mod select;
+pub mod shorten;
 
 use std::collections::BTreeMap;
 
@@ -82,7 +83,13 @@ pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec
         return Err(unknown);
     }
     let selection = select::select(&model, &options.slice, options.slice_origin)?;
-    let (emitted, name_warnings) = emit::emit(&model, &selection, options);
+    // A whole-service crate gets a Cargo feature per area (entity set or singleton).
+    let areas = if options.slice.all && options.slice.areas {
+        select::areas(&model)
+    } else {
+        Vec::new()
+    };
+    let (emitted, name_warnings) = emit::emit(&model, &selection, &areas, options);
     let files = format::format_files(emitted, &options.command);
     let mut warnings = warnings;
     warnings.extend(name_warnings);

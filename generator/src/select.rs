@@ -161,8 +161,18 @@ impl Closure<'_> {
         let Some(container) = &self.model.container else {
             return;
         };
+        self.entries_and_their_navigations(0..container.children.len());
+    }
+
+    /// Selects entity sets and singletons (by index in the container) with builders for them
+    /// and for every navigation reachable from them.
+    fn entries_and_their_navigations(&mut self, indices: impl IntoIterator<Item = usize>) {
+        let Some(container) = &self.model.container else {
+            return;
+        };
         let mut pending = Vec::new();
-        for (index, entry) in container.children.iter().enumerate() {
+        for index in indices {
+            let entry = &container.children[index];
             self.selection.entries.insert(index);
             self.add_builder(entry.ty, entry.kind == ContainerChildKind::EntitySet);
             pending.push(entry.ty);
@@ -355,6 +365,57 @@ impl Closure<'_> {
             self.casts();
         }
     }
+}
+
+/// One area of a whole-service crate: an entity set or singleton with everything it reaches.
+#[derive(Debug)]
+pub struct Area {
+    /// The entry's index among the container's children.
+    pub entry: usize,
+    /// What the area reaches: its entry, the builders for every navigation from it (casts
+    /// included), the operations bound to those, and every type they use.
+    pub selection: Selection,
+}
+
+/// The areas of a whole-service crate, one per entity set and singleton, in container order.
+/// Each is selected like a path that follows every navigation, so an area holds exactly what
+/// its builders can reach; areas overlap.
+pub fn areas(model: &Model) -> Vec<Area> {
+    let Some(container) = &model.container else {
+        return Vec::new();
+    };
+    (0..container.children.len())
+        .map(|entry| {
+            let mut closure = Closure {
+                model,
+                selection: Selection::default(),
+                diagnostics: Diagnostics::new(),
+                origin: SliceOrigin::Config,
+            };
+            closure.entries_and_their_navigations([entry]);
+            closure.casts();
+            closure.operations();
+            Area {
+                entry,
+                selection: closure.selection,
+            }
+        })
+        .collect()
+}
+
+/// Every type that values of `types` need: the types themselves, their bases, their derived types
+/// and the types of their properties, closed like the rest of a selection.
+pub fn value_closure(model: &Model, types: impl IntoIterator<Item = TypeId>) -> Selection {
+    let mut closure = Closure {
+        model,
+        selection: Selection::default(),
+        diagnostics: Diagnostics::new(),
+        origin: SliceOrigin::Config,
+    };
+    for id in types {
+        closure.use_as_value(id);
+    }
+    closure.selection
 }
 
 /// The entity type a composable function returns, if it returns entities: its result is

@@ -139,6 +139,8 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
                     out,
                     slice: SliceSpec {
                         all,
+                        // The whole service gets a feature per area.
+                        areas: all,
                         roots,
                         paths: Vec::new(),
                     },

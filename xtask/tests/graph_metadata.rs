@@ -87,6 +87,7 @@ fn the_seed_root_slice_of_clean_xml() {
     let bytes = std::fs::read(source).unwrap();
     let slice = SliceSpec {
         all: false,
+        areas: false,
         roots: vec![Spanned::new(SEED_ROOT.to_string(), Default::default())],
         paths: Vec::new(),
     };

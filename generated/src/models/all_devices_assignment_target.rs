@@ -6,17 +6,14 @@
 ///
 /// It has the properties of its base type `microsoft.graph.deviceAndAppManagementAssignmentTarget` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self")]
+#[serde(remote = "Self", default)]
 pub struct AllDevicesAssignmentTarget {
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl AllDevicesAssignmentTarget {
     /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
@@ -24,30 +21,8 @@ impl AllDevicesAssignmentTarget {
     /// `additional_properties`.
     pub fn set_null(&mut self, property: &str) -> &mut Self {
         self.additional_properties
-            .insert(
-                ::std::string::ToString::to_string(property),
-                ::serde_json::Value::Null,
-            );
+            .insert(ToString::to_string(property), ::serde_json::Value::Null);
         self
     }
 }
-impl ::serde::Serialize for AllDevicesAssignmentTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        Self::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AllDevicesAssignmentTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::polymorphic::deserialize_keeping_nulls(
-            deserializer,
-            &[],
-            Self::deserialize,
-            |value| &mut value.additional_properties,
-        )
-    }
-}
+crate::polymorphic::keep_nulls!(AllDevicesAssignmentTarget);

@@ -4,38 +4,23 @@
 ///
 /// The `microsoft.graph.appConfigurationSettingItem` complex type.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self")]
+#[serde(remote = "Self", default)]
 pub struct AppConfigurationSettingItem {
     /// The key the app reads.
-    #[serde(
-        rename = "appConfigKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub app_config_key: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "appConfigKey", skip_serializing_if = "Option::is_none")]
+    pub app_config_key: Option<String>,
     /// How the app should interpret the value.
-    #[serde(
-        rename = "appConfigKeyType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub app_config_key_type: ::std::option::Option<crate::models::MdmAppConfigKeyType>,
+    #[serde(rename = "appConfigKeyType", skip_serializing_if = "Option::is_none")]
+    pub app_config_key_type: Option<crate::models::MdmAppConfigKeyType>,
     /// The value, written as text whatever its type.
-    #[serde(
-        rename = "appConfigKeyValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub app_config_key_value: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "appConfigKeyValue", skip_serializing_if = "Option::is_none")]
+    pub app_config_key_value: Option<String>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl AppConfigurationSettingItem {
     /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
@@ -43,57 +28,14 @@ impl AppConfigurationSettingItem {
     /// `additional_properties`.
     pub fn set_null(&mut self, property: &str) -> &mut Self {
         match property {
-            "appConfigKey" => self.app_config_key = ::std::option::Option::None,
-            "appConfigKeyType" => self.app_config_key_type = ::std::option::Option::None,
-            "appConfigKeyValue" => {
-                self.app_config_key_value = ::std::option::Option::None;
-            }
+            "appConfigKey" => self.app_config_key = None,
+            "appConfigKeyType" => self.app_config_key_type = None,
+            "appConfigKeyValue" => self.app_config_key_value = None,
             _ => {}
         }
         self.additional_properties
-            .insert(
-                ::std::string::ToString::to_string(property),
-                ::serde_json::Value::Null,
-            );
+            .insert(ToString::to_string(property), ::serde_json::Value::Null);
         self
     }
 }
-impl ::serde::Serialize for AppConfigurationSettingItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let set = [
-            ("appConfigKey", self.app_config_key.is_some()),
-            ("appConfigKeyType", self.app_config_key_type.is_some()),
-            ("appConfigKeyValue", self.app_config_key_value.is_some()),
-        ];
-        if set
-            .iter()
-            .any(|(name, is_set)| {
-                *is_set && self.additional_properties.contains_key(*name)
-            })
-        {
-            let mut value = ::std::clone::Clone::clone(self);
-            for (name, is_set) in set {
-                if is_set {
-                    value.additional_properties.remove(name);
-                }
-            }
-            return Self::serialize(&value, serializer);
-        }
-        Self::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AppConfigurationSettingItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::polymorphic::deserialize_keeping_nulls(
-            deserializer,
-            &["appConfigKey", "appConfigKeyType", "appConfigKeyValue"],
-            Self::deserialize,
-            |value| &mut value.additional_properties,
-        )
-    }
-}
+crate::polymorphic::keep_nulls!(AppConfigurationSettingItem);

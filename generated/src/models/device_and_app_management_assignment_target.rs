@@ -21,50 +21,44 @@ pub enum DeviceAndAppManagementAssignmentTarget {
     GroupAssignmentTarget(crate::models::GroupAssignmentTarget),
     /// A value whose `@odata.type` this crate does not know (or, for an abstract type, a
     /// value without one): the JSON object exactly as received.
-    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    Other(::serde_json::Map<String, ::serde_json::Value>),
 }
 impl DeviceAndAppManagementAssignmentTarget {
     /// The qualified name of the value's type (without `#`), if it has one.
-    pub fn odata_type(&self) -> ::std::option::Option<&str> {
+    pub fn odata_type(&self) -> Option<&str> {
         match self {
             Self::AllDevicesAssignmentTarget(_) => {
-                ::std::option::Option::Some("microsoft.graph.allDevicesAssignmentTarget")
+                Some("microsoft.graph.allDevicesAssignmentTarget")
             }
             Self::AllLicensedUsersAssignmentTarget(_) => {
-                ::std::option::Option::Some(
-                    "microsoft.graph.allLicensedUsersAssignmentTarget",
-                )
+                Some("microsoft.graph.allLicensedUsersAssignmentTarget")
             }
             Self::ConfigurationManagerCollectionAssignmentTarget(_) => {
-                ::std::option::Option::Some(
-                    "microsoft.graph.configurationManagerCollectionAssignmentTarget",
-                )
+                Some("microsoft.graph.configurationManagerCollectionAssignmentTarget")
             }
             Self::ExclusionGroupAssignmentTarget(_) => {
-                ::std::option::Option::Some(
-                    "microsoft.graph.exclusionGroupAssignmentTarget",
-                )
+                Some("microsoft.graph.exclusionGroupAssignmentTarget")
             }
             Self::GroupAssignmentTarget(_) => {
-                ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget")
+                Some("microsoft.graph.groupAssignmentTarget")
             }
             Self::Other(fields) => crate::polymorphic::odata_type_of(fields),
         }
     }
 }
-impl ::std::convert::From<crate::models::AllDevicesAssignmentTarget>
+impl From<crate::models::AllDevicesAssignmentTarget>
 for DeviceAndAppManagementAssignmentTarget {
     fn from(value: crate::models::AllDevicesAssignmentTarget) -> Self {
         Self::AllDevicesAssignmentTarget(value)
     }
 }
-impl ::std::convert::From<crate::models::AllLicensedUsersAssignmentTarget>
+impl From<crate::models::AllLicensedUsersAssignmentTarget>
 for DeviceAndAppManagementAssignmentTarget {
     fn from(value: crate::models::AllLicensedUsersAssignmentTarget) -> Self {
         Self::AllLicensedUsersAssignmentTarget(value)
     }
 }
-impl ::std::convert::From<crate::models::ConfigurationManagerCollectionAssignmentTarget>
+impl From<crate::models::ConfigurationManagerCollectionAssignmentTarget>
 for DeviceAndAppManagementAssignmentTarget {
     fn from(
         value: crate::models::ConfigurationManagerCollectionAssignmentTarget,
@@ -72,13 +66,13 @@ for DeviceAndAppManagementAssignmentTarget {
         Self::ConfigurationManagerCollectionAssignmentTarget(value)
     }
 }
-impl ::std::convert::From<crate::models::ExclusionGroupAssignmentTarget>
+impl From<crate::models::ExclusionGroupAssignmentTarget>
 for DeviceAndAppManagementAssignmentTarget {
     fn from(value: crate::models::ExclusionGroupAssignmentTarget) -> Self {
         Self::ExclusionGroupAssignmentTarget(value)
     }
 }
-impl ::std::convert::From<crate::models::GroupAssignmentTarget>
+impl From<crate::models::GroupAssignmentTarget>
 for DeviceAndAppManagementAssignmentTarget {
     fn from(value: crate::models::GroupAssignmentTarget) -> Self {
         Self::GroupAssignmentTarget(value)
@@ -88,7 +82,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AllDevicesAssignmentTarget(value) => {
                 crate::polymorphic::serialize_tagged(
@@ -132,35 +126,29 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
 impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let (odata_type, fields) = crate::polymorphic::deserialize_tagged(deserializer)?;
         match odata_type.as_deref() {
-            ::std::option::Option::Some("microsoft.graph.allDevicesAssignmentTarget") => {
+            Some("microsoft.graph.allDevicesAssignmentTarget") => {
                 crate::polymorphic::from_fields(fields)
                     .map(Self::AllDevicesAssignmentTarget)
             }
-            ::std::option::Option::Some(
-                "microsoft.graph.allLicensedUsersAssignmentTarget",
-            ) => {
+            Some("microsoft.graph.allLicensedUsersAssignmentTarget") => {
                 crate::polymorphic::from_fields(fields)
                     .map(Self::AllLicensedUsersAssignmentTarget)
             }
-            ::std::option::Option::Some(
-                "microsoft.graph.configurationManagerCollectionAssignmentTarget",
-            ) => {
+            Some("microsoft.graph.configurationManagerCollectionAssignmentTarget") => {
                 crate::polymorphic::from_fields(fields)
                     .map(Self::ConfigurationManagerCollectionAssignmentTarget)
             }
-            ::std::option::Option::Some(
-                "microsoft.graph.exclusionGroupAssignmentTarget",
-            ) => {
+            Some("microsoft.graph.exclusionGroupAssignmentTarget") => {
                 crate::polymorphic::from_fields(fields)
                     .map(Self::ExclusionGroupAssignmentTarget)
             }
-            ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
+            Some("microsoft.graph.groupAssignmentTarget") => {
                 crate::polymorphic::from_fields(fields).map(Self::GroupAssignmentTarget)
             }
-            _ => ::std::result::Result::Ok(Self::Other(fields)),
+            _ => Ok(Self::Other(fields)),
         }
     }
 }

@@ -6,43 +6,37 @@
 ///
 /// It has the properties of its base type `microsoft.graph.entity` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self")]
+#[serde(remote = "Self", default)]
 pub struct DeviceAppManagement {
     /// The entity's key, assigned by the service.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Whether the tenant syncs apps from Microsoft Store for Business.
     #[serde(
         rename = "isEnabledForMicrosoftStoreForBusiness",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub is_enabled_for_microsoft_store_for_business: ::std::option::Option<bool>,
+    pub is_enabled_for_microsoft_store_for_business: Option<bool>,
     /// The locale used when apps are synced from Microsoft Store for Business, such as `en-us`.
     #[serde(
         rename = "microsoftStoreForBusinessLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub microsoft_store_for_business_language: ::std::option::Option<
-        ::std::string::String,
-    >,
+    pub microsoft_store_for_business_language: Option<String>,
     /// When the last sync from Microsoft Store for Business finished.
     #[serde(
         rename = "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub microsoft_store_for_business_last_completed_application_sync_time: ::std::option::Option<
+    pub microsoft_store_for_business_last_completed_application_sync_time: Option<
         crate::values::DateTimeOffset,
     >,
     /// When the last successful sync from Microsoft Store for Business happened.
     #[serde(
         rename = "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub microsoft_store_for_business_last_successful_sync_date_time: ::std::option::Option<
+    pub microsoft_store_for_business_last_successful_sync_date_time: Option<
         crate::values::DateTimeOffset,
     >,
     /// Properties this crate does not declare (open types, properties added to the
@@ -50,10 +44,7 @@ pub struct DeviceAppManagement {
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl DeviceAppManagement {
     /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
@@ -61,89 +52,24 @@ impl DeviceAppManagement {
     /// `additional_properties`.
     pub fn set_null(&mut self, property: &str) -> &mut Self {
         match property {
-            "id" => self.id = ::std::option::Option::None,
+            "id" => self.id = None,
             "isEnabledForMicrosoftStoreForBusiness" => {
-                self.is_enabled_for_microsoft_store_for_business = ::std::option::Option::None;
+                self.is_enabled_for_microsoft_store_for_business = None;
             }
             "microsoftStoreForBusinessLanguage" => {
-                self.microsoft_store_for_business_language = ::std::option::Option::None;
+                self.microsoft_store_for_business_language = None;
             }
             "microsoftStoreForBusinessLastCompletedApplicationSyncTime" => {
-                self.microsoft_store_for_business_last_completed_application_sync_time = ::std::option::Option::None;
+                self.microsoft_store_for_business_last_completed_application_sync_time = None;
             }
             "microsoftStoreForBusinessLastSuccessfulSyncDateTime" => {
-                self.microsoft_store_for_business_last_successful_sync_date_time = ::std::option::Option::None;
+                self.microsoft_store_for_business_last_successful_sync_date_time = None;
             }
             _ => {}
         }
         self.additional_properties
-            .insert(
-                ::std::string::ToString::to_string(property),
-                ::serde_json::Value::Null,
-            );
+            .insert(ToString::to_string(property), ::serde_json::Value::Null);
         self
     }
 }
-impl ::serde::Serialize for DeviceAppManagement {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let set = [
-            ("id", self.id.is_some()),
-            (
-                "isEnabledForMicrosoftStoreForBusiness",
-                self.is_enabled_for_microsoft_store_for_business.is_some(),
-            ),
-            (
-                "microsoftStoreForBusinessLanguage",
-                self.microsoft_store_for_business_language.is_some(),
-            ),
-            (
-                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
-                self
-                    .microsoft_store_for_business_last_completed_application_sync_time
-                    .is_some(),
-            ),
-            (
-                "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
-                self
-                    .microsoft_store_for_business_last_successful_sync_date_time
-                    .is_some(),
-            ),
-        ];
-        if set
-            .iter()
-            .any(|(name, is_set)| {
-                *is_set && self.additional_properties.contains_key(*name)
-            })
-        {
-            let mut value = ::std::clone::Clone::clone(self);
-            for (name, is_set) in set {
-                if is_set {
-                    value.additional_properties.remove(name);
-                }
-            }
-            return Self::serialize(&value, serializer);
-        }
-        Self::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeviceAppManagement {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::polymorphic::deserialize_keeping_nulls(
-            deserializer,
-            &[
-                "id",
-                "isEnabledForMicrosoftStoreForBusiness",
-                "microsoftStoreForBusinessLanguage",
-                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
-                "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
-            ],
-            Self::deserialize,
-            |value| &mut value.additional_properties,
-        )
-    }
-}
+crate::polymorphic::keep_nulls!(DeviceAppManagement);

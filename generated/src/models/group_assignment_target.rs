@@ -6,24 +6,17 @@
 ///
 /// It has the properties of its base type `microsoft.graph.deviceAndAppManagementAssignmentTarget` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self")]
+#[serde(remote = "Self", default)]
 pub struct GroupAssignmentTarget {
     /// The id of the group.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub group_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl GroupAssignmentTarget {
     /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
@@ -31,48 +24,11 @@ impl GroupAssignmentTarget {
     /// `additional_properties`.
     pub fn set_null(&mut self, property: &str) -> &mut Self {
         if property == "groupId" {
-            self.group_id = ::std::option::Option::None;
+            self.group_id = None;
         }
         self.additional_properties
-            .insert(
-                ::std::string::ToString::to_string(property),
-                ::serde_json::Value::Null,
-            );
+            .insert(ToString::to_string(property), ::serde_json::Value::Null);
         self
     }
 }
-impl ::serde::Serialize for GroupAssignmentTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let set = [("groupId", self.group_id.is_some())];
-        if set
-            .iter()
-            .any(|(name, is_set)| {
-                *is_set && self.additional_properties.contains_key(*name)
-            })
-        {
-            let mut value = ::std::clone::Clone::clone(self);
-            for (name, is_set) in set {
-                if is_set {
-                    value.additional_properties.remove(name);
-                }
-            }
-            return Self::serialize(&value, serializer);
-        }
-        Self::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::polymorphic::deserialize_keeping_nulls(
-            deserializer,
-            &["groupId"],
-            Self::deserialize,
-            |value| &mut value.additional_properties,
-        )
-    }
-}
+crate::polymorphic::keep_nulls!(GroupAssignmentTarget);

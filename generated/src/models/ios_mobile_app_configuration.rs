@@ -6,68 +6,41 @@
 ///
 /// It has the properties of its base type `microsoft.graph.managedDeviceMobileAppConfiguration` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self")]
+#[serde(remote = "Self", default)]
 pub struct IosMobileAppConfiguration {
     /// The entity's key, assigned by the service.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// When the policy was created.
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub created_date_time: ::std::option::Option<crate::values::DateTimeOffset>,
+    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
+    pub created_date_time: Option<crate::values::DateTimeOffset>,
     /// A free-text description an administrator gave the policy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The policy's name as administrators see it.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// When the policy was last changed.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub last_modified_date_time: ::std::option::Option<crate::values::DateTimeOffset>,
+    #[serde(rename = "lastModifiedDateTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_date_time: Option<crate::values::DateTimeOffset>,
     /// Ids of the mobile apps the policy configures.
-    #[serde(
-        rename = "targetedMobileApps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub targeted_mobile_apps: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    #[serde(rename = "targetedMobileApps", skip_serializing_if = "Option::is_none")]
+    pub targeted_mobile_apps: Option<Vec<String>>,
     /// A counter the service increases each time the policy changes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
     /// The configuration as a property list (plist) XML document, base64-encoded.
-    #[serde(
-        rename = "encodedSettingXml",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub encoded_setting_xml: ::std::option::Option<crate::values::Binary>,
+    #[serde(rename = "encodedSettingXml", skip_serializing_if = "Option::is_none")]
+    pub encoded_setting_xml: Option<crate::values::Binary>,
     /// The configuration as key, type and value triples.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub settings: ::std::option::Option<
-        ::std::vec::Vec<crate::models::AppConfigurationSettingItem>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<crate::models::AppConfigurationSettingItem>>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl IosMobileAppConfiguration {
     /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
@@ -75,81 +48,20 @@ impl IosMobileAppConfiguration {
     /// `additional_properties`.
     pub fn set_null(&mut self, property: &str) -> &mut Self {
         match property {
-            "id" => self.id = ::std::option::Option::None,
-            "createdDateTime" => self.created_date_time = ::std::option::Option::None,
-            "description" => self.description = ::std::option::Option::None,
-            "displayName" => self.display_name = ::std::option::Option::None,
-            "lastModifiedDateTime" => {
-                self.last_modified_date_time = ::std::option::Option::None;
-            }
-            "targetedMobileApps" => {
-                self.targeted_mobile_apps = ::std::option::Option::None;
-            }
-            "version" => self.version = ::std::option::Option::None,
-            "encodedSettingXml" => self.encoded_setting_xml = ::std::option::Option::None,
-            "settings" => self.settings = ::std::option::Option::None,
+            "id" => self.id = None,
+            "createdDateTime" => self.created_date_time = None,
+            "description" => self.description = None,
+            "displayName" => self.display_name = None,
+            "lastModifiedDateTime" => self.last_modified_date_time = None,
+            "targetedMobileApps" => self.targeted_mobile_apps = None,
+            "version" => self.version = None,
+            "encodedSettingXml" => self.encoded_setting_xml = None,
+            "settings" => self.settings = None,
             _ => {}
         }
         self.additional_properties
-            .insert(
-                ::std::string::ToString::to_string(property),
-                ::serde_json::Value::Null,
-            );
+            .insert(ToString::to_string(property), ::serde_json::Value::Null);
         self
     }
 }
-impl ::serde::Serialize for IosMobileAppConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let set = [
-            ("id", self.id.is_some()),
-            ("createdDateTime", self.created_date_time.is_some()),
-            ("description", self.description.is_some()),
-            ("displayName", self.display_name.is_some()),
-            ("lastModifiedDateTime", self.last_modified_date_time.is_some()),
-            ("targetedMobileApps", self.targeted_mobile_apps.is_some()),
-            ("version", self.version.is_some()),
-            ("encodedSettingXml", self.encoded_setting_xml.is_some()),
-            ("settings", self.settings.is_some()),
-        ];
-        if set
-            .iter()
-            .any(|(name, is_set)| {
-                *is_set && self.additional_properties.contains_key(*name)
-            })
-        {
-            let mut value = ::std::clone::Clone::clone(self);
-            for (name, is_set) in set {
-                if is_set {
-                    value.additional_properties.remove(name);
-                }
-            }
-            return Self::serialize(&value, serializer);
-        }
-        Self::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IosMobileAppConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::polymorphic::deserialize_keeping_nulls(
-            deserializer,
-            &[
-                "id",
-                "createdDateTime",
-                "description",
-                "displayName",
-                "lastModifiedDateTime",
-                "targetedMobileApps",
-                "version",
-                "encodedSettingXml",
-                "settings",
-            ],
-            Self::deserialize,
-            |value| &mut value.additional_properties,
-        )
-    }
-}
+crate::polymorphic::keep_nulls!(IosMobileAppConfiguration);

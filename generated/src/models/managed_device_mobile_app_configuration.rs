@@ -11,20 +11,20 @@ pub enum ManagedDeviceMobileAppConfiguration {
     IosMobileAppConfiguration(crate::models::IosMobileAppConfiguration),
     /// A value whose `@odata.type` this crate does not know (or, for an abstract type, a
     /// value without one): the JSON object exactly as received.
-    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    Other(::serde_json::Map<String, ::serde_json::Value>),
 }
 impl ManagedDeviceMobileAppConfiguration {
     /// The qualified name of the value's type (without `#`), if it has one.
-    pub fn odata_type(&self) -> ::std::option::Option<&str> {
+    pub fn odata_type(&self) -> Option<&str> {
         match self {
             Self::IosMobileAppConfiguration(_) => {
-                ::std::option::Option::Some("microsoft.graph.iosMobileAppConfiguration")
+                Some("microsoft.graph.iosMobileAppConfiguration")
             }
             Self::Other(fields) => crate::polymorphic::odata_type_of(fields),
         }
     }
 }
-impl ::std::convert::From<crate::models::IosMobileAppConfiguration>
+impl From<crate::models::IosMobileAppConfiguration>
 for ManagedDeviceMobileAppConfiguration {
     fn from(value: crate::models::IosMobileAppConfiguration) -> Self {
         Self::IosMobileAppConfiguration(value)
@@ -34,7 +34,7 @@ impl ::serde::Serialize for ManagedDeviceMobileAppConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::IosMobileAppConfiguration(value) => {
                 crate::polymorphic::serialize_tagged(
@@ -50,14 +50,14 @@ impl ::serde::Serialize for ManagedDeviceMobileAppConfiguration {
 impl<'de> ::serde::Deserialize<'de> for ManagedDeviceMobileAppConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let (odata_type, fields) = crate::polymorphic::deserialize_tagged(deserializer)?;
         match odata_type.as_deref() {
-            ::std::option::Option::Some("microsoft.graph.iosMobileAppConfiguration") => {
+            Some("microsoft.graph.iosMobileAppConfiguration") => {
                 crate::polymorphic::from_fields(fields)
                     .map(Self::IosMobileAppConfiguration)
             }
-            _ => ::std::result::Result::Ok(Self::Other(fields)),
+            _ => Ok(Self::Other(fields)),
         }
     }
 }

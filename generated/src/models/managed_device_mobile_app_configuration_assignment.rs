@@ -6,25 +6,20 @@
 ///
 /// It has the properties of its base type `microsoft.graph.entity` too.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self")]
+#[serde(remote = "Self", default)]
 pub struct ManagedDeviceMobileAppConfigurationAssignment {
     /// The entity's key, assigned by the service.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The users, devices or group the policy is assigned to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target: ::std::option::Option<
-        crate::models::DeviceAndAppManagementAssignmentTarget,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<crate::models::DeviceAndAppManagementAssignmentTarget>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl ManagedDeviceMobileAppConfigurationAssignment {
     /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
@@ -32,50 +27,13 @@ impl ManagedDeviceMobileAppConfigurationAssignment {
     /// `additional_properties`.
     pub fn set_null(&mut self, property: &str) -> &mut Self {
         match property {
-            "id" => self.id = ::std::option::Option::None,
-            "target" => self.target = ::std::option::Option::None,
+            "id" => self.id = None,
+            "target" => self.target = None,
             _ => {}
         }
         self.additional_properties
-            .insert(
-                ::std::string::ToString::to_string(property),
-                ::serde_json::Value::Null,
-            );
+            .insert(ToString::to_string(property), ::serde_json::Value::Null);
         self
     }
 }
-impl ::serde::Serialize for ManagedDeviceMobileAppConfigurationAssignment {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let set = [("id", self.id.is_some()), ("target", self.target.is_some())];
-        if set
-            .iter()
-            .any(|(name, is_set)| {
-                *is_set && self.additional_properties.contains_key(*name)
-            })
-        {
-            let mut value = ::std::clone::Clone::clone(self);
-            for (name, is_set) in set {
-                if is_set {
-                    value.additional_properties.remove(name);
-                }
-            }
-            return Self::serialize(&value, serializer);
-        }
-        Self::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationAssignment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::polymorphic::deserialize_keeping_nulls(
-            deserializer,
-            &["id", "target"],
-            Self::deserialize,
-            |value| &mut value.additional_properties,
-        )
-    }
-}
+crate::polymorphic::keep_nulls!(ManagedDeviceMobileAppConfigurationAssignment);

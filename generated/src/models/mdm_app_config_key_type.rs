@@ -16,7 +16,7 @@ pub enum MdmAppConfigKeyType {
     /// A token Intune replaces with a value of the device or user, such as the user's email address.
     TokenType,
     /// A member this crate does not know, kept as the service wrote it.
-    Unrecognized(::std::string::String),
+    Unrecognized(String),
 }
 impl MdmAppConfigKeyType {
     /// The member's name on the wire.
@@ -31,7 +31,7 @@ impl MdmAppConfigKeyType {
         }
     }
 }
-impl ::std::convert::From<&str> for MdmAppConfigKeyType {
+impl From<&str> for MdmAppConfigKeyType {
     fn from(value: &str) -> Self {
         match value {
             "stringType" => Self::StringType,
@@ -39,7 +39,7 @@ impl ::std::convert::From<&str> for MdmAppConfigKeyType {
             "realType" => Self::RealType,
             "booleanType" => Self::BooleanType,
             "tokenType" => Self::TokenType,
-            other => Self::Unrecognized(::std::string::ToString::to_string(other)),
+            other => Self::Unrecognized(ToString::to_string(other)),
         }
     }
 }
@@ -52,22 +52,20 @@ impl ::serde::Serialize for MdmAppConfigKeyType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MdmAppConfigKeyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::path::ODataLiteral for MdmAppConfigKeyType {
-    fn to_odata_literal(&self) -> ::std::string::String {
+    fn to_odata_literal(&self) -> String {
         crate::path::ODataLiteral::to_odata_literal(self.as_str())
     }
 }

@@ -35,7 +35,7 @@ impl DeviceAppManagement {
         }
     }
 }
-impl ::std::convert::AsRef<str> for DeviceAppManagement {
+impl AsRef<str> for DeviceAppManagement {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -81,7 +81,7 @@ impl IosMobileAppConfiguration {
         }
     }
 }
-impl ::std::convert::AsRef<str> for IosMobileAppConfiguration {
+impl AsRef<str> for IosMobileAppConfiguration {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -121,7 +121,7 @@ impl ManagedDeviceMobileAppConfiguration {
         }
     }
 }
-impl ::std::convert::AsRef<str> for ManagedDeviceMobileAppConfiguration {
+impl AsRef<str> for ManagedDeviceMobileAppConfiguration {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -147,7 +147,7 @@ impl ManagedDeviceMobileAppConfigurationAssignment {
         }
     }
 }
-impl ::std::convert::AsRef<str> for ManagedDeviceMobileAppConfigurationAssignment {
+impl AsRef<str> for ManagedDeviceMobileAppConfigurationAssignment {
     fn as_ref(&self) -> &str {
         self.as_str()
     }

@@ -15,11 +15,7 @@ impl DeviceAppManagementRequest {
     }
     /// Reads the entity (`GET`).
     pub fn get(&self) -> crate::Operation<crate::models::DeviceAppManagement> {
-        crate::Operation::new(
-            ::http::Method::GET,
-            self.path.clone(),
-            crate::operation::ResponseShape::Json,
-        )
+        crate::Operation::read(&self.path)
     }
     /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
     ///
@@ -30,20 +26,11 @@ impl DeviceAppManagementRequest {
         &self,
         body: &crate::models::DeviceAppManagement,
     ) -> crate::Operation<crate::models::DeviceAppManagement> {
-        crate::Operation::new(
-                ::http::Method::PATCH,
-                self.path.clone(),
-                crate::operation::ResponseShape::Json,
-            )
-            .with_json_body(body)
+        crate::Operation::write(::http::Method::PATCH, &self.path, body)
     }
     /// Deletes the entity (`DELETE`).
     pub fn delete(&self) -> crate::Operation<()> {
-        crate::Operation::new(
-            ::http::Method::DELETE,
-            self.path.clone(),
-            crate::operation::ResponseShape::Empty,
-        )
+        crate::Operation::remove(&self.path)
     }
     /// App configuration policies for managed devices.
     ///

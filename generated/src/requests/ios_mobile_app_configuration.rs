@@ -15,11 +15,7 @@ impl IosMobileAppConfigurationRequest {
     }
     /// Reads the entity (`GET`).
     pub fn get(&self) -> crate::Operation<crate::models::IosMobileAppConfiguration> {
-        crate::Operation::new(
-            ::http::Method::GET,
-            self.path.clone(),
-            crate::operation::ResponseShape::Json,
-        )
+        crate::Operation::read(&self.path)
     }
     /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
     ///
@@ -30,20 +26,11 @@ impl IosMobileAppConfigurationRequest {
         &self,
         body: &crate::models::IosMobileAppConfiguration,
     ) -> crate::Operation<crate::models::IosMobileAppConfiguration> {
-        crate::Operation::new(
-                ::http::Method::PATCH,
-                self.path.clone(),
-                crate::operation::ResponseShape::Json,
-            )
-            .with_json_body(body)
+        crate::Operation::write(::http::Method::PATCH, &self.path, body)
     }
     /// Deletes the entity (`DELETE`).
     pub fn delete(&self) -> crate::Operation<()> {
-        crate::Operation::new(
-            ::http::Method::DELETE,
-            self.path.clone(),
-            crate::operation::ResponseShape::Empty,
-        )
+        crate::Operation::remove(&self.path)
     }
     /// Who the policy applies to.
     ///
@@ -92,7 +79,7 @@ impl IosMobileAppConfigurationCollectionRequest {
     /// an empty key makes the request fail to build with [`crate::Error::EmptyKey`].
     pub fn by_id(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> crate::requests::IosMobileAppConfigurationRequest {
         crate::requests::IosMobileAppConfigurationRequest::new(
             self.path.key(self.name, id.into()),
@@ -102,22 +89,13 @@ impl IosMobileAppConfigurationCollectionRequest {
     pub fn list(
         &self,
     ) -> crate::Operation<crate::Page<crate::models::IosMobileAppConfiguration>> {
-        crate::Operation::new(
-            ::http::Method::GET,
-            self.path.clone(),
-            crate::operation::ResponseShape::Json,
-        )
+        crate::Operation::read(&self.path)
     }
     /// Creates a member (`POST`) and returns it as created.
     pub fn create(
         &self,
         body: &crate::models::IosMobileAppConfiguration,
     ) -> crate::Operation<crate::models::IosMobileAppConfiguration> {
-        crate::Operation::new(
-                ::http::Method::POST,
-                self.path.clone(),
-                crate::operation::ResponseShape::Json,
-            )
-            .with_json_body(body)
+        crate::Operation::write(::http::Method::POST, &self.path, body)
     }
 }

@@ -17,11 +17,7 @@ impl ManagedDeviceMobileAppConfigurationRequest {
     pub fn get(
         &self,
     ) -> crate::Operation<crate::models::ManagedDeviceMobileAppConfiguration> {
-        crate::Operation::new(
-            ::http::Method::GET,
-            self.path.clone(),
-            crate::operation::ResponseShape::Json,
-        )
+        crate::Operation::read(&self.path)
     }
     /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
     ///
@@ -32,20 +28,11 @@ impl ManagedDeviceMobileAppConfigurationRequest {
         &self,
         body: &crate::models::ManagedDeviceMobileAppConfiguration,
     ) -> crate::Operation<crate::models::ManagedDeviceMobileAppConfiguration> {
-        crate::Operation::new(
-                ::http::Method::PATCH,
-                self.path.clone(),
-                crate::operation::ResponseShape::Json,
-            )
-            .with_json_body(body)
+        crate::Operation::write(::http::Method::PATCH, &self.path, body)
     }
     /// Deletes the entity (`DELETE`).
     pub fn delete(&self) -> crate::Operation<()> {
-        crate::Operation::new(
-            ::http::Method::DELETE,
-            self.path.clone(),
-            crate::operation::ResponseShape::Empty,
-        )
+        crate::Operation::remove(&self.path)
     }
     /// Who the policy applies to.
     ///
@@ -102,7 +89,7 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequest {
     /// an empty key makes the request fail to build with [`crate::Error::EmptyKey`].
     pub fn by_id(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> crate::requests::ManagedDeviceMobileAppConfigurationRequest {
         crate::requests::ManagedDeviceMobileAppConfigurationRequest::new(
             self.path.key(self.name, id.into()),
@@ -114,23 +101,14 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequest {
     ) -> crate::Operation<
         crate::Page<crate::models::ManagedDeviceMobileAppConfiguration>,
     > {
-        crate::Operation::new(
-            ::http::Method::GET,
-            self.path.clone(),
-            crate::operation::ResponseShape::Json,
-        )
+        crate::Operation::read(&self.path)
     }
     /// Creates a member (`POST`) and returns it as created.
     pub fn create(
         &self,
         body: &crate::models::ManagedDeviceMobileAppConfiguration,
     ) -> crate::Operation<crate::models::ManagedDeviceMobileAppConfiguration> {
-        crate::Operation::new(
-                ::http::Method::POST,
-                self.path.clone(),
-                crate::operation::ResponseShape::Json,
-            )
-            .with_json_body(body)
+        crate::Operation::write(::http::Method::POST, &self.path, body)
     }
     /// Only the members of type `microsoft.graph.iosMobileAppConfiguration` (a type-cast segment).
     pub fn as_ios_mobile_app_configuration(

@@ -17,11 +17,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequest {
     pub fn get(
         &self,
     ) -> crate::Operation<crate::models::ManagedDeviceMobileAppConfigurationAssignment> {
-        crate::Operation::new(
-            ::http::Method::GET,
-            self.path.clone(),
-            crate::operation::ResponseShape::Json,
-        )
+        crate::Operation::read(&self.path)
     }
     /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
     ///
@@ -32,20 +28,11 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequest {
         &self,
         body: &crate::models::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> crate::Operation<crate::models::ManagedDeviceMobileAppConfigurationAssignment> {
-        crate::Operation::new(
-                ::http::Method::PATCH,
-                self.path.clone(),
-                crate::operation::ResponseShape::Json,
-            )
-            .with_json_body(body)
+        crate::Operation::write(::http::Method::PATCH, &self.path, body)
     }
     /// Deletes the entity (`DELETE`).
     pub fn delete(&self) -> crate::Operation<()> {
-        crate::Operation::new(
-            ::http::Method::DELETE,
-            self.path.clone(),
-            crate::operation::ResponseShape::Empty,
-        )
+        crate::Operation::remove(&self.path)
     }
 }
 impl crate::reference::Addressable
@@ -72,7 +59,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
     /// an empty key makes the request fail to build with [`crate::Error::EmptyKey`].
     pub fn by_id(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> crate::requests::ManagedDeviceMobileAppConfigurationAssignmentRequest {
         crate::requests::ManagedDeviceMobileAppConfigurationAssignmentRequest::new(
             self.path.key(self.name, id.into()),
@@ -84,22 +71,13 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
     ) -> crate::Operation<
         crate::Page<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,
     > {
-        crate::Operation::new(
-            ::http::Method::GET,
-            self.path.clone(),
-            crate::operation::ResponseShape::Json,
-        )
+        crate::Operation::read(&self.path)
     }
     /// Creates a member (`POST`) and returns it as created.
     pub fn create(
         &self,
         body: &crate::models::ManagedDeviceMobileAppConfigurationAssignment,
     ) -> crate::Operation<crate::models::ManagedDeviceMobileAppConfigurationAssignment> {
-        crate::Operation::new(
-                ::http::Method::POST,
-                self.path.clone(),
-                crate::operation::ResponseShape::Json,
-            )
-            .with_json_body(body)
+        crate::Operation::write(::http::Method::POST, &self.path, body)
     }
 }

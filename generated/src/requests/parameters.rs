@@ -4,8 +4,8 @@
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ManagedDeviceMobileAppConfigurationAssignParameters {
     /// The `assignments` parameter: a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub assignments: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignments: Option<
+        Vec<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,
     >,
 }

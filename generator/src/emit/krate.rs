@@ -3,6 +3,7 @@
 
 use quote::quote;
 
+use super::features::{FULL, Features, Item};
 use super::{EmittedFiles, FileContent, Plan, requests};
 use crate::config::GenerateOptions;
 use crate::csdl::syntax::ContainerChildKind;
@@ -41,7 +42,7 @@ pub const FEATURE_RUNTIME: &[(&str, &str, &str)] = &[(
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
     files.insert(
         "Cargo.toml".to_string(),
-        FileContent::Text(cargo_toml(options)),
+        FileContent::Text(cargo_toml(plan, options)),
     );
     files.insert(
         "src/lib.rs".to_string(),
@@ -64,7 +65,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
     }
 }
 
-fn cargo_toml(options: &GenerateOptions) -> String {
+fn cargo_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     let workspace = if options.standalone {
         "\n# Builds on its own wherever it is written.\n[workspace]\n"
     } else {
@@ -86,7 +87,7 @@ serde_json = {{ version = "1", features = ["raw_value"] }}
 time = {{ version = "0.3", features = ["parsing", "formatting"] }}
 uuid = "1"
 {transport}{workspace}"#,
-        transport = transport_toml(options),
+        transport = transport_toml(plan, options),
         name = options.crate_name,
         version = options.crate_version,
         description = options
@@ -99,7 +100,7 @@ uuid = "1"
 /// The `transport` feature's optional dependencies and the feature itself; the dependencies of
 /// hand-written tests and examples when the crate has extra files; and every extra file under
 /// `examples/` as an example that needs the feature (a sans-IO crate's example sends requests).
-fn transport_toml(options: &GenerateOptions) -> String {
+fn transport_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     let mut toml = String::from(
         r#"# The optional transport (feature `transport`): reqwest over rustls with ring, no OpenSSL.
 futures-core = { version = "0.3", optional = true }
@@ -113,6 +114,7 @@ tokio = { version = "1", optional = true, default-features = false, features = [
 transport = ["dep:futures-core", "dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio"]
 "#,
     );
+    toml.push_str(&area_features_toml(&plan.features));
     if !options.extra_files.is_empty() {
         toml.push_str(
             r#"
@@ -135,6 +137,50 @@ tokio = { version = "1", default-features = false, features = ["rt"] }
         toml.push_str(&format!(
             "\n[[example]]\nname = \"{name}\"\nrequired-features = [\"transport\"]\n"
         ));
+    }
+    toml
+}
+
+/// The marker line above the features per area.
+pub const AREAS_MARKER: &str =
+    "# ---- Areas: generated from the entity container; everything below is rewritten. ----";
+
+/// The features per area (none when the crate has no areas): `full`, one per area, and the
+/// hidden groups they enable.
+fn area_features_toml(features: &Features) -> String {
+    if !features.enabled() {
+        return String::new();
+    }
+    let list = |names: &mut dyn Iterator<Item = &str>| {
+        let quoted: Vec<String> = names.map(|n| format!("\"{n}\"")).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let mut toml = format!(
+        "default = []\n\n{AREAS_MARKER}\n\
+         # An area is an entity set or singleton with everything its builders reach: enable the\n\
+         # ones you use (`features = [\"users\"]`); `{FULL}` enables them all.\n\
+         {FULL} = {}\n",
+        list(&mut features.areas.iter().map(|a| a.name.as_str()))
+    );
+    for area in &features.areas {
+        let what = if area.entry_name.is_empty() {
+            "Types that no entity set or singleton reaches.".to_string()
+        } else {
+            format!("`/{}` and what it reaches.", area.entry_name)
+        };
+        toml.push_str(&format!(
+            "# {what}\n{} = {}\n",
+            area.name,
+            list(&mut area.groups.iter().map(String::as_str))
+        ));
+    }
+    if !features.groups.is_empty() {
+        toml.push_str(
+            "# Groups of items that the same areas reach: enabled by the areas, not for direct use.\n",
+        );
+        for group in &features.groups {
+            toml.push_str(&format!("{group} = []\n"));
+        }
     }
     toml
 }
@@ -164,18 +210,47 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
             ContainerChildKind::EntitySet => ("list()", "lists"),
             ContainerChildKind::Singleton => ("get()", "reads"),
         };
+        // In a crate with areas, the example needs its entry's area.
+        let area = plan
+            .model
+            .container
+            .iter()
+            .flat_map(|c| {
+                c.children
+                    .iter()
+                    .position(|child| std::ptr::eq(child, entry))
+            })
+            .find_map(|index| plan.features.feature(Item::Entry(index)));
+        let (open, close) = match area {
+            Some(feature) => (format!("# #[cfg(feature = \"{feature}\")] {{\n"), "# }\n"),
+            None => (String::new(), ""),
+        };
         doc.push_str(&format!(
             "\n# Example\n\nA request that {what} `{name}`:\n\n\
              ```\n\
+             {open}\
              let operation = {crate_ident}::Graph::v1().{method}().{call};\n\
              let request = operation.to_http_request()?;\n\
              assert_eq!(request.method(), \"{http}\");\n\
              assert_eq!(request.uri(), \"https://graph.microsoft.com/v1.0/{name}\");\n\
+             {close}\
              # Ok::<(), {crate_ident}::Error>(())\n\
              ```\n",
             name = entry.name,
             http = "GET",
         ));
+        if area.is_some() {
+            doc.push_str(&format!(
+                "\n# Features\n\nEach entity set and singleton is an area with a cargo feature \
+                 (`{}` and so on, listed in `Cargo.toml`); a type, builder or operation is \
+                 compiled when an area that reaches it is enabled. `{FULL}` enables every area.\n",
+                plan.features
+                    .areas
+                    .first()
+                    .map(|a| a.name.as_str())
+                    .unwrap_or(FULL)
+            ));
+        }
     }
     let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
     let runtime_modules = RUNTIME.iter().map(|(path, _)| {

@@ -6,6 +6,7 @@
 
 pub mod docs;
 pub mod edm;
+pub mod features;
 mod krate;
 mod models;
 mod properties;
@@ -25,7 +26,8 @@ use crate::csdl::syntax::Spanned;
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::naming::{self, RustName, Scope};
-use crate::select::Selection;
+use crate::select::{Area, Selection};
+use features::{Features, Item};
 
 /// A file to write: its tokens (formatted later) or its final text.
 pub enum FileContent {
@@ -38,15 +40,19 @@ pub enum FileContent {
 /// Every file of the crate, by path relative to the crate root.
 pub type EmittedFiles = BTreeMap<String, FileContent>;
 
-/// Emits the crate for a selection.
-/// Emits the crate for a selection. Returns the files and warnings about names (collisions the
-/// generator resolved by numbering).
+/// Emits the crate for a selection. With `areas` (a whole-service crate), every item is gated by
+/// the Cargo feature of the areas that reach it (see [`features`]). Returns the files and
+/// warnings about names (collisions the generator resolved by numbering).
 pub fn emit(
     model: &Model,
     selection: &Selection,
+    areas: &[Area],
     options: &GenerateOptions,
 ) -> (EmittedFiles, Vec<Diagnostic>) {
-    let plan = Plan::new(model, selection, &options.names);
+    let mut plan = Plan::new(model, selection, &options.names);
+    if !areas.is_empty() {
+        plan.features = Features::new(model, selection, areas);
+    }
     let mut files = EmittedFiles::new();
     models::emit(&plan, &mut files);
     properties::emit(&plan, &mut files);
@@ -93,6 +99,8 @@ pub struct Plan<'m> {
     field_names: HashMap<(TypeId, String), RustName>,
     /// Warnings about names, collected while emitting.
     warnings: RefCell<Vec<Diagnostic>>,
+    /// The Cargo feature of each item, for a crate with areas.
+    pub features: Features,
 }
 
 impl<'m> Plan<'m> {
@@ -140,6 +148,7 @@ impl<'m> Plan<'m> {
             type_names,
             field_names,
             warnings: RefCell::new(Vec::new()),
+            features: Features::default(),
         };
         plan.name_items();
         plan.find_boxed_fields();
@@ -334,6 +343,11 @@ impl<'m> Plan<'m> {
                 }
             }
         }
+    }
+
+    /// `#[cfg(feature = ...)]` for an item of a crate with areas; nothing otherwise.
+    pub fn gate(&self, item: Item) -> TokenStream {
+        self.features.gate(item)
     }
 
     /// The items of a type (every selected type that produces code has them).

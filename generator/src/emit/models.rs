@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attributes, sanitize};
+use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
 use crate::csdl::syntax::StructuredKind;
 use crate::model::*;
@@ -23,7 +24,16 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
             tokens.extend(struct_item(plan, id, name));
         }
         if let Some(name) = &items.union_name {
-            tokens.extend(union_item(plan, id, name));
+            // The union is compiled where the type is used as a value, which may be fewer
+            // areas than where its file is.
+            let gate = if items.struct_name.is_none()
+                || plan.features.feature(Item::Union(id)) == plan.features.feature(Item::Type(id))
+            {
+                TokenStream::new()
+            } else {
+                plan.gate(Item::Union(id))
+            };
+            tokens.extend(union_item(plan, id, name, &gate));
         }
         if let Some(name) = &items.enum_name {
             tokens.extend(enum_item(plan, id, name));
@@ -71,6 +81,18 @@ fn emit_module_file(
         .iter()
         .map(|(stem, _)| RustName::new(stem.clone()).ident())
         .collect();
+    // A file holds a struct or an enum, or (for an abstract type) only the union.
+    let gates: Vec<TokenStream> = sorted
+        .iter()
+        .map(|(_, id)| {
+            let items = plan.items(*id);
+            if items.struct_name.is_none() && items.enum_name.is_none() {
+                plan.gate(Item::Union(*id))
+            } else {
+                plan.gate(Item::Type(*id))
+            }
+        })
+        .collect();
     let has_properties = super::properties::entity_types_by_module(plan).contains_key(module);
     let properties_module = has_properties.then(|| {
         let ident = RustName::new(super::properties::MODULE.to_string()).ident();
@@ -80,7 +102,7 @@ fn emit_module_file(
         #![doc = #doc]
         #(pub mod #submodules;)*
         #properties_module
-        #(mod #files_idents; pub use #files_idents::*;)*
+        #(#gates mod #files_idents; #gates pub use #files_idents::*;)*
     };
     files.insert(path, FileContent::Rust(tokens));
 }
@@ -148,7 +170,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let field_doc = doc_attributes(&field_doc);
         fields.push(quote! {
             #field_doc
-            #[serde(#rename #with default, skip_serializing_if = "::std::option::Option::is_none")]
+            #[serde(#rename #with skip_serializing_if = "::std::option::Option::is_none")]
             pub #ident: ::std::option::Option<#rust_type>,
         });
         cleared.push((wire.clone(), ident));
@@ -174,32 +196,13 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             }
         }
     };
-    let wire_names = cleared.iter().map(|(wire, _)| wire);
-    // A field set after an explicit `null` was kept for it wins: the kept `null` is not written.
-    let set_wins = (!cleared.is_empty()).then(|| {
-        let pairs = cleared
-            .iter()
-            .map(|(wire, field)| quote!((#wire, self.#field.is_some())));
-        quote! {
-            let set = [#(#pairs),*];
-            if set.iter().any(|(name, is_set)| *is_set && self.#additional.contains_key(*name)) {
-                let mut value = ::std::clone::Clone::clone(self);
-                for (name, is_set) in set {
-                    if is_set {
-                        value.#additional.remove(name);
-                    }
-                }
-                return Self::serialize(&value, serializer);
-            }
-        }
-    });
-    // The derived impls become inherent functions (`remote = "Self"`); the trait impls wrap
-    // them so that an explicit `null` read for a declared property is kept (in
-    // `additional_properties`) and written back.
+    // The derived impls become inherent functions (`remote = "Self"`); the trait impls that
+    // `keep_nulls!` writes wrap them so that an explicit `null` read for a declared property is
+    // kept (in `additional_properties`) and written back.
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(remote = "Self")]
+        #[serde(remote = "Self", default)]
         pub struct #name {
             #(#fields)*
             /// Properties this crate does not declare (open types, properties added to the
@@ -221,27 +224,11 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #set_wins
-                Self::serialize(self, serializer)
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::polymorphic::deserialize_keeping_nulls(
-                    deserializer,
-                    &[#(#wire_names),*],
-                    Self::deserialize,
-                    |value| &mut value.#additional,
-                )
-            }
-        }
+        crate::polymorphic::keep_nulls!(#name);
     }
 }
 
-fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
+fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) -> TokenStream {
     let ty = plan.model.ty(id);
     let qualified = ty.qualified_name();
     let lead = match &ty.description {
@@ -287,6 +274,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         });
         type_arms.push(quote! { Self::#variant(_) => ::std::option::Option::Some(#member_name), });
         from_impls.push(quote! {
+            #gate
             impl ::std::convert::From<#path> for #name_ident {
                 fn from(value: #path) -> Self {
                     Self::#variant(value)
@@ -296,6 +284,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     }
     quote! {
         #doc
+        #gate
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name_ident {
             #(#variants)*
@@ -304,6 +293,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         }
 
+        #gate
         impl #name_ident {
             /// The qualified name of the value's type (without `#`), if it has one.
             pub fn odata_type(&self) -> ::std::option::Option<&str> {
@@ -316,6 +306,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
 
         #(#from_impls)*
 
+        #gate
         impl ::serde::Serialize for #name_ident {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
@@ -325,6 +316,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             }
         }
 
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name_ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let (odata_type, fields) = crate::polymorphic::deserialize_tagged(deserializer)?;

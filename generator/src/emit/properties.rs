@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
 use crate::csdl::syntax::StructuredKind;
 use crate::model::*;
@@ -80,18 +81,23 @@ fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         variants.push(quote! { #[doc = #variant_doc] #variant, });
         arms.push(quote! { Self::#variant => #wire, });
     }
-    let selectable: Vec<TokenStream> = [items.struct_name.as_ref(), items.union_name.as_ref()]
-        .into_iter()
-        .flatten()
-        .map(|model| {
-            let model = plan.model_path(&items.module, model);
-            quote! {
-                impl crate::operation::Selectable for #model {
-                    type Property = #enum_path;
-                }
+    let gate = plan.gate(Item::Type(id));
+    let selectable: Vec<TokenStream> = [
+        (items.struct_name.as_ref(), &gate),
+        (items.union_name.as_ref(), &plan.gate(Item::Union(id))),
+    ]
+    .into_iter()
+    .filter_map(|(name, gate)| Some((name?, gate)))
+    .map(|(model, gate)| {
+        let model = plan.model_path(&items.module, model);
+        quote! {
+            #gate
+            impl crate::operation::Selectable for #model {
+                type Property = #enum_path;
             }
-        })
-        .collect();
+        }
+    })
+    .collect();
     let as_str = if arms.is_empty() {
         quote! { match *self {} }
     } else {
@@ -99,11 +105,13 @@ fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
+        #gate
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #ident {
             #(#variants)*
         }
 
+        #gate
         impl #ident {
             /// The property's name on the wire.
             pub fn as_str(&self) -> &'static str {
@@ -111,6 +119,7 @@ fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
             }
         }
 
+        #gate
         impl ::std::convert::AsRef<str> for #ident {
             fn as_ref(&self) -> &str {
                 self.as_str()

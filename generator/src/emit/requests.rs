@@ -12,6 +12,7 @@ use quote::quote;
 
 use super::docs::{doc_attributes, sanitize};
 use super::edm::{self, LiteralForm};
+use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
 use crate::csdl::syntax::{ContainerChildKind, OperationKind};
 use crate::model::*;
@@ -307,12 +308,23 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
 impl Requests<'_, '_> {
     fn emit(&self, files: &mut EmittedFiles) {
         let mut modules = Vec::new();
+        let mut gates = Vec::new();
         for (&ty, names) in &self.builders {
             let needs = self.plan.selection.builders[&ty];
             let mut tokens = self.item_builder(ty, names);
             if needs.collection {
-                tokens.extend(self.collection_builder(ty, names));
+                // Its own gate where fewer areas reach the collection than the item builder.
+                let features = &self.plan.features;
+                let gate = if features.feature(Item::CollectionBuilder(ty))
+                    == features.feature(Item::ItemBuilder(ty))
+                {
+                    TokenStream::new()
+                } else {
+                    self.plan.gate(Item::CollectionBuilder(ty))
+                };
+                tokens.extend(self.collection_builder(ty, names, &gate));
             }
+            gates.push(self.plan.gate(Item::ItemBuilder(ty)));
             files.insert(names.file.clone(), FileContent::Rust(tokens));
             let stem = names
                 .file
@@ -322,15 +334,22 @@ impl Requests<'_, '_> {
         }
         let mut parameter_module = quote! {};
         if !self.parameters.is_empty() {
-            let structs = self
-                .parameters
-                .iter()
-                .map(|(&id, name)| self.parameter_struct(id, name));
+            let structs = self.parameters.iter().map(|(&id, name)| {
+                let gate = self.plan.gate(Item::Operation(id));
+                let tokens = self.parameter_struct(id, name);
+                quote!(#gate #tokens)
+            });
             files.insert(
                 "src/requests/parameters.rs".to_string(),
                 FileContent::Rust(quote! { #(#structs)* }),
             );
-            parameter_module = quote! { mod parameters; pub use parameters::*; };
+            // With areas, an area may use none of the parameter structs.
+            let allow = self
+                .plan
+                .features
+                .enabled()
+                .then(|| quote!(#[allow(unused_imports)]));
+            parameter_module = quote! { mod parameters; #allow pub use parameters::*; };
         }
         let entry_points = self.entry_points();
         let tokens = quote! {
@@ -339,7 +358,7 @@ impl Requests<'_, '_> {
             //! Each entity type has an item builder (`...Request`) and, where it is reached as a
             //! collection, a collection builder (`...CollectionRequest`). A builder only carries
             //! the URL it stands for; its methods return [`crate::Operation`]s.
-            #(mod #modules; pub use #modules::*;)*
+            #(#gates mod #modules; #gates pub use #modules::*;)*
             #parameter_module
             #entry_points
         };
@@ -367,6 +386,19 @@ impl Requests<'_, '_> {
         let mut methods = Vec::new();
         for (method, entry) in entry_methods(self.plan) {
             let method = method.ident();
+            let gate = self
+                .plan
+                .model
+                .container
+                .iter()
+                .flat_map(|c| {
+                    c.children
+                        .iter()
+                        .position(|child| std::ptr::eq(child, entry))
+                })
+                .map(|index| self.plan.gate(Item::Entry(index)))
+                .next()
+                .unwrap_or_default();
             let wire = &entry.name;
             let type_name = self.plan.model.ty(entry.ty).qualified_name();
             let (doc, body, returns) = match entry.kind {
@@ -394,6 +426,7 @@ impl Requests<'_, '_> {
             let doc = doc_attributes(&doc);
             methods.push(quote! {
                 #doc
+                #gate
                 pub fn #method(&self) -> #returns {
                     #body
                 }
@@ -422,8 +455,7 @@ impl Requests<'_, '_> {
                 /// [`crate::Operation::parse_optional_response`] (`None` then), or ask for the
                 /// entity with `.prefer("return=representation")`.
                 pub fn patch(&self, body: &#value) -> crate::Operation<#value> {
-                    crate::Operation::new(::http::Method::PATCH, self.path.clone(), crate::operation::ResponseShape::Json)
-                        .with_json_body(body)
+                    crate::Operation::write(::http::Method::PATCH, &self.path, body)
                 }
             }
         });
@@ -431,13 +463,13 @@ impl Requests<'_, '_> {
             quote! {
                 /// Deletes the entity (`DELETE`).
                 pub fn delete(&self) -> crate::Operation<()> {
-                    crate::Operation::new(::http::Method::DELETE, self.path.clone(), crate::operation::ResponseShape::Empty)
+                    crate::Operation::remove(&self.path)
                 }
             }
         });
         let methods: Vec<TokenStream> = builder_methods(self.plan, ty, false)
             .into_iter()
-            .filter_map(|(name, kind)| self.method(name, kind, false))
+            .filter_map(|(name, kind)| self.method(ty, name, kind, false))
             .collect();
         quote! {
             #doc
@@ -458,7 +490,7 @@ impl Requests<'_, '_> {
 
                 /// Reads the entity (`GET`).
                 pub fn get(&self) -> crate::Operation<#value> {
-                    crate::Operation::new(::http::Method::GET, self.path.clone(), crate::operation::ResponseShape::Json)
+                    crate::Operation::read(&self.path)
                 }
 
                 #patch
@@ -476,7 +508,13 @@ impl Requests<'_, '_> {
         }
     }
 
-    fn collection_builder(&self, ty: TypeId, names: &BuilderNames) -> TokenStream {
+    /// The collection builder of `ty`; `gate` goes on each of its items.
+    fn collection_builder(
+        &self,
+        ty: TypeId,
+        names: &BuilderNames,
+        gate: &TokenStream,
+    ) -> TokenStream {
         let qualified = self.plan.model.ty(ty).qualified_name();
         let ident = names.collection.ident();
         let item = self.builder_path(ty, false);
@@ -486,23 +524,24 @@ impl Requests<'_, '_> {
             quote! {
                 /// Creates a member (`POST`) and returns it as created.
                 pub fn create(&self, body: &#value) -> crate::Operation<#value> {
-                    crate::Operation::new(::http::Method::POST, self.path.clone(), crate::operation::ResponseShape::Json)
-                        .with_json_body(body)
+                    crate::Operation::write(::http::Method::POST, &self.path, body)
                 }
             }
         });
         let methods: Vec<TokenStream> = builder_methods(self.plan, ty, true)
             .into_iter()
-            .filter_map(|(name, kind)| self.method(name, kind, true))
+            .filter_map(|(name, kind)| self.method(ty, name, kind, true))
             .collect();
         quote! {
             #doc
+            #gate
             #[derive(Clone, Debug, PartialEq, Eq)]
             pub struct #ident {
                 path: crate::path::ResourcePath,
                 name: &'static str,
             }
 
+            #gate
             impl #ident {
                 pub(crate) fn new(path: crate::path::ResourcePath, name: &'static str) -> Self {
                     Self { path, name }
@@ -521,7 +560,7 @@ impl Requests<'_, '_> {
 
                 /// Lists the collection (`GET`), one page at a time.
                 pub fn list(&self) -> crate::Operation<crate::Page<#value>> {
-                    crate::Operation::new(::http::Method::GET, self.path.clone(), crate::operation::ResponseShape::Json)
+                    crate::Operation::read(&self.path)
                 }
 
                 #create
@@ -534,12 +573,14 @@ impl Requests<'_, '_> {
     /// One builder method, by kind.
     fn method(
         &self,
+        ty: TypeId,
         name: RustName,
         kind: MethodKind<'_>,
         collection: bool,
     ) -> Option<TokenStream> {
+        let gate = self.method_gate(ty, &kind);
         let method = name.ident();
-        Some(match kind {
+        let tokens = match kind {
             MethodKind::Navigation(navigation) => self.navigation_method(&method, navigation),
             MethodKind::Reference(navigation) => {
                 let wire = &navigation.name;
@@ -609,9 +650,28 @@ impl Requests<'_, '_> {
                 }
             }
             MethodKind::Operation(id) => {
-                return self.operation_method(id, self.plan.model.operation(id), &method);
+                self.operation_method(id, self.plan.model.operation(id), &method)?
             }
-        })
+        };
+        Some(quote!(#gate #tokens))
+    }
+
+    /// The feature gate of a method that depends on more than its builder (in a crate with
+    /// areas): a navigation, a cast or an operation.
+    fn method_gate(&self, ty: TypeId, kind: &MethodKind<'_>) -> TokenStream {
+        let item = match *kind {
+            MethodKind::Navigation(navigation) | MethodKind::Reference(navigation) => self
+                .plan
+                .model
+                .all_navigations(ty)
+                .into_iter()
+                .find(|(_, _, candidate)| std::ptr::eq(*candidate, navigation))
+                .map(|(owner, index, _)| Item::Navigation(owner, index)),
+            MethodKind::Cast(derived) => Some(Item::Cast(ty, derived)),
+            MethodKind::Operation(id) => Some(Item::Operation(id)),
+            MethodKind::Media | MethodKind::Stream(_) => None,
+        };
+        item.map(|item| self.plan.gate(item)).unwrap_or_default()
     }
 
     fn navigation_method(

@@ -96,8 +96,14 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             }
         }
     });
+    // In a crate with areas, the checks cover every item, so they need every area.
+    let whole_crate_only = plan.features.enabled().then(|| {
+        let full = super::features::FULL;
+        quote!(#![cfg(feature = #full)])
+    });
     let tokens = quote! {
         //! Behaviour checks generated for every model and entry point of this crate.
+        #whole_crate_only
 
         use std::fmt::Debug;
 
