@@ -72,32 +72,31 @@ fn use_shadows(tree: &syn::UseTree) -> bool {
     }
 }
 
-/// The segments of a path with a leading `::`, as text, while they have no generic arguments
-/// (`["std", "option", "Option"]` for `::std::option::Option<T>`).
-fn leading_segments(path: &syn::Path) -> Vec<String> {
-    if path.leading_colon.is_none() {
-        return Vec::new();
-    }
-    let mut segments = Vec::new();
-    for segment in &path.segments {
-        segments.push(segment.ident.to_string());
-        if !segment.arguments.is_none() {
-            break;
-        }
-    }
-    segments
-}
-
 /// The prelude item a path starts with: how many segments it spans and its short name.
 fn prelude_prefix(path: &syn::Path) -> Option<(usize, &'static str)> {
-    let segments = leading_segments(path);
+    // Only paths such as `::std::option::Option<T>` qualify: a leading `::`, then `std`.
+    path.leading_colon.as_ref()?;
+    let mut segments = path.segments.iter();
+    if segments.next()?.ident != "std" {
+        return None;
+    }
+    let module = segments.next()?;
+    let item = segments.next()?;
+    if !module.arguments.is_none() {
+        return None;
+    }
+    let variant = segments.next().filter(|_| item.arguments.is_none());
     PRELUDE
         .iter()
         .filter_map(|(full, short)| {
-            let wanted: Vec<&str> = full.trim_start_matches("::").split("::").collect();
-            let matches =
-                segments.len() >= wanted.len() && wanted.iter().zip(&segments).all(|(a, b)| a == b);
-            matches.then_some((wanted.len(), *short))
+            let mut wanted = full.trim_start_matches("::std::").split("::");
+            let matches_item = wanted.next() == Some(&*module.ident.to_string())
+                && wanted.next().is_some_and(|name| item.ident == name);
+            match (matches_item, wanted.next()) {
+                (true, None) => Some((3, *short)),
+                (true, Some(name)) if variant.is_some_and(|v| v.ident == name) => Some((4, *short)),
+                _ => None,
+            }
         })
         .max_by_key(|(length, _)| *length)
 }

@@ -4,7 +4,10 @@
 //! One run prints, for `v1.0/clean.xml` of the Graph metadata folder: the median time of
 //! tokenizing (every quick-xml event, nothing built), of [`msgraph_codegen::csdl::read()`] and of
 //! read + [`msgraph_codegen::resolve::resolve`], their ratios to tokenizing, and the peak resident
-//! memory of each phase. Then it reads synthetic documents of growing size (up to
+//! memory of each phase. It then generates the whole of Graph (`--all`, with features per area)
+//! and prints that time against tokenizing and the size of the output; with `--cargo`, also the
+//! time and peak memory of `cargo check` and `cargo build` of that crate, with every area and with
+//! one small area alone. Then it reads synthetic documents of growing size (up to
 //! `--synthetic-mb`, 100 by default) and prints time and peak memory per megabyte, which stay flat
 //! when both are linear in the size.
 //!
@@ -33,6 +36,9 @@ pub struct Options {
     pub iterations: usize,
     /// The largest synthetic document, in MB; 0 skips the synthetic runs.
     pub synthetic_mb: usize,
+    /// Also time `cargo check` and `cargo build` of the whole-Graph crate (all areas, and one
+    /// area alone): minutes, not seconds.
+    pub cargo: bool,
 }
 
 impl Default for Options {
@@ -40,6 +46,7 @@ impl Default for Options {
         Options {
             iterations: 30,
             synthetic_mb: 100,
+            cargo: false,
         }
     }
 }
@@ -68,6 +75,7 @@ pub fn run_release(options: Options) -> Result<String, Failure> {
         .arg(options.iterations.to_string())
         .arg("--synthetic-mb")
         .arg(options.synthetic_mb.to_string())
+        .args(options.cargo.then_some("--cargo"))
         .env(IN_RELEASE_VAR, "1")
         .current_dir(crate::workspace_root())
         .status()
@@ -140,6 +148,8 @@ pub fn run(options: Options) -> Result<String, Failure> {
         load.median.as_secs_f64() / tokenize.median.as_secs_f64(),
     );
 
+    whole_graph(&mut out, &bytes, tokenize.median, options.cargo)?;
+
     if options.synthetic_mb > 0 {
         let _ = writeln!(
             out,
@@ -179,6 +189,157 @@ pub fn run(options: Options) -> Result<String, Failure> {
         );
     }
     Ok(out)
+}
+
+/// The area that `--cargo` builds alone: a small entity set of Graph v1.0.
+pub const SMALL_AREA: &str = "agreements";
+
+/// Generation of the whole of Graph (`--all`, with features per area): its time against
+/// tokenizing, the size of its output and, with `cargo`, the compile times of that output.
+fn whole_graph(
+    out: &mut String,
+    bytes: &[u8],
+    tokenize: Duration,
+    cargo: bool,
+) -> Result<(), Failure> {
+    let slice = msgraph_codegen::SliceSpec {
+        all: true,
+        areas: true,
+        ..Default::default()
+    };
+    let options = msgraph_codegen::GenerateOptions::standalone(
+        slice,
+        format!("cargo xtask codegen --csdl {CLEAN_XML} --out DIR --all"),
+    );
+    let mut generated = None;
+    let phase = measure(3, || {
+        let output = msgraph_codegen::generate(bytes, &options).map_err(first_message)?;
+        let files = output.files.len();
+        generated = Some(output);
+        Ok(files)
+    })?;
+    let _ = writeln!(
+        out,
+        "
+whole-Graph generation (read, resolve, select, areas, emit, format; median of 3):
+           {:>9.1} ms  {:>6.1}x tokenize (target: <= 100)  peak heap {}",
+        millis(phase.median),
+        phase.median.as_secs_f64() / tokenize.as_secs_f64(),
+        peak_text(phase.peak_heap),
+    );
+    let Some(generated) = generated else {
+        return Ok(());
+    };
+    let size = |filter: &dyn Fn(&str) -> bool| {
+        generated
+            .files
+            .iter()
+            .filter(|(path, _)| filter(path))
+            .fold((0, 0, 0), |(files, lines, bytes), (_, text)| {
+                (files + 1, lines + text.lines().count(), bytes + text.len())
+            })
+    };
+    for (what, filter) in [
+        ("all files", &(|_: &str| true) as &dyn Fn(&str) -> bool),
+        ("src/", &|path: &str| path.starts_with("src/")),
+        ("tests/", &|path: &str| path.starts_with("tests/")),
+    ] {
+        let (files, lines, bytes) = size(filter);
+        let _ = writeln!(
+            out,
+            "  output {what:<10} {files:>6} files {lines:>9} lines {:>7.1} MB{}",
+            megabytes(bytes),
+            if what == "src/" {
+                " (target: < 300,000 lines)"
+            } else {
+                ""
+            }
+        );
+    }
+    if cargo {
+        compile_times(out, &generated.files)?;
+    }
+    Ok(())
+}
+
+/// Writes the whole-Graph crate below `target/` and times `cargo check` and `cargo build` of it
+/// with every area and with [`SMALL_AREA`] alone (dependencies built beforehand, so the figures
+/// are the crate's own).
+fn compile_times(
+    out: &mut String,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), Failure> {
+    let dir = crate::workspace_root().join("target/bench-whole-graph");
+    let _ = std::fs::remove_dir_all(dir.join("src"));
+    crate::files::write(&dir, files)?;
+    let target = crate::workspace_root().join("target/bench-whole-graph-target");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let run = |args: &[&str]| -> Result<(Duration, Option<u64>), Failure> {
+        // Touching lib.rs makes cargo rebuild the crate and nothing else.
+        let lib = dir.join("src/lib.rs");
+        let text = std::fs::read(&lib).map_err(|e| Failure(format!("xtask: error: {e}")))?;
+        std::fs::write(&lib, text).map_err(|e| Failure(format!("xtask: error: {e}")))?;
+        let time = std::path::Path::new("/usr/bin/time");
+        let mut command = if time.exists() {
+            let mut command = std::process::Command::new(time);
+            command.args(["-f", "%M"]).arg(&cargo);
+            command
+        } else {
+            std::process::Command::new(&cargo)
+        };
+        command
+            .args(args)
+            .arg("--quiet")
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &target);
+        let started = Instant::now();
+        let output = command
+            .output()
+            .map_err(|e| Failure(format!("xtask: error: cannot run cargo: {e}")))?;
+        let elapsed = started.elapsed();
+        if !output.status.success() {
+            return Err(Failure(format!(
+                "xtask: error: `cargo {}` failed in {}:\n{}",
+                args.join(" "),
+                dir.display(),
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        // GNU time prints the peak resident set (KB) as the last line of stderr.
+        let peak = String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse::<u64>().ok());
+        Ok((elapsed, peak))
+    };
+    let _ = writeln!(
+        out,
+        "
+compiling the whole-Graph crate (written to {}; dependencies built first):",
+        dir.display()
+    );
+    run(&["check", "--no-default-features"])?;
+    run(&["build", "--no-default-features"])?;
+    let all = "--features=full".to_string();
+    let one = format!("--features={SMALL_AREA}");
+    for (command, features, what) in [
+        ("check", &all, "every area"),
+        ("check", &one, SMALL_AREA),
+        ("build", &all, "every area"),
+        ("build", &one, SMALL_AREA),
+    ] {
+        let (elapsed, peak) = run(&[command, features])?;
+        let _ = writeln!(
+            out,
+            "  cargo {command:<5} {what:<12} {:>7.1} s  peak memory {}",
+            elapsed.as_secs_f64(),
+            peak.map_or("n/a".to_string(), |kb| format!(
+                "{:.0} MB",
+                kb as f64 / 1024.0
+            )),
+        );
+    }
+    Ok(())
 }
 
 /// The time and memory of one phase.

@@ -14,7 +14,7 @@ usage:
   cargo xtask codegen --check              compare generated/ with a fresh generation; exit 1 on drift
   cargo xtask codegen --csdl FILE --out DIR (--all | --root QUALIFIED.NAME ...) [--name CRATE]
                                            generate a standalone crate from any CSDL into DIR
-  cargo xtask bench [--iterations N] [--synthetic-mb MB]
+  cargo xtask bench [--iterations N] [--synthetic-mb MB] [--cargo]
                                            time reading clean.xml against quick-xml tokenizing it,
                                            and reading synthetic documents up to MB (default 100; 0: none)
   cargo xtask refresh-metadata [--from FILE]
@@ -109,6 +109,7 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
             "--synthetic-mb" => {
                 bench.synthetic_mb = number("--synthetic-mb", value("--synthetic-mb", &mut iter)?)?
             }
+            "--cargo" => bench.cargo = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(usage_error(format!("unknown argument `{other}`"))),
         }
