@@ -211,10 +211,11 @@ mod tests {
             Command::Bench(crate::bench::Options::default())
         );
         assert_eq!(
-            parse(args("bench --iterations 5 --synthetic-mb 0")).unwrap(),
+            parse(args("bench --iterations 5 --synthetic-mb 0 --cargo")).unwrap(),
             Command::Bench(crate::bench::Options {
                 iterations: 5,
-                synthetic_mb: 0
+                synthetic_mb: 0,
+                cargo: true,
             })
         );
     }
