@@ -241,6 +241,8 @@ struct Resolver<'d, 'a> {
     member_names: HashSet<(TypeId, &'d str), BuildHasherDefault<FxHasher>>,
     /// ... and which types those are.
     members_indexed: Vec<bool>,
+    /// Member names of the type being resolved, to find duplicates (reused for every type).
+    seen: FastMap<&'d str, Span>,
     /// The last qualifier looked up and its namespace (empty before the first).
     last_qualifier: std::cell::Cell<(&'d str, &'d str)>,
     /// The last annotation term resolved without a warning, and its (namespace, name).
@@ -263,6 +265,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             container_children: fast_map(0),
             member_names: HashSet::default(),
             members_indexed: Vec::new(),
+            seen: fast_map(256),
             last_qualifier: std::cell::Cell::new(("", "")),
             last_term: None,
         }
@@ -652,8 +655,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             .as_ref()
             .and_then(|base| self.named_type(base.as_str(), base.span, "base type"));
         let mut properties = Vec::with_capacity(ty.properties.len());
-        let mut seen: FastMap<&str, Span> =
-            fast_map(ty.properties.len() + ty.navigation_properties.len());
+        let mut seen = self.take_seen();
         for property in &ty.properties {
             self.check_unique(&mut seen, &property.name, "property");
             if let Some(use_) =
@@ -711,6 +713,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 description: annotation_description(&navigation.annotations),
             });
         }
+        self.seen = seen;
         StructuredDef {
             kind: ty.kind,
             base,
@@ -724,10 +727,18 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    fn check_unique<'n>(
+    /// The map of member names seen so far, empty, for [`Self::check_unique`]; one map serves
+    /// every type (give it back to `self.seen`).
+    fn take_seen(&mut self) -> FastMap<&'d str, Span> {
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
+        seen
+    }
+
+    fn check_unique(
         &mut self,
-        seen: &mut FastMap<&'n str, Span>,
-        name: &'n Spanned<Text<'_>>,
+        seen: &mut FastMap<&'d str, Span>,
+        name: &'d Spanned<Text<'a>>,
         what: &str,
     ) {
         if let Some(first) = seen.insert(name.as_str(), name.span) {
@@ -777,8 +788,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
             },
             None => Primitive::Int32,
         };
-        let mut members = Vec::new();
-        let mut seen = fast_map(ty.members.len());
+        let mut members = Vec::with_capacity(ty.members.len());
+        let mut seen = self.take_seen();
         for (position, member) in ty.members.iter().enumerate() {
             self.check_unique(&mut seen, &member.name, "enum member");
             let value = match &member.value {
@@ -813,6 +824,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 description: annotation_description(&member.annotations),
             });
         }
+        self.seen = seen;
         EnumDef {
             underlying,
             is_flags: ty.is_flags,
@@ -1421,7 +1433,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 Some("targets are qualified names, such as `Namespace.Type/property`".into()),
             );
         };
-        let Some(namespace) = self.qualifiers.get(qualifier).copied() else {
+        let Some(namespace) = self.namespace_of(qualifier) else {
             return nothing(
                 self,
                 Some(format!(
