@@ -27,6 +27,7 @@ mod edm;
 pub mod error;
 pub mod flags;
 pub mod graph;
+mod macros;
 pub mod operation;
 pub mod path;
 pub mod reference;

@@ -130,45 +130,31 @@ pub(crate) fn not_declared(additional: Fields, declared: &Value) -> Fields {
         .collect()
 }
 
-/// Implements `Serialize` and `Deserialize` for a model struct around the inherent functions that
-/// its `#[derive(Serialize, Deserialize)]` with `#[serde(remote = "Self")]` makes:
-/// - an explicit `null` read for a property is kept in `additional_properties` and written back;
-/// - a property set after a `null` was kept for it wins: the kept `null` is not written.
-#[allow(unused_macros)]
-macro_rules! keep_nulls {
-    ($model:ty) => {
-        impl ::serde::Serialize for $model {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                if crate::polymorphic::may_shadow(&self.additional_properties) {
-                    let mut value = ::std::clone::Clone::clone(self);
-                    let kept = ::std::mem::take(&mut value.additional_properties);
-                    let declared = Self::serialize(&value, ::serde_json::value::Serializer)
-                        .map_err(<S::Error as ::serde::ser::Error>::custom)?;
-                    value.additional_properties = crate::polymorphic::not_declared(kept, &declared);
-                    return Self::serialize(&value, serializer);
-                }
-                Self::serialize(self, serializer)
+/// Sets the declared property `property` of a struct to `None`, whatever field holds it: the
+/// struct goes through its derived serializer as JSON without that property and back. Only the
+/// set fields are written, so this costs what writing the set fields costs. A property the struct
+/// does not declare leaves it unchanged.
+#[allow(dead_code)]
+pub(crate) fn clear_property<T>(
+    value: &mut T,
+    property: &str,
+    derived_serialize: impl FnOnce(
+        &T,
+        serde_json::value::Serializer,
+    ) -> Result<Value, serde_json::Error>,
+    derived_deserialize: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+    additional: impl Fn(&mut T) -> &mut Fields,
+) {
+    let kept = std::mem::take(additional(value));
+    if let Ok(Value::Object(mut fields)) = derived_serialize(value, serde_json::value::Serializer) {
+        if fields.remove(property).is_some() {
+            if let Ok(cleared) = derived_deserialize(Value::Object(fields)) {
+                *value = cleared;
             }
         }
-
-        impl<'de> ::serde::Deserialize<'de> for $model {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                crate::polymorphic::deserialize_keeping_nulls(
-                    deserializer,
-                    Self::deserialize,
-                    |value| &mut value.additional_properties,
-                )
-            }
-        }
-    };
+    }
+    *additional(value) = kept;
 }
-#[allow(unused_imports)]
-pub(crate) use keep_nulls;
 
 #[cfg(test)]
 mod tests {

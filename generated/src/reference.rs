@@ -119,6 +119,18 @@ impl ReferenceRequest {
     }
 }
 
+impl crate::path::Builder for ReferenceCollectionRequest {
+    fn at(path: ResourcePath, name: &'static str) -> Self {
+        Self::new(path, name)
+    }
+}
+
+impl crate::path::Builder for ReferenceRequest {
+    fn at(path: ResourcePath, _name: &'static str) -> Self {
+        Self::new(path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

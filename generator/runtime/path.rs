@@ -34,6 +34,13 @@ enum Segment {
     Invalid(String),
 }
 
+/// A request builder: made from the path it addresses and, for a collection, the name under
+/// which a key of it is reported (an item builder ignores the name).
+pub(crate) trait Builder {
+    /// The builder for `path`.
+    fn at(path: ResourcePath, name: &'static str) -> Self;
+}
+
 // The constructors are used by generated code, which may not need every one.
 #[allow(dead_code)]
 impl ResourcePath {
@@ -48,6 +55,17 @@ impl ResourcePath {
     /// This path with `name` (a CSDL identifier, safe in a URL) appended.
     pub(crate) fn segment(&self, name: &'static str) -> Self {
         self.with(Segment::Static(name))
+    }
+
+    /// The builder for `name` (a navigation property or `$ref`) below this path.
+    pub(crate) fn navigate<B: Builder>(&self, name: &'static str) -> B {
+        B::at(self.segment(name), name)
+    }
+
+    /// The builder for the type-cast segment `type_name` below this path, whose keys are still
+    /// those of `collection`.
+    pub(crate) fn cast<B: Builder>(&self, type_name: &'static str, collection: &'static str) -> B {
+        B::at(self.segment(type_name), collection)
     }
 
     /// This path with the key of one item of `collection` appended. The path

@@ -26,7 +26,7 @@ fn format_file(path: &str, content: FileContent, command: &str) -> String {
                 panic!("generator bug: the code emitted for {path} does not parse: {error}")
             });
             crate::shorten::shorten_std_paths(&mut file);
-            prettyplease::unparse(&file)
+            unparse(file)
         }
         // Hand-written files (the runtime, the config's extra files) are copied as they are;
         // compiling the generated crate checks them.
@@ -40,6 +40,79 @@ fn format_file(path: &str, content: FileContent, command: &str) -> String {
         text.push('\n');
     }
     text.replace("\r\n", "\n")
+}
+
+/// The generated crate's own macros whose input is one Rust item (`crate::macros::string_enum!
+/// { pub enum ... }`): their bodies are formatted as that item, not as loose tokens.
+const ITEM_MACROS: &[&str] = &[
+    "string_enum",
+    "union_type",
+    "union_with_base",
+    "property_names",
+    "item_builder",
+    "collection_builder",
+];
+
+/// prettyplease's text for `file`, with the bodies of [`ITEM_MACROS`] calls formatted as items.
+fn unparse(mut file: syn::File) -> String {
+    let items = std::mem::take(&mut file.items);
+    let mut text = prettyplease::unparse(&file);
+    // Consecutive plain items are printed together, as prettyplease would print them.
+    let mut plain = Vec::new();
+    for mut item in items {
+        let body = match &mut item {
+            syn::Item::Macro(call) if is_item_macro(&call.mac) => {
+                syn::parse2::<syn::Item>(call.mac.tokens.clone()).ok()
+            }
+            _ => None,
+        };
+        let Some(body) = body else {
+            plain.push(item);
+            continue;
+        };
+        flush(&mut text, &mut plain);
+        if let syn::Item::Macro(call) = &mut item {
+            call.mac.tokens = proc_macro2::TokenStream::new();
+        }
+        // `path! {}` with the call's attributes, then the body inside the braces.
+        let frame = prettyplease::unparse(&file_of(vec![item]));
+        let frame = frame.trim_end().trim_end_matches("{}").trim_end();
+        text.push_str(frame);
+        text.push_str(" {\n");
+        let body = prettyplease::unparse(&file_of(vec![body]));
+        for line in body.lines() {
+            if !line.is_empty() {
+                text.push_str("    ");
+                text.push_str(line);
+            }
+            text.push('\n');
+        }
+        text.push_str("}\n");
+    }
+    flush(&mut text, &mut plain);
+    text
+}
+
+/// A file of just `items`.
+fn file_of(items: Vec<syn::Item>) -> syn::File {
+    let mut file: syn::File = syn::parse_str("").expect("an empty file parses");
+    file.items = items;
+    file
+}
+
+fn is_item_macro(mac: &syn::Macro) -> bool {
+    matches!(mac.delimiter, syn::MacroDelimiter::Brace(_))
+        && mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| ITEM_MACROS.iter().any(|name| segment.ident == name))
+}
+
+fn flush(text: &mut String, items: &mut Vec<syn::Item>) {
+    if !items.is_empty() {
+        text.push_str(&prettyplease::unparse(&file_of(std::mem::take(items))));
+    }
 }
 
 /// The first lines of every generated file: who made it and how to remake it.

@@ -15,14 +15,4 @@ pub struct AllLicensedUsersAssignmentTarget {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl AllLicensedUsersAssignmentTarget {
-    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-    /// which clears it in an update: the field becomes `None` and the `null` is kept in
-    /// `additional_properties`.
-    pub fn set_null(&mut self, property: &str) -> &mut Self {
-        self.additional_properties
-            .insert(ToString::to_string(property), ::serde_json::Value::Null);
-        self
-    }
-}
-crate::polymorphic::keep_nulls!(AllLicensedUsersAssignmentTarget);
+crate::macros::keep_nulls!(AllLicensedUsersAssignmentTarget);

@@ -22,20 +22,4 @@ pub struct AppConfigurationSettingItem {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl AppConfigurationSettingItem {
-    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-    /// which clears it in an update: the field becomes `None` and the `null` is kept in
-    /// `additional_properties`.
-    pub fn set_null(&mut self, property: &str) -> &mut Self {
-        match property {
-            "appConfigKey" => self.app_config_key = None,
-            "appConfigKeyType" => self.app_config_key_type = None,
-            "appConfigKeyValue" => self.app_config_key_value = None,
-            _ => {}
-        }
-        self.additional_properties
-            .insert(ToString::to_string(property), ::serde_json::Value::Null);
-        self
-    }
-}
-crate::polymorphic::keep_nulls!(AppConfigurationSettingItem);
+crate::macros::keep_nulls!(AppConfigurationSettingItem);

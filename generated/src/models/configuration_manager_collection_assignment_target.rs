@@ -18,17 +18,4 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ConfigurationManagerCollectionAssignmentTarget {
-    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-    /// which clears it in an update: the field becomes `None` and the `null` is kept in
-    /// `additional_properties`.
-    pub fn set_null(&mut self, property: &str) -> &mut Self {
-        if property == "collectionId" {
-            self.collection_id = None;
-        }
-        self.additional_properties
-            .insert(ToString::to_string(property), ::serde_json::Value::Null);
-        self
-    }
-}
-crate::polymorphic::keep_nulls!(ConfigurationManagerCollectionAssignmentTarget);
+crate::macros::keep_nulls!(ConfigurationManagerCollectionAssignmentTarget);

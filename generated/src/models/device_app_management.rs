@@ -46,30 +46,4 @@ pub struct DeviceAppManagement {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl DeviceAppManagement {
-    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-    /// which clears it in an update: the field becomes `None` and the `null` is kept in
-    /// `additional_properties`.
-    pub fn set_null(&mut self, property: &str) -> &mut Self {
-        match property {
-            "id" => self.id = None,
-            "isEnabledForMicrosoftStoreForBusiness" => {
-                self.is_enabled_for_microsoft_store_for_business = None;
-            }
-            "microsoftStoreForBusinessLanguage" => {
-                self.microsoft_store_for_business_language = None;
-            }
-            "microsoftStoreForBusinessLastCompletedApplicationSyncTime" => {
-                self.microsoft_store_for_business_last_completed_application_sync_time = None;
-            }
-            "microsoftStoreForBusinessLastSuccessfulSyncDateTime" => {
-                self.microsoft_store_for_business_last_successful_sync_date_time = None;
-            }
-            _ => {}
-        }
-        self.additional_properties
-            .insert(ToString::to_string(property), ::serde_json::Value::Null);
-        self
-    }
-}
-crate::polymorphic::keep_nulls!(DeviceAppManagement);
+crate::macros::keep_nulls!(DeviceAppManagement);

@@ -18,17 +18,4 @@ pub struct ExclusionGroupAssignmentTarget {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ExclusionGroupAssignmentTarget {
-    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-    /// which clears it in an update: the field becomes `None` and the `null` is kept in
-    /// `additional_properties`.
-    pub fn set_null(&mut self, property: &str) -> &mut Self {
-        if property == "groupId" {
-            self.group_id = None;
-        }
-        self.additional_properties
-            .insert(ToString::to_string(property), ::serde_json::Value::Null);
-        self
-    }
-}
-crate::polymorphic::keep_nulls!(ExclusionGroupAssignmentTarget);
+crate::macros::keep_nulls!(ExclusionGroupAssignmentTarget);

@@ -42,26 +42,4 @@ pub struct IosMobileAppConfiguration {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl IosMobileAppConfiguration {
-    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-    /// which clears it in an update: the field becomes `None` and the `null` is kept in
-    /// `additional_properties`.
-    pub fn set_null(&mut self, property: &str) -> &mut Self {
-        match property {
-            "id" => self.id = None,
-            "createdDateTime" => self.created_date_time = None,
-            "description" => self.description = None,
-            "displayName" => self.display_name = None,
-            "lastModifiedDateTime" => self.last_modified_date_time = None,
-            "targetedMobileApps" => self.targeted_mobile_apps = None,
-            "version" => self.version = None,
-            "encodedSettingXml" => self.encoded_setting_xml = None,
-            "settings" => self.settings = None,
-            _ => {}
-        }
-        self.additional_properties
-            .insert(ToString::to_string(property), ::serde_json::Value::Null);
-        self
-    }
-}
-crate::polymorphic::keep_nulls!(IosMobileAppConfiguration);
+crate::macros::keep_nulls!(IosMobileAppConfiguration);

@@ -21,19 +21,4 @@ pub struct ManagedDeviceMobileAppConfigurationAssignment {
     #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-impl ManagedDeviceMobileAppConfigurationAssignment {
-    /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-    /// which clears it in an update: the field becomes `None` and the `null` is kept in
-    /// `additional_properties`.
-    pub fn set_null(&mut self, property: &str) -> &mut Self {
-        match property {
-            "id" => self.id = None,
-            "target" => self.target = None,
-            _ => {}
-        }
-        self.additional_properties
-            .insert(ToString::to_string(property), ::serde_json::Value::Null);
-        self
-    }
-}
-crate::polymorphic::keep_nulls!(ManagedDeviceMobileAppConfigurationAssignment);
+crate::macros::keep_nulls!(ManagedDeviceMobileAppConfigurationAssignment);

@@ -20,8 +20,6 @@ impl crate::Graph {
     ///
     /// The `deviceAppManagement` singleton, a `microsoft.graph.deviceAppManagement`.
     pub fn device_app_management(&self) -> crate::requests::DeviceAppManagementRequest {
-        crate::requests::DeviceAppManagementRequest::new(
-            self.root().segment("deviceAppManagement"),
-        )
+        self.root().navigate("deviceAppManagement")
     }
 }

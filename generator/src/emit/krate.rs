@@ -15,6 +15,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/flags.rs", include_str!("../../runtime/flags.rs")),
     ("src/graph.rs", include_str!("../../runtime/graph.rs")),
+    ("src/macros.rs", include_str!("../../runtime/macros.rs")),
     (
         "src/operation.rs",
         include_str!("../../runtime/operation.rs"),
@@ -257,7 +258,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         let file = path.trim_start_matches("src/");
         let name =
             proc_macro2::Ident::new(file.trim_end_matches(".rs"), proc_macro2::Span::call_site());
-        let visibility = if matches!(*path, "src/polymorphic.rs" | "src/edm.rs") {
+        let visibility = if matches!(*path, "src/polymorphic.rs" | "src/edm.rs" | "src/macros.rs") {
             quote!()
         } else {
             quote!(pub)

@@ -136,9 +136,6 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let doc = type_doc(plan, id, fallback);
     let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut fields = Vec::new();
-    // The declared properties, by wire name and field: `set_null` clears them, and an explicit
-    // `null` read for them is kept.
-    let mut cleared: Vec<(String, proc_macro2::Ident)> = Vec::new();
     for (owner, property) in plan.model.all_properties(id) {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
@@ -173,32 +170,12 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             #[serde(#rename #with skip_serializing_if = "::std::option::Option::is_none")]
             pub #ident: ::std::option::Option<#rust_type>,
         });
-        cleared.push((wire.clone(), ident));
     }
     let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
     let name = name.ident();
-    let clear = match cleared.as_slice() {
-        [] => quote! {},
-        [(wire, field)] => quote! {
-            if property == #wire {
-                self.#field = ::std::option::Option::None;
-            }
-        },
-        _ => {
-            let arms = cleared.iter().map(|(wire, field)| {
-                quote! { #wire => self.#field = ::std::option::Option::None, }
-            });
-            quote! {
-                match property {
-                    #(#arms)*
-                    _ => {}
-                }
-            }
-        }
-    };
     // The derived impls become inherent functions (`remote = "Self"`); the trait impls that
     // `keep_nulls!` writes wrap them so that an explicit `null` read for a declared property is
-    // kept (in `additional_properties`) and written back.
+    // kept (in `additional_properties`) and written back, and add `set_null`.
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -213,21 +190,12 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
 
-        impl #name {
-            /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-            /// which clears it in an update: the field becomes `None` and the `null` is kept in
-            /// `additional_properties`.
-            pub fn set_null(&mut self, property: &str) -> &mut Self {
-                #clear
-                self.#additional.insert(::std::string::ToString::to_string(property), ::serde_json::Value::Null);
-                self
-            }
-        }
-
-        crate::polymorphic::keep_nulls!(#name);
+        crate::macros::keep_nulls!(#name);
     }
 }
 
+/// The union of `id`'s family (`union_type!`, or `union_with_base!` with the base first for a
+/// concrete base); `gate` goes on the macro call.
 fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) -> TokenStream {
     let ty = plan.model.ty(id);
     let qualified = ty.qualified_name();
@@ -240,91 +208,37 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
          Reading accepts the type name with or without the leading `#`; writing always adds it. A type \
          this crate does not know is kept whole in [`{name}::Other`] and written back unchanged."
     ));
-    let family = plan.concrete_family(id);
+    let mut family = plan.concrete_family(id);
+    // Without `@odata.type`, a concrete base type is the value's type: it goes first.
+    let has_base = family.contains(&id);
+    if has_base {
+        family.retain(|&member| member != id);
+        family.insert(0, id);
+    }
     let mut scope = Scope::with_reserved(&["Other"]);
     let mut variants = Vec::new();
-    let mut serialize_arms = Vec::new();
-    let mut deserialize_arms = Vec::new();
-    let mut type_arms = Vec::new();
-    let mut from_impls = Vec::new();
-    let mut untyped_arm = quote! {};
-    let name_ident = name.ident();
     for &member in &family {
         let member_items = plan.items(member);
         let Some(struct_name) = &member_items.struct_name else {
             continue;
         };
         let variant = plan.variant_name(&mut scope, member, struct_name).ident();
-        if member == id {
-            // Without `@odata.type`, a concrete base type is the value's type.
-            untyped_arm = quote! {
-                ::std::option::Option::None => crate::polymorphic::from_fields(fields).map(Self::#variant),
-            };
-        }
         let path = plan.model_path(&member_items.module, struct_name);
         let member_name = plan.model.ty(member).qualified_name();
-        let tagged = format!("#{member_name}");
-        let variant_doc = format!(" A value of type `{member_name}`.");
-        variants.push(quote! { #[doc = #variant_doc] #variant(#path), });
-        serialize_arms.push(quote! {
-            Self::#variant(value) => crate::polymorphic::serialize_tagged(#tagged, value, serializer),
-        });
-        deserialize_arms.push(quote! {
-            ::std::option::Option::Some(#member_name) => crate::polymorphic::from_fields(fields).map(Self::#variant),
-        });
-        type_arms.push(quote! { Self::#variant(_) => ::std::option::Option::Some(#member_name), });
-        from_impls.push(quote! {
-            #gate
-            impl ::std::convert::From<#path> for #name_ident {
-                fn from(value: #path) -> Self {
-                    Self::#variant(value)
-                }
-            }
-        });
+        variants.push(quote! { #variant(#path) = #member_name, });
     }
+    let name_ident = name.ident();
+    let macro_name = if has_base {
+        quote!(union_with_base)
+    } else {
+        quote!(union_type)
+    };
     quote! {
-        #doc
         #gate
-        #[derive(Clone, Debug, PartialEq)]
-        pub enum #name_ident {
-            #(#variants)*
-            /// A value whose `@odata.type` this crate does not know (or, for an abstract type, a
-            /// value without one): the JSON object exactly as received.
-            Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        }
-
-        #gate
-        impl #name_ident {
-            /// The qualified name of the value's type (without `#`), if it has one.
-            pub fn odata_type(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(#type_arms)*
-                    Self::Other(fields) => crate::polymorphic::odata_type_of(fields),
-                }
-            }
-        }
-
-        #(#from_impls)*
-
-        #gate
-        impl ::serde::Serialize for #name_ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    Self::Other(fields) => ::serde::Serialize::serialize(fields, serializer),
-                }
-            }
-        }
-
-        #gate
-        impl<'de> ::serde::Deserialize<'de> for #name_ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let (odata_type, fields) = crate::polymorphic::deserialize_tagged(deserializer)?;
-                match odata_type.as_deref() {
-                    #(#deserialize_arms)*
-                    #untyped_arm
-                    _ => ::std::result::Result::Ok(Self::Other(fields)),
-                }
+        crate::macros::#macro_name! {
+            #doc
+            pub enum #name_ident {
+                #(#variants)*
             }
         }
     }
@@ -345,8 +259,6 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let doc = type_doc(plan, id, fallback);
     let mut scope = Scope::with_reserved(&["Unrecognized"]);
     let mut variants = Vec::new();
-    let mut as_str_arms = Vec::new();
-    let mut from_arms = Vec::new();
     for member in &def.members {
         let variant = plan
             .claim(
@@ -362,72 +274,14 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             None => format!("`{wire}` (value {}).", member.value),
         };
         let member_doc = doc_attributes(&member_doc);
-        variants.push(quote! { #member_doc #variant, });
-        as_str_arms.push(quote! { Self::#variant => #wire, });
-        from_arms.push(quote! { #wire => Self::#variant, });
+        variants.push(quote! { #member_doc #variant = #wire, });
     }
     let ident = name.ident();
-    let flag_member = def.is_flags.then(|| {
-        quote! {
-            impl crate::flags::FlagMember for #ident {
-                fn name(&self) -> &str {
-                    self.as_str()
-                }
-            }
-        }
-    });
     quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #ident {
-            #(#variants)*
-            /// A member this crate does not know, kept as the service wrote it.
-            Unrecognized(::std::string::String),
-        }
-
-        impl #ident {
-            /// The member's name on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str_arms)*
-                    Self::Unrecognized(value) => value,
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #ident {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_arms)*
-                    other => Self::Unrecognized(::std::string::ToString::to_string(other)),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_str()))
-            }
-        }
-
-        #flag_member
-
-        impl crate::path::ODataLiteral for #ident {
-            fn to_odata_literal(&self) -> ::std::string::String {
-                crate::path::ODataLiteral::to_odata_literal(self.as_str())
+        crate::macros::string_enum! {
+            #doc
+            pub enum #ident {
+                #(#variants)*
             }
         }
     }

@@ -70,16 +70,13 @@ fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
     let doc = format!(" The properties of `{}`.", ty.qualified_name());
     let mut scope = Scope::new();
     let mut variants = Vec::new();
-    let mut arms = Vec::new();
     for (_, property) in plan.model.all_properties(id) {
         if plan.use_type(property.ty).is_none() {
             continue; // Edm.Stream has no JSON form.
         }
         let variant = scope.claim(naming::variant_name(&property.name)).ident();
         let wire = &property.name;
-        let variant_doc = format!(" `{wire}`");
-        variants.push(quote! { #[doc = #variant_doc] #variant, });
-        arms.push(quote! { Self::#variant => #wire, });
+        variants.push(quote! { #variant = #wire, });
     }
     let gate = plan.gate(Item::Type(id));
     let selectable: Vec<TokenStream> = [
@@ -98,31 +95,12 @@ fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         }
     })
     .collect();
-    let as_str = if arms.is_empty() {
-        quote! { match *self {} }
-    } else {
-        quote! { match self { #(#arms)* } }
-    };
     quote! {
-        #[doc = #doc]
         #gate
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #ident {
-            #(#variants)*
-        }
-
-        #gate
-        impl #ident {
-            /// The property's name on the wire.
-            pub fn as_str(&self) -> &'static str {
-                #as_str
-            }
-        }
-
-        #gate
-        impl ::std::convert::AsRef<str> for #ident {
-            fn as_ref(&self) -> &str {
-                self.as_str()
+        crate::macros::property_names! {
+            #[doc = #doc]
+            pub enum #ident {
+                #(#variants)*
             }
         }
 

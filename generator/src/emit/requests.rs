@@ -404,18 +404,12 @@ impl Requests<'_, '_> {
             let (doc, body, returns) = match entry.kind {
                 ContainerChildKind::EntitySet => (
                     format!("The `{wire}` entity set: a collection of `{type_name}`."),
-                    {
-                        let builder = self.builder_path(entry.ty, true);
-                        quote!(#builder::new(self.root().segment(#wire), #wire))
-                    },
+                    quote!(self.root().navigate(#wire)),
                     self.builder_path(entry.ty, true),
                 ),
                 ContainerChildKind::Singleton => (
                     format!("The `{wire}` singleton, a `{type_name}`."),
-                    {
-                        let builder = self.builder_path(entry.ty, false);
-                        quote!(#builder::new(self.root().segment(#wire)))
-                    },
+                    quote!(self.root().navigate(#wire)),
                     self.builder_path(entry.ty, false),
                 ),
             };
@@ -472,22 +466,12 @@ impl Requests<'_, '_> {
             .filter_map(|(name, kind)| self.method(ty, name, kind, false))
             .collect();
         quote! {
-            #doc
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct #ident {
-                path: crate::path::ResourcePath,
+            crate::macros::item_builder! {
+                #doc
+                pub struct #ident;
             }
 
             impl #ident {
-                pub(crate) fn new(path: crate::path::ResourcePath) -> Self {
-                    Self { path }
-                }
-
-                /// The resource this builder addresses.
-                pub fn path(&self) -> &crate::path::ResourcePath {
-                    &self.path
-                }
-
                 /// Reads the entity (`GET`).
                 pub fn get(&self) -> crate::Operation<#value> {
                     crate::Operation::read(&self.path)
@@ -498,12 +482,6 @@ impl Requests<'_, '_> {
                 #delete
 
                 #(#methods)*
-            }
-
-            impl crate::reference::Addressable for #ident {
-                fn resource_path(&self) -> &crate::path::ResourcePath {
-                    &self.path
-                }
             }
         }
     }
@@ -533,29 +511,18 @@ impl Requests<'_, '_> {
             .filter_map(|(name, kind)| self.method(ty, name, kind, true))
             .collect();
         quote! {
-            #doc
             #gate
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct #ident {
-                path: crate::path::ResourcePath,
-                name: &'static str,
+            crate::macros::collection_builder! {
+                #doc
+                pub struct #ident;
             }
 
             #gate
             impl #ident {
-                pub(crate) fn new(path: crate::path::ResourcePath, name: &'static str) -> Self {
-                    Self { path, name }
-                }
-
-                /// The resource this builder addresses.
-                pub fn path(&self) -> &crate::path::ResourcePath {
-                    &self.path
-                }
-
                 /// One member, by key. The key is written as one percent-encoded path segment;
                 /// an empty key makes the request fail to build with [`crate::Error::EmptyKey`].
                 pub fn by_id(&self, id: impl ::std::convert::Into<::std::string::String>) -> #item {
-                    #item::new(self.path.key(self.name, id.into()))
+                    crate::path::Builder::at(self.path.key(self.name, id.into()), self.name)
                 }
 
                 /// Lists the collection (`GET`), one page at a time.
@@ -578,7 +545,7 @@ impl Requests<'_, '_> {
         kind: MethodKind<'_>,
         collection: bool,
     ) -> Option<TokenStream> {
-        let gate = self.method_gate(ty, &kind);
+        let gate = self.method_gate(ty, &kind, collection);
         let method = name.ident();
         let tokens = match kind {
             MethodKind::Navigation(navigation) => self.navigation_method(&method, navigation),
@@ -590,7 +557,7 @@ impl Requests<'_, '_> {
                             " The links of `{wire}` (`$ref`): add or remove entities without changing them."
                         ),
                         quote!(crate::reference::ReferenceCollectionRequest),
-                        quote!(crate::reference::ReferenceCollectionRequest::new(self.path.segment(#wire), #wire)),
+                        quote!(self.path.navigate(#wire)),
                     )
                 } else {
                     (
@@ -598,7 +565,7 @@ impl Requests<'_, '_> {
                             " The link of `{wire}` (`$ref`): set or remove it without changing the entity."
                         ),
                         quote!(crate::reference::ReferenceRequest),
-                        quote!(crate::reference::ReferenceRequest::new(self.path.segment(#wire))),
+                        quote!(self.path.navigate(#wire)),
                     )
                 };
                 quote! {
@@ -632,14 +599,14 @@ impl Requests<'_, '_> {
                         format!(
                             " Only the members of type `{derived_name}` (a type-cast segment)."
                         ),
-                        quote!(#builder::new(self.path.segment(#derived_name), self.name)),
+                        quote!(self.path.cast(#derived_name, self.name)),
                     )
                 } else {
                     (
                         format!(
                             " This entity as a `{derived_name}` (a type-cast segment); requests fail if it is of another type."
                         ),
-                        quote!(#builder::new(self.path.segment(#derived_name))),
+                        quote!(self.path.navigate(#derived_name)),
                     )
                 };
                 quote! {
@@ -657,8 +624,8 @@ impl Requests<'_, '_> {
     }
 
     /// The feature gate of a method that depends on more than its builder (in a crate with
-    /// areas): a navigation, a cast or an operation.
-    fn method_gate(&self, ty: TypeId, kind: &MethodKind<'_>) -> TokenStream {
+    /// areas): a navigation, a cast or an operation, when fewer areas reach it than the builder.
+    fn method_gate(&self, ty: TypeId, kind: &MethodKind<'_>, collection: bool) -> TokenStream {
         let item = match *kind {
             MethodKind::Navigation(navigation) | MethodKind::Reference(navigation) => self
                 .plan
@@ -671,7 +638,18 @@ impl Requests<'_, '_> {
             MethodKind::Operation(id) => Some(Item::Operation(id)),
             MethodKind::Media | MethodKind::Stream(_) => None,
         };
-        item.map(|item| self.plan.gate(item)).unwrap_or_default()
+        let builder = if collection {
+            Item::CollectionBuilder(ty)
+        } else {
+            Item::ItemBuilder(ty)
+        };
+        let features = &self.plan.features;
+        match item {
+            Some(item) if features.feature(item) != features.feature(builder) => {
+                self.plan.gate(item)
+            }
+            _ => TokenStream::new(),
+        }
     }
 
     fn navigation_method(
@@ -696,11 +674,7 @@ impl Requests<'_, '_> {
             None => fallback,
         });
         let builder = self.builder_path(navigation.target, navigation.collection);
-        let body = if navigation.collection {
-            quote!(#builder::new(self.path.segment(#wire), #wire))
-        } else {
-            quote!(#builder::new(self.path.segment(#wire)))
-        };
+        let body = quote!(self.path.navigate(#wire));
         quote! {
             #doc
             pub fn #method(&self) -> #builder {
@@ -801,11 +775,7 @@ impl Requests<'_, '_> {
                     Some(target) => {
                         let collection = operation.return_type.is_some_and(|ty| ty.collection);
                         let builder = self.builder_path(target, collection);
-                        let body = if collection {
-                            quote!(#builder::new(#path, #segment))
-                        } else {
-                            quote!(#builder::new(#path))
-                        };
+                        let body = quote!(crate::path::Builder::at(#path, #segment));
                         quote! {
                             #doc
                             #allow

@@ -1,0 +1,384 @@
+//! Declarative macros that write the repetitive part of generated models and builders.
+//!
+//! The generated code states what is particular to each type (its name, its members' names on
+//! the wire, its docs) as ordinary-looking Rust items inside a macro call; these macros add the
+//! impls every such type shares. Each macro's comment says what it writes.
+
+/// An enum type: the enum, with an `Unrecognized(String)` variant that keeps members this crate
+/// does not know, and `as_str`, `From<&str>`, `Display`, `Serialize`, `Deserialize` (the member
+/// name as a JSON string), `FlagMember` (for flags enums) and `ODataLiteral`.
+///
+/// Input: `pub enum Name { Member = "wireName", ... }`.
+#[allow(unused_macros)]
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$member_meta:meta])* $member:ident = $wire:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$member_meta])* $member, )*
+            /// A member this crate does not know, kept as the service wrote it.
+            Unrecognized(::std::string::String),
+        }
+
+        impl $name {
+            /// The member's name on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$member => $wire, )*
+                    Self::Unrecognized(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => Self::$member, )*
+                    other => Self::Unrecognized(::std::string::ToString::to_string(other)),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value =
+                    <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+
+        impl crate::flags::FlagMember for $name {
+            fn name(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl crate::path::ODataLiteral for $name {
+            fn to_odata_literal(&self) -> ::std::string::String {
+                crate::path::ODataLiteral::to_odata_literal(self.as_str())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
+/// A union over an abstract type's concrete descendants, chosen by `@odata.type`: the enum, with
+/// an `Other` variant that keeps a value of a type this crate does not know (or one without
+/// `@odata.type`) whole, `odata_type`, `From` each member, `Serialize` (with `@odata.type`
+/// first) and `Deserialize`.
+///
+/// Input: `pub enum Name { Variant(path::Struct) = "ns.qualifiedName", ... }`.
+#[allow(unused_macros)]
+macro_rules! union_type {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident($member:ty $(,)?) = $wire:literal, )*
+        }
+    ) => {
+        crate::macros::union_impls! {
+            $(#[$meta])*
+            $name,
+            |fields| ::std::result::Result::Ok(Self::Other(fields)),
+            $( $(#[$variant_meta])* $variant($member) = $wire, )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use union_type;
+
+/// A union over a concrete type and its descendants: like [`union_type!`], but a value without
+/// `@odata.type` is the first variant's type (the base).
+///
+/// Input: `pub enum Name { Base(path::Base) = "ns.base", Variant(path::Struct) = "ns.x", ... }`.
+#[allow(unused_macros)]
+macro_rules! union_with_base {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(#[$base_meta:meta])* $base:ident($base_member:ty $(,)?) = $base_wire:literal,
+            $( $(#[$variant_meta:meta])* $variant:ident($member:ty $(,)?) = $wire:literal, )*
+        }
+    ) => {
+        crate::macros::union_impls! {
+            $(#[$meta])*
+            $name,
+            |fields| crate::polymorphic::from_fields(fields).map(Self::$base),
+            $(#[$base_meta])* $base($base_member) = $base_wire,
+            $( $(#[$variant_meta])* $variant($member) = $wire, )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use union_with_base;
+
+/// What [`union_type!`] and [`union_with_base!`] share; `$untyped` reads a value without
+/// `@odata.type`.
+#[allow(unused_macros)]
+macro_rules! union_impls {
+    (
+        $(#[$meta:meta])*
+        $name:ident,
+        $untyped:expr,
+        $( $(#[$variant_meta:meta])* $variant:ident($member:ty) = $wire:literal, )*
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $name {
+            $(
+                $(#[$variant_meta])*
+                #[doc = concat!("A value of type `", $wire, "`.")]
+                $variant($member),
+            )*
+            /// A value whose `@odata.type` this crate does not know (or, for an abstract type, a
+            /// value without one): the JSON object exactly as received.
+            Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        }
+
+        impl $name {
+            /// The qualified name of the value's type (without `#`), if it has one.
+            pub fn odata_type(&self) -> ::std::option::Option<&str> {
+                match self {
+                    $( Self::$variant(_) => ::std::option::Option::Some($wire), )*
+                    Self::Other(fields) => crate::polymorphic::odata_type_of(fields),
+                }
+            }
+        }
+
+        $(
+            impl ::std::convert::From<$member> for $name {
+                fn from(value: $member) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )*
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(
+                        Self::$variant(value) => crate::polymorphic::serialize_tagged(
+                            concat!("#", $wire),
+                            value,
+                            serializer,
+                        ),
+                    )*
+                    Self::Other(fields) => ::serde::Serialize::serialize(fields, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let (odata_type, fields) = crate::polymorphic::deserialize_tagged(deserializer)?;
+                let untyped: fn(
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ) -> ::std::result::Result<Self, D::Error> = $untyped;
+                match odata_type.as_deref() {
+                    $(
+                        ::std::option::Option::Some($wire) => {
+                            crate::polymorphic::from_fields(fields).map(Self::$variant)
+                        }
+                    )*
+                    ::std::option::Option::None => untyped(fields),
+                    _ => ::std::result::Result::Ok(Self::Other(fields)),
+                }
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use union_impls;
+
+/// The property names of an entity type, for `$select` and `$orderby`: the enum, `as_str` and
+/// `AsRef<str>`.
+///
+/// Input: `pub enum Name { Property = "wireName", ... }`.
+#[allow(unused_macros)]
+macro_rules! property_names {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $property:ident = $wire:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( #[doc = concat!("`", $wire, "`")] $property, )*
+        }
+
+        impl $name {
+            /// The property's name on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match *self {
+                    $( Self::$property => $wire, )*
+                }
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use property_names;
+
+/// `Serialize`, `Deserialize` and `set_null` for a model struct, around the inherent functions
+/// that its `#[derive(Serialize, Deserialize)]` with `#[serde(remote = "Self")]` makes:
+/// - an explicit `null` read for a property is kept in `additional_properties` and written back;
+/// - a property set after a `null` was kept for it wins: the kept `null` is not written;
+/// - `set_null` clears a property and sends it as `null`.
+#[allow(unused_macros)]
+macro_rules! keep_nulls {
+    ($model:ty) => {
+        impl $model {
+            /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
+            /// which clears it in an update: the field becomes `None` and the `null` is kept in
+            /// `additional_properties`.
+            pub fn set_null(&mut self, property: &str) -> &mut Self {
+                crate::polymorphic::clear_property(
+                    self,
+                    property,
+                    Self::serialize,
+                    Self::deserialize,
+                    |value| &mut value.additional_properties,
+                );
+                self.additional_properties.insert(
+                    ::std::string::ToString::to_string(property),
+                    ::serde_json::Value::Null,
+                );
+                self
+            }
+        }
+
+        impl ::serde::Serialize for $model {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                if crate::polymorphic::may_shadow(&self.additional_properties) {
+                    let mut value = ::std::clone::Clone::clone(self);
+                    let kept = ::std::mem::take(&mut value.additional_properties);
+                    let declared = Self::serialize(&value, ::serde_json::value::Serializer)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                    value.additional_properties = crate::polymorphic::not_declared(kept, &declared);
+                    return Self::serialize(&value, serializer);
+                }
+                Self::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $model {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                crate::polymorphic::deserialize_keeping_nulls(
+                    deserializer,
+                    Self::deserialize,
+                    |value| &mut value.additional_properties,
+                )
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use keep_nulls;
+
+/// An item builder (requests for one entity): the struct, which holds the path it addresses,
+/// `path()`, and the `Builder` and `Addressable` impls.
+///
+/// Input: `pub struct NameRequest;`.
+#[allow(unused_macros)]
+macro_rules! item_builder {
+    ($(#[$meta:meta])* pub struct $name:ident;) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $name {
+            path: crate::path::ResourcePath,
+        }
+
+        impl $name {
+            /// The resource this builder addresses.
+            pub fn path(&self) -> &crate::path::ResourcePath {
+                &self.path
+            }
+        }
+
+        impl crate::path::Builder for $name {
+            fn at(path: crate::path::ResourcePath, _name: &'static str) -> Self {
+                Self { path }
+            }
+        }
+
+        impl crate::reference::Addressable for $name {
+            fn resource_path(&self) -> &crate::path::ResourcePath {
+                &self.path
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use item_builder;
+
+/// A collection builder: the struct, which holds the path it addresses and the collection's
+/// name (for keys), `path()`, and the `Builder` impl.
+///
+/// Input: `pub struct NameCollectionRequest;`.
+#[allow(unused_macros)]
+macro_rules! collection_builder {
+    ($(#[$meta:meta])* pub struct $name:ident;) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $name {
+            path: crate::path::ResourcePath,
+            name: &'static str,
+        }
+
+        impl $name {
+            /// The resource this builder addresses.
+            pub fn path(&self) -> &crate::path::ResourcePath {
+                &self.path
+            }
+        }
+
+        impl crate::path::Builder for $name {
+            fn at(path: crate::path::ResourcePath, name: &'static str) -> Self {
+                Self { path, name }
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use collection_builder;
