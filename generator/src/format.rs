@@ -11,6 +11,7 @@ use crate::emit::{EmittedFiles, FileContent};
 /// Formats every emitted file into its final text, keyed by path relative to the crate.
 pub fn format_files(files: EmittedFiles, command: &str) -> BTreeMap<String, String> {
     files
+        .into_files()
         .into_iter()
         .map(|(path, content)| {
             let text = format_file(&path, content, command);

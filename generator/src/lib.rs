@@ -89,8 +89,7 @@ pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec
     } else {
         Vec::new()
     };
-    let (emitted, name_warnings) = emit::emit(&model, &selection, &areas, options);
-    let files = format::format_files(emitted, &options.command);
+    let (files, name_warnings) = emit::emit_and_format(&model, &selection, &areas, options);
     let mut warnings = warnings;
     warnings.extend(name_warnings);
     warnings.sort_by_key(|w| (w.source, w.span.start));

@@ -312,7 +312,8 @@ impl Closure<'_> {
                 let entry = self.selection.builders.entry(derived).or_default();
                 entry.item |= needs.item;
                 entry.collection |= needs.collection;
-                self.select_type(derived);
+                // A builder reads and writes values of its type, which may be of its derived types.
+                self.use_as_value(derived);
             }
         }
     }

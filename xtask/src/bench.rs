@@ -227,6 +227,7 @@ whole-Graph generation (read, resolve, select, areas, emit, format; median of 3)
         phase.median.as_secs_f64() / tokenize.as_secs_f64(),
         peak_text(phase.peak_heap),
     );
+    stage_times(out, bytes, &options)?;
     let Some(generated) = generated else {
         return Ok(());
     };
@@ -259,6 +260,41 @@ whole-Graph generation (read, resolve, select, areas, emit, format; median of 3)
     if cargo {
         compile_times(out, &generated.files)?;
     }
+    Ok(())
+}
+
+/// Where whole-Graph generation spends its time: each stage of the pipeline once.
+fn stage_times(
+    out: &mut String,
+    bytes: &[u8],
+    options: &msgraph_codegen::GenerateOptions,
+) -> Result<(), Failure> {
+    use msgraph_codegen::{emit, format, select};
+    let started = Instant::now();
+    let (model, _) = msgraph_codegen::load(bytes).map_err(first_message)?;
+    let loaded = started.elapsed();
+    let started = Instant::now();
+    let selection =
+        select::select(&model, &options.slice, options.slice_origin).map_err(first_message)?;
+    let areas = select::areas(&model);
+    let selected = started.elapsed();
+    let started = Instant::now();
+    let (files, _) = emit::emit(&model, &selection, &areas, options);
+    let emitted = started.elapsed();
+    let started = Instant::now();
+    let formatted = format::format_files(files, &options.command);
+    let formatting = started.elapsed();
+    std::hint::black_box(formatted);
+    let _ = writeln!(
+        out,
+        "  stages: read + resolve {:.0} ms, select + {} areas {:.0} ms, emit {:.0} ms, \
+         syn + prettyplease {:.0} ms",
+        millis(loaded),
+        areas.len(),
+        millis(selected),
+        millis(emitted),
+        millis(formatting),
+    );
     Ok(())
 }
 

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use std::cell::RefCell;
+use std::sync::Mutex;
 
 use crate::config::GenerateOptions;
 use crate::csdl::syntax::Spanned;
@@ -37,8 +37,53 @@ pub enum FileContent {
     Text(String),
 }
 
-/// Every file of the crate, by path relative to the crate root.
-pub type EmittedFiles = BTreeMap<String, FileContent>;
+/// The files of the crate that one part of the work emits, by path relative to the crate root.
+///
+/// Emission and formatting are split across threads by file: each part owns the paths whose
+/// hash falls to it, and the emitters ask [`EmittedFiles::wants`] before they build a file's
+/// tokens. With one part, every path is wanted.
+pub struct EmittedFiles {
+    part: usize,
+    parts: usize,
+    files: BTreeMap<String, FileContent>,
+}
+
+impl EmittedFiles {
+    /// A collection that keeps every file.
+    pub fn all() -> Self {
+        Self::part(0, 1)
+    }
+
+    /// A collection that keeps the files of part `part` of `parts`.
+    pub fn part(part: usize, parts: usize) -> Self {
+        EmittedFiles {
+            part,
+            parts: parts.max(1),
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Whether this part emits the file at `path`.
+    pub fn wants(&self, path: &str) -> bool {
+        // FNV-1a: stable across runs and machines, unlike the std hasher.
+        let hash = path.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        hash % self.parts as u64 == self.part as u64
+    }
+
+    /// Keeps a file, if this part emits it.
+    pub fn insert(&mut self, path: String, content: FileContent) {
+        if self.wants(&path) {
+            self.files.insert(path, content);
+        }
+    }
+
+    /// The files kept, by path.
+    pub fn into_files(self) -> BTreeMap<String, FileContent> {
+        self.files
+    }
+}
 
 /// Emits the crate for a selection. With `areas` (a whole-service crate), every item is gated by
 /// the Cargo feature of the areas that reach it (see [`features`]). Returns the files and
@@ -49,18 +94,43 @@ pub fn emit(
     areas: &[Area],
     options: &GenerateOptions,
 ) -> (EmittedFiles, Vec<Diagnostic>) {
-    let mut plan = Plan::new(model, selection, &options.names);
-    if !areas.is_empty() {
-        plan.features = Features::new(model, selection, areas);
-    }
-    let mut files = EmittedFiles::new();
-    models::emit(&plan, &mut files);
-    properties::emit(&plan, &mut files);
-    requests::emit(&plan, &mut files);
-    tests::emit(&plan, options, &mut files);
-    round_trip::emit(&plan, options, &mut files);
-    krate::emit(&plan, options, &mut files);
-    (files, plan.warnings.into_inner())
+    let plan = Plan::for_crate(model, selection, areas, options);
+    let mut files = EmittedFiles::all();
+    plan.emit_into(options, &mut files);
+    (files, plan.into_warnings())
+}
+
+/// Emits and formats the crate (see [`emit`] and [`crate::format`]) on every core: each thread
+/// emits and formats the files it owns. The output does not depend on the number of threads.
+pub fn emit_and_format(
+    model: &Model,
+    selection: &Selection,
+    areas: &[Area],
+    options: &GenerateOptions,
+) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
+    let plan = Plan::for_crate(model, selection, areas, options);
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let formatted = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..parts)
+            .map(|part| {
+                let plan = &plan;
+                scope.spawn(move || {
+                    let mut files = EmittedFiles::part(part, parts);
+                    plan.emit_into(options, &mut files);
+                    crate::format::format_files(files, &options.command)
+                })
+            })
+            .collect();
+        let mut all = BTreeMap::new();
+        for worker in workers {
+            match worker.join() {
+                Ok(files) => all.extend(files),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    (formatted, plan.into_warnings())
 }
 
 /// The Rust items generated for one CSDL type.
@@ -98,12 +168,47 @@ pub struct Plan<'m> {
     /// Field names chosen in the config: (declaring type, property) to name.
     field_names: HashMap<(TypeId, String), RustName>,
     /// Warnings about names, collected while emitting.
-    warnings: RefCell<Vec<Diagnostic>>,
+    warnings: Mutex<Vec<Diagnostic>>,
     /// The Cargo feature of each item, for a crate with areas.
     pub features: Features,
 }
 
 impl<'m> Plan<'m> {
+    /// The plan of a crate, with its features when it has areas.
+    fn for_crate(
+        model: &'m Model,
+        selection: &'m Selection,
+        areas: &[Area],
+        options: &GenerateOptions,
+    ) -> Self {
+        let mut plan = Plan::new(model, selection, &options.names);
+        if !areas.is_empty() {
+            plan.features = Features::new(model, selection, areas);
+        }
+        plan
+    }
+
+    /// Emits the files `files` wants.
+    fn emit_into(&self, options: &GenerateOptions, files: &mut EmittedFiles) {
+        models::emit(self, files);
+        properties::emit(self, files);
+        requests::emit(self, files);
+        tests::emit(self, options, files);
+        round_trip::emit(self, options, files);
+        krate::emit(self, options, files);
+    }
+
+    /// The warnings about names, sorted and without repeats (parts may meet the same name).
+    fn into_warnings(self) -> Vec<Diagnostic> {
+        let mut warnings = self
+            .warnings
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        warnings.sort_by(|a, b| (a.span.start, &a.message).cmp(&(b.span.start, &b.message)));
+        warnings.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
+        warnings
+    }
+
     fn new(
         model: &'m Model,
         selection: &'m Selection,
@@ -147,7 +252,7 @@ impl<'m> Plan<'m> {
             boxed: HashSet::new(),
             type_names,
             field_names,
-            warnings: RefCell::new(Vec::new()),
+            warnings: Mutex::new(Vec::new()),
             features: Features::default(),
         };
         plan.name_items();
@@ -161,7 +266,10 @@ impl<'m> Plan<'m> {
         let claimed = scope.claim(name.clone());
         if claimed != name {
             let ty = self.model.ty(owner);
-            self.warnings.borrow_mut().push(
+            self.warnings
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(
                 Diagnostic::warning(
                     ty.span,
                     format!(

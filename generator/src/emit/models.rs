@@ -19,6 +19,9 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
         emit_module_file(plan, module, entries, files);
     }
     for (&id, items) in &plan.items {
+        if !files.wants(&items.file) {
+            continue;
+        }
         let mut tokens = TokenStream::new();
         if let Some(name) = &items.struct_name {
             tokens.extend(struct_item(plan, id, name));
@@ -54,6 +57,9 @@ fn emit_module_file(
         path.push('/');
     }
     path.push_str("mod.rs");
+    if !files.wants(&path) {
+        return;
+    }
     let doc = if module.is_empty() {
         format!(
             "Models: one Rust type per CSDL type of the `{}` namespace; other namespaces are submodules.",

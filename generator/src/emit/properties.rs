@@ -43,6 +43,9 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
         }
         path.push_str(MODULE);
         path.push_str(".rs");
+        if !files.wants(&path) {
+            continue;
+        }
         let items = types.iter().map(|&id| property_enum(plan, id));
         let tokens = quote! {
             //! The properties of each entity type, by name: what `$select` and `$orderby` take.

@@ -310,6 +310,15 @@ impl Requests<'_, '_> {
         let mut modules = Vec::new();
         let mut gates = Vec::new();
         for (&ty, names) in &self.builders {
+            let stem = names
+                .file
+                .trim_start_matches("src/requests/")
+                .trim_end_matches(".rs");
+            modules.push(RustName::new(stem.to_string()).ident());
+            gates.push(self.plan.gate(Item::ItemBuilder(ty)));
+            if !files.wants(&names.file) {
+                continue;
+            }
             let needs = self.plan.selection.builders[&ty];
             let mut tokens = self.item_builder(ty, names);
             if needs.collection {
@@ -324,25 +333,21 @@ impl Requests<'_, '_> {
                 };
                 tokens.extend(self.collection_builder(ty, names, &gate));
             }
-            gates.push(self.plan.gate(Item::ItemBuilder(ty)));
             files.insert(names.file.clone(), FileContent::Rust(tokens));
-            let stem = names
-                .file
-                .trim_start_matches("src/requests/")
-                .trim_end_matches(".rs");
-            modules.push(RustName::new(stem.to_string()).ident());
         }
         let mut parameter_module = quote! {};
         if !self.parameters.is_empty() {
-            let structs = self.parameters.iter().map(|(&id, name)| {
-                let gate = self.plan.gate(Item::Operation(id));
-                let tokens = self.parameter_struct(id, name);
-                quote!(#gate #tokens)
-            });
-            files.insert(
-                "src/requests/parameters.rs".to_string(),
-                FileContent::Rust(quote! { #(#structs)* }),
-            );
+            if files.wants("src/requests/parameters.rs") {
+                let structs = self.parameters.iter().map(|(&id, name)| {
+                    let gate = self.plan.gate(Item::Operation(id));
+                    let tokens = self.parameter_struct(id, name);
+                    quote!(#gate #tokens)
+                });
+                files.insert(
+                    "src/requests/parameters.rs".to_string(),
+                    FileContent::Rust(quote! { #(#structs)* }),
+                );
+            }
             // With areas, an area may use none of the parameter structs.
             let allow = self
                 .plan
@@ -350,6 +355,9 @@ impl Requests<'_, '_> {
                 .enabled()
                 .then(|| quote!(#[allow(unused_imports)]));
             parameter_module = quote! { mod parameters; #allow pub use parameters::*; };
+        }
+        if !files.wants("src/requests/mod.rs") {
+            return;
         }
         let entry_points = self.entry_points();
         let tokens = quote! {

@@ -16,6 +16,9 @@ use crate::model::*;
 const CASES_PER_TYPE: usize = 24;
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
+    if !files.wants("tests/round_trip.rs") {
+        return;
+    }
     let mut structs: Vec<TypeId> = plan
         .items
         .iter()

@@ -12,6 +12,9 @@ use crate::model::*;
 use crate::naming::Scope;
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
+    if !files.wants("tests/generated.rs") {
+        return;
+    }
     let crate_ident = proc_macro2::Ident::new(
         &options.crate_name.replace('-', "_"),
         proc_macro2::Span::call_site(),
