@@ -62,8 +62,8 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
     });
     let tokens = quote! {
         //! Property test: random JSON of every struct's shape reads into the model and writes back
-        //! unchanged (unknown properties, explicit nulls, unknown enum members and unknown
-        //! `@odata.type`s included).
+        //! unchanged (unknown properties, explicit nulls, null items in collections, unknown enum
+        //! members and unknown `@odata.type`s included).
         #whole_crate_only
 
         use #crate_ident as krate;
@@ -182,7 +182,12 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
                 }
                 Shape::Collection(item) => {
                     let count = if depth > 2 { 0 } else { rng.below(3) };
-                    Value::Array((0..count).map(|_| value(item, rng, depth + 1)).collect())
+                    // CSDL allows null items in a collection unless it says otherwise.
+                    Value::Array(
+                        (0..count)
+                            .map(|_| if rng.chance(5) { Value::Null } else { value(item, rng, depth + 1) })
+                            .collect(),
+                    )
                 }
             }
         }
