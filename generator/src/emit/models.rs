@@ -209,14 +209,19 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
         Some(description) => format!("{}\n\n", sanitize(description)),
         None => String::new(),
     };
-    let doc = doc_attributes(&format!(
-        "{lead}A `{qualified}` value of any concrete type: the type named by the value's `@odata.type`.\n\n\
-         Reading accepts the type name with or without the leading `#`; writing always adds it. A type \
-         this crate does not know is kept whole in [`{name}::Other`] and written back unchanged."
-    ));
     let mut family = plan.concrete_family(id);
     // Without `@odata.type`, a concrete base type is the value's type: it goes first.
     let has_base = family.contains(&id);
+    let untyped = if has_base {
+        format!(" A value without `@odata.type` is a `{qualified}`.")
+    } else {
+        String::new()
+    };
+    let doc = doc_attributes(&format!(
+        "{lead}A `{qualified}` value of any concrete type: the type named by the value's `@odata.type`.\n\n\
+         Reading accepts the type name with or without the leading `#`; writing always adds it. A type \
+         this crate does not know is kept whole in [`{name}::Other`] and written back unchanged.{untyped}"
+    ));
     if has_base {
         family.retain(|&member| member != id);
         family.insert(0, id);
