@@ -171,3 +171,130 @@ fn real_defects_are_warnings_with_positions() {
         );
     }
 }
+
+/// CSDL treats the order of schemas, of a schema's children, of a container's children and of
+/// annotations as meaningless: generating all of Graph v1.0 from `clean.xml` with every such
+/// list reversed gives byte-identical output.
+#[test]
+fn the_whole_of_graph_does_not_depend_on_element_order() {
+    let Some(source) = graph_metadata::require(
+        "v1.0/clean.xml",
+        "the_whole_of_graph_does_not_depend_on_element_order",
+    ) else {
+        return;
+    };
+    let text = std::fs::read_to_string(&source).expect("clean.xml reads as UTF-8");
+    let reordered = reverse_unordered_children(&text);
+    assert_ne!(reordered, text);
+    let options = GenerateOptions::standalone(
+        SliceSpec {
+            all: true,
+            areas: true,
+            ..SliceSpec::default()
+        },
+        "test",
+    );
+    let first = msgraph_codegen::generate(text.as_bytes(), &options).expect("clean.xml generates");
+    let second = msgraph_codegen::generate(reordered.as_bytes(), &options)
+        .expect("the reordered clean.xml generates");
+    assert_eq!(first.files.len(), second.files.len());
+    let differing: Vec<&String> = first
+        .files
+        .iter()
+        .filter(|(path, text)| second.files.get(*path) != Some(text))
+        .map(|(path, _)| path)
+        .take(10)
+        .collect();
+    assert!(differing.is_empty(), "reordering changes {differing:?}");
+}
+
+/// An element of the document: where it starts and ends, where its start tag ends and its end
+/// tag starts (for elements with content), and its child elements.
+struct Node {
+    name: String,
+    start: usize,
+    start_tag_end: usize,
+    end_tag_start: usize,
+    end: usize,
+    children: Vec<Node>,
+}
+
+/// The document with the children of every element whose order CSDL ignores in reverse order.
+/// Whitespace and comments between reordered elements are not kept.
+fn reverse_unordered_children(text: &str) -> String {
+    use quick_xml::events::Event;
+    // Positions below are counted without the byte-order mark.
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<Node> = Vec::new();
+    let mut root = None;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().expect("clean.xml is well-formed");
+        let after = reader.buffer_position() as usize;
+        let node = match event {
+            Event::Start(start) => {
+                stack.push(Node {
+                    name: start.name().as_ref().to_string(),
+                    start: before,
+                    start_tag_end: after,
+                    end_tag_start: after,
+                    end: after,
+                    children: Vec::new(),
+                });
+                continue;
+            }
+            Event::Empty(empty) => Node {
+                name: empty.name().as_ref().to_string(),
+                start: before,
+                start_tag_end: after,
+                end_tag_start: after,
+                end: after,
+                children: Vec::new(),
+            },
+            Event::End(_) => {
+                let mut node = stack.pop().expect("balanced tags");
+                node.end_tag_start = before;
+                node.end = after;
+                node
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        match stack.last_mut() {
+            Some(parent) => parent.children.push(node),
+            None => root = Some(node),
+        }
+    }
+    let root = root.expect("a root element");
+    let mut out = text[..root.start].to_string();
+    render(text, &root, &mut out);
+    out.push('\n');
+    out
+}
+
+fn render(text: &str, node: &Node, out: &mut String) {
+    if node.children.is_empty() {
+        out.push_str(&text[node.start..node.end]);
+        return;
+    }
+    const UNORDERED: &[&str] = &[
+        "edmx:DataServices",
+        "Schema",
+        "EntityContainer",
+        "Annotations",
+    ];
+    out.push_str(&text[node.start..node.start_tag_end]);
+    let reverse = UNORDERED.contains(&node.name.as_str());
+    let children: Vec<&Node> = if reverse {
+        node.children.iter().rev().collect()
+    } else {
+        node.children.iter().collect()
+    };
+    for child in children {
+        out.push('\n');
+        render(text, child, out);
+    }
+    out.push('\n');
+    out.push_str(&text[node.end_tag_start..node.end]);
+}
