@@ -1,5 +1,5 @@
-//! The whole generator (read, resolve, select everything, emit, format) on any bytes: never a
-//! panic, a hang or unbounded memory.
+//! The whole generator (read, resolve, select everything with features per area, emit, format)
+//! on any bytes: never a panic, a hang or unbounded memory.
 
 #![no_main]
 
@@ -10,6 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let options = GenerateOptions::standalone(
         SliceSpec {
             all: true,
+            areas: true,
             ..SliceSpec::default()
         },
         "fuzz",
