@@ -628,7 +628,7 @@ impl Requests<'_, '_> {
                 self.operation_method(id, self.plan.model.operation(id), &method)?
             }
         };
-        Some(quote!(#gate #tokens))
+        Some(after_docs(tokens, gate))
     }
 
     /// The feature gate of a method that depends on more than its builder (in a crate with
@@ -947,4 +947,25 @@ impl Requests<'_, '_> {
             },
         }
     }
+}
+
+/// `item` with `attribute` placed after its leading doc comments, where a reader expects it.
+fn after_docs(item: TokenStream, attribute: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut tokens: Vec<TokenTree> = item.into_iter().collect();
+    let mut docs_end = 0;
+    while let [TokenTree::Punct(pound), TokenTree::Group(group), ..] = &tokens[docs_end..] {
+        let is_doc = pound.as_char() == '#'
+            && group.delimiter() == Delimiter::Bracket
+            && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(ident)) if ident == "doc");
+        if !is_doc {
+            break;
+        }
+        docs_end += 2;
+    }
+    let rest = tokens.split_off(docs_end);
+    let mut out: TokenStream = tokens.into_iter().collect();
+    out.extend(attribute);
+    out.extend(rest);
+    out
 }
