@@ -11,7 +11,8 @@ pub const ENV_VAR: &str = "GRAPH_METADATA_DIR";
 
 /// The metadata folder, if it exists.
 pub fn dir() -> Option<PathBuf> {
-    let candidate = match std::env::var_os(ENV_VAR) {
+    // An empty value counts as unset, as in the shell's `${GRAPH_METADATA_DIR:-...}`.
+    let candidate = match std::env::var_os(ENV_VAR).filter(|dir| !dir.is_empty()) {
         Some(dir) => PathBuf::from(dir),
         None => crate::workspace_root().join("../shared/graph-metadata"),
     };
