@@ -333,13 +333,7 @@ impl<'a> Parser<'a> {
     fn identifier(&mut self, tag: &Tag<'a>) -> Spanned<Text<'a>> {
         let name = self.required(tag, "Name");
         let text = name.as_str();
-        let mut chars = text.chars();
-        let valid = chars
-            .next()
-            .is_some_and(|first| first.is_alphabetic() || first == '_')
-            && chars.all(|c| c.is_alphanumeric() || c == '_')
-            && text.chars().count() <= 128;
-        if !valid && !text.is_empty() {
+        if !is_simple_identifier(text) && !text.is_empty() {
             self.diagnostics.push(
                 Diagnostic::error(
                     name.span,
@@ -352,6 +346,45 @@ impl<'a> Parser<'a> {
             );
         }
         name
+    }
+
+    /// The `Namespace` of a schema, which names a module of the generated code: simple
+    /// identifiers separated by dots.
+    fn namespace(&mut self, tag: &Tag<'a>) -> Spanned<Text<'a>> {
+        let namespace = self.required(tag, "Namespace");
+        let text = namespace.as_str();
+        if !text.is_empty() && !text.split('.').all(is_simple_identifier) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    namespace.span,
+                    format!("`{text}` is not a valid namespace for `<{}>`", tag.name),
+                )
+                .with_note(
+                    None,
+                    "a CSDL namespace is names separated by dots; each starts with a letter or `_` and continues with letters, digits or `_`",
+                ),
+            );
+        }
+        namespace
+    }
+
+    /// The `Alias` of a schema, if any: a simple identifier.
+    fn alias(&mut self, tag: &Tag<'a>) -> Option<Spanned<Text<'a>>> {
+        let alias = self.optional(tag, "Alias")?;
+        let text = alias.as_str();
+        if !is_simple_identifier(text) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    alias.span,
+                    format!("`{text}` is not a valid alias for `<{}>`", tag.name),
+                )
+                .with_note(
+                    None,
+                    "a CSDL alias starts with a letter or `_`, continues with letters, digits or `_`, and has at most 128 characters",
+                ),
+            );
+        }
+        Some(alias)
     }
 
     fn flag(&mut self, tag: &Tag<'a>, name: &str, default: bool) -> bool {
@@ -538,8 +571,8 @@ impl<'a> Parser<'a> {
 
     fn schema(&mut self, tag: Tag<'a>) -> Result<Schema<'a>, Fatal> {
         let mut schema = Schema {
-            namespace: self.required(&tag, "Namespace"),
-            alias: self.optional(&tag, "Alias"),
+            namespace: self.namespace(&tag),
+            alias: self.alias(&tag),
             ..Schema::default()
         };
         self.children(&tag, |parser, child| {
@@ -973,6 +1006,17 @@ fn local_name(name: &str) -> &str {
         Some(colon) => &name[colon + 1..],
         None => name,
     }
+}
+
+/// A CSDL simple identifier: a letter or `_`, then letters, digits and `_`, at most 128
+/// characters.
+fn is_simple_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && text.chars().count() <= 128
 }
 
 #[cfg(test)]
