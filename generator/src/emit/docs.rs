@@ -26,18 +26,34 @@ pub fn sanitize(description: &str) -> String {
     paragraphs.join("\n\n")
 }
 
+/// A word with every `http://` or `https://` URL in it wrapped in `<...>` (rustdoc links those
+/// and warns about bare ones) and the rest escaped. A URL may follow a quote or a Markdown link's
+/// `](`; it ends before a quote, bracket, parenthesis or angle bracket, and trailing sentence
+/// punctuation stays outside.
 fn escape_word(word: &str) -> String {
-    if word.starts_with("http://") || word.starts_with("https://") {
-        // Keep trailing sentence punctuation outside the link.
-        let trimmed = word.trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
-        let rest = &word[trimmed.len()..];
-        let url: String = trimmed
-            .chars()
-            .filter(|c| !matches!(c, '<' | '>' | '"'))
-            .collect();
-        return format!("<{url}>{}", escape_text(rest));
+    let start = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| word.find(scheme))
+        .min();
+    let Some(start) = start else {
+        return escape_text(word);
+    };
+    let (prefix, rest) = word.split_at(start);
+    let end = rest
+        .find(|c: char| matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | '`'))
+        .unwrap_or(rest.len());
+    let (url, after) = rest.split_at(end);
+    let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    let trailing = &url[trimmed.len()..];
+    if trimmed.ends_with("://") {
+        // A scheme alone is no link.
+        return format!("{}{}", escape_text(prefix), escape_text(rest));
     }
-    escape_text(word)
+    format!(
+        "{}<{trimmed}>{}",
+        escape_text(prefix),
+        escape_word(&format!("{trailing}{after}"))
+    )
 }
 
 fn escape_text(text: &str) -> String {
@@ -79,6 +95,16 @@ mod tests {
                 "See \\[link\\] and &lt;b&gt;bold&lt;/b&gt;.",
             ),
             ("Read https://aka.ms/x.", "Read <https://aka.ms/x>."),
+            (
+                "Example: \"https://www.contoso.com\"",
+                "Example: \"<https://www.contoso.com>\"",
+            ),
+            (
+                "see [zones](https://learn.microsoft.com/a?view=b).",
+                "see \\[zones\\](<https://learn.microsoft.com/a?view=b>).",
+            ),
+            ("(http://a.b/c, https://d.e/f)", "(<http://a.b/c>, <https://d.e/f>)"),
+            ("just https:// alone", "just https:// alone"),
             ("A `stray backtick", "A 'stray backtick"),
             ("Uses `code` fine", "Uses `code` fine"),
             ("a_b * c", "a\\_b \\* c"),
