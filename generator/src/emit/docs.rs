@@ -103,7 +103,10 @@ mod tests {
                 "see [zones](https://learn.microsoft.com/a?view=b).",
                 "see \\[zones\\](<https://learn.microsoft.com/a?view=b>).",
             ),
-            ("(http://a.b/c, https://d.e/f)", "(<http://a.b/c>, <https://d.e/f>)"),
+            (
+                "(http://a.b/c, https://d.e/f)",
+                "(<http://a.b/c>, <https://d.e/f>)",
+            ),
             ("just https:// alone", "just https:// alone"),
             ("A `stray backtick", "A 'stray backtick"),
             ("Uses `code` fine", "Uses `code` fine"),
