@@ -40,7 +40,7 @@ fn escape_word(word: &str) -> String {
     };
     let (prefix, rest) = word.split_at(start);
     let end = rest
-        .find(|c: char| matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | '`'))
+        .find(['"', '\'', '<', '>', '(', ')', '[', ']', '`'])
         .unwrap_or(rest.len());
     let (url, after) = rest.split_at(end);
     let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
