@@ -177,6 +177,16 @@ impl Features {
         }
     }
 
+    /// The gate of `item` inside `enclosing` (a method in its builder, a union in its type's
+    /// file): nothing when both have the same feature, since the enclosing gate already applies.
+    pub fn gate_within(&self, item: Item, enclosing: Item) -> TokenStream {
+        if self.feature(item) == self.feature(enclosing) {
+            TokenStream::new()
+        } else {
+            self.gate(item)
+        }
+    }
+
     /// Whether the crate has features per area.
     pub fn enabled(&self) -> bool {
         !self.areas.is_empty()

@@ -206,22 +206,13 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
              `reqwest` that sends operations with a bearer token, retries and timeouts.\n",
         );
     }
-    if let Some((method, entry)) = requests::entry_methods(plan).into_iter().next() {
+    if let Some((method, index, entry)) = requests::entry_methods(plan).into_iter().next() {
         let (call, what) = match entry.kind {
             ContainerChildKind::EntitySet => ("list()", "lists"),
             ContainerChildKind::Singleton => ("get()", "reads"),
         };
         // In a crate with areas, the example needs its entry's area.
-        let area = plan
-            .model
-            .container
-            .iter()
-            .flat_map(|c| {
-                c.children
-                    .iter()
-                    .position(|child| std::ptr::eq(child, entry))
-            })
-            .find_map(|index| plan.features.feature(Item::Entry(index)));
+        let area = plan.features.feature(Item::Entry(index));
         let (open, close) = match area {
             Some(feature) => (format!("# #[cfg(feature = \"{feature}\")] {{\n"), "# }\n"),
             None => (String::new(), ""),

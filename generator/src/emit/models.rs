@@ -29,12 +29,10 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
         if let Some(name) = &items.union_name {
             // The union is compiled where the type is used as a value, which may be fewer
             // areas than where its file is.
-            let gate = if items.struct_name.is_none()
-                || plan.features.feature(Item::Union(id)) == plan.features.feature(Item::Type(id))
-            {
-                TokenStream::new()
+            let gate = if items.struct_name.is_none() {
+                TokenStream::new() // The file holds only the union and has its gate.
             } else {
-                plan.gate(Item::Union(id))
+                plan.features.gate_within(Item::Union(id), Item::Type(id))
             };
             tokens.extend(union_item(plan, id, name, &gate));
         }

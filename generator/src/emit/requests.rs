@@ -57,8 +57,9 @@ struct BuilderNames {
     file: String,
 }
 
-/// The `Graph` methods for the selected entity sets and singletons, in order.
-pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, &'m ContainerEntry)> {
+/// The `Graph` methods for the selected entity sets and singletons, in order, with each entry
+/// and its index among the container's children.
+pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, usize, &'m ContainerEntry)> {
     let Some(container) = &plan.model.container else {
         return Vec::new();
     };
@@ -68,7 +69,7 @@ pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, &'m Container
         .iter()
         .map(|&index| {
             let entry = &container.children[index];
-            (scope.claim(naming::member_name(&entry.name)), entry)
+            (scope.claim(naming::member_name(&entry.name)), index, entry)
         })
         .collect()
 }
@@ -323,14 +324,10 @@ impl Requests<'_, '_> {
             let mut tokens = self.item_builder(ty, names);
             if needs.collection {
                 // Its own gate where fewer areas reach the collection than the item builder.
-                let features = &self.plan.features;
-                let gate = if features.feature(Item::CollectionBuilder(ty))
-                    == features.feature(Item::ItemBuilder(ty))
-                {
-                    TokenStream::new()
-                } else {
-                    self.plan.gate(Item::CollectionBuilder(ty))
-                };
+                let gate = self
+                    .plan
+                    .features
+                    .gate_within(Item::CollectionBuilder(ty), Item::ItemBuilder(ty));
                 tokens.extend(self.collection_builder(ty, names, &gate));
             }
             files.insert(names.file.clone(), FileContent::Rust(tokens));
@@ -392,21 +389,9 @@ impl Requests<'_, '_> {
 
     fn entry_points(&self) -> TokenStream {
         let mut methods = Vec::new();
-        for (method, entry) in entry_methods(self.plan) {
+        for (method, index, entry) in entry_methods(self.plan) {
             let method = method.ident();
-            let gate = self
-                .plan
-                .model
-                .container
-                .iter()
-                .flat_map(|c| {
-                    c.children
-                        .iter()
-                        .position(|child| std::ptr::eq(child, entry))
-                })
-                .map(|index| self.plan.gate(Item::Entry(index)))
-                .next()
-                .unwrap_or_default();
+            let gate = self.plan.gate(Item::Entry(index));
             let wire = &entry.name;
             let type_name = self.plan.model.ty(entry.ty).qualified_name();
             let (doc, body, returns) = match entry.kind {
@@ -651,13 +636,8 @@ impl Requests<'_, '_> {
         } else {
             Item::ItemBuilder(ty)
         };
-        let features = &self.plan.features;
-        match item {
-            Some(item) if features.feature(item) != features.feature(builder) => {
-                self.plan.gate(item)
-            }
-            _ => TokenStream::new(),
-        }
+        item.map(|item| self.plan.features.gate_within(item, builder))
+            .unwrap_or_default()
     }
 
     fn navigation_method(

@@ -230,7 +230,7 @@ pub(super) fn krate_path(path: TokenStream) -> TokenStream {
 
 fn request_checks(plan: &Plan<'_>) -> TokenStream {
     let mut checks = Vec::new();
-    for (method, entry) in requests::entry_methods(plan) {
+    for (method, _, entry) in requests::entry_methods(plan) {
         let method = method.ident();
         let url = format!("https://graph.microsoft.com/v1.0/{}", entry.name);
         let (item, item_url) = match entry.kind {
