@@ -411,33 +411,19 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let count = document.schemas.iter().map(|s| s.operations.len()).sum();
         self.operations.reserve(count);
         self.operations_by_name.reserve(count);
-        // Operations are numbered in an order that does not depend on the order of elements in
-        // the document (CSDL treats it as unordered): by namespace, name and signature.
-        let mut sorted: Vec<OperationEntry<'d, 'a>> = document
-            .schemas
-            .iter()
-            .flat_map(|schema| {
-                let namespace = schema.namespace.as_str();
-                schema
-                    .operations
-                    .iter()
-                    .map(move |operation| OperationEntry {
-                        namespace,
-                        operation,
-                    })
-            })
-            .collect();
-        sorted.sort_by(|a, b| operation_order_key(a).cmp(&operation_order_key(b)));
-        for entry in sorted {
-            let index = self.operations.len();
-            self.operations_by_name
-                .entry((entry.namespace, entry.operation.name.as_str()))
-                .or_default()
-                .push(index);
-            self.operations.push(entry);
-        }
         for schema in &document.schemas {
             let namespace = schema.namespace.as_str();
+            for operation in &schema.operations {
+                let index = self.operations.len();
+                self.operations.push(OperationEntry {
+                    namespace,
+                    operation,
+                });
+                self.operations_by_name
+                    .entry((namespace, operation.name.as_str()))
+                    .or_default()
+                    .push(index);
+            }
             for term in &schema.terms {
                 self.terms
                     .entry((namespace, term.name.as_str()))
@@ -1879,25 +1865,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
-}
-
-/// What orders operations: namespace, name, kind, then the parameters' names and types as
-/// written, then the document position (for the duplicates that are reported as errors).
-fn operation_order_key<'e>(
-    entry: &'e OperationEntry<'_, '_>,
-) -> (&'e str, &'e str, bool, Vec<(&'e str, &'e str)>, usize) {
-    let operation = entry.operation;
-    (
-        entry.namespace,
-        operation.name.as_str(),
-        operation.kind == syntax::OperationKind::Function,
-        operation
-            .parameters
-            .iter()
-            .map(|p| (p.name.as_str(), p.type_name.as_str()))
-            .collect(),
-        operation.span.start,
-    )
 }
 
 #[cfg(test)]
