@@ -42,7 +42,7 @@ pub struct Generated {
 
 /// Reads and resolves a CSDL document. Returns the model and the warnings, or all diagnostics
 /// (errors first in position order, warnings included) when any error was found.
-pub fn load(csdl: &[u8]) -> Result<(model::Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load(csdl: &[u8]) -> Result<(model::Model<'_>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (document, mut warnings) = csdl::read(csdl)?;
     match resolve::resolve(&document) {
         Ok((model, more)) => {

@@ -4,9 +4,9 @@
 //! qualified names, so anything iterated by id comes out in the same order whatever the order of
 //! elements in the source document.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 
-use crate::csdl::syntax::{ContainerChildKind, OperationKind, StructuredKind};
+use crate::csdl::syntax::{ContainerChildKind, OperationKind, StructuredKind, Text};
 use crate::diagnostics::Span;
 
 /// Index of a type in [`Model::types`].
@@ -26,47 +26,50 @@ pub struct OperationId(pub u32);
 
 /// The whole service: types, operations and the entity container.
 #[derive(Debug, Default)]
-pub struct Model {
+pub struct Model<'a> {
     /// Every schema namespace, sorted.
-    pub namespaces: Vec<String>,
+    pub namespaces: Vec<Text<'a>>,
     /// Every type, sorted by qualified name.
-    pub types: Vec<TypeDef>,
+    pub types: Vec<TypeDef<'a>>,
     /// Every action and function, sorted by qualified name, then binding type, then parameters.
-    pub operations: Vec<OperationDef>,
+    pub operations: Vec<OperationDef<'a>>,
     /// The entity container, if the document has one.
-    pub container: Option<Container>,
-    /// Qualified name (with the full namespace) to id.
-    pub by_name: HashMap<String, TypeId>,
+    pub container: Option<Container<'a>>,
 }
 
-impl Model {
+impl<'a> Model<'a> {
     /// The type with this id.
-    pub fn ty(&self, id: TypeId) -> &TypeDef {
+    pub fn ty(&self, id: TypeId) -> &TypeDef<'a> {
         &self.types[id.index()]
     }
 
     /// The operation with this id.
-    pub fn operation(&self, id: OperationId) -> &OperationDef {
+    pub fn operation(&self, id: OperationId) -> &OperationDef<'a> {
         &self.operations[id.0 as usize]
     }
 
     /// The structured type with this id, if it is one.
-    pub fn structured(&self, id: TypeId) -> Option<&StructuredDef> {
+    pub fn structured(&self, id: TypeId) -> Option<&StructuredDef<'a>> {
         match &self.ty(id).kind {
             TypeKind::Structured(def) => Some(def),
             _ => None,
         }
     }
 
-    /// Looks up a type by its full qualified name (`microsoft.graph.entity`).
+    /// Looks up a type by its full qualified name (`microsoft.graph.entity`): a binary search,
+    /// as types are sorted by qualified name.
     pub fn find(&self, qualified_name: &str) -> Option<TypeId> {
-        self.by_name.get(qualified_name).copied()
+        let index = self
+            .types
+            .binary_search_by(|ty| compare_qualified(&ty.namespace, &ty.name, qualified_name))
+            .ok()?;
+        Some(TypeId(index as u32))
     }
 
     /// Sets the description of a target: `ns.type`, `ns.type/member` (a property, navigation
     /// property or enum member) or `ns.Container/child`. Returns whether the target exists.
     pub fn set_description(&mut self, target: &str, text: &str) -> bool {
-        let text = Some(text.trim().to_string());
+        let text = Some(Text::Owned(text.trim().to_string()));
         let (head, member) = match target.split_once('/') {
             Some((head, member)) => (head, Some(member)),
             None => (target, None),
@@ -116,7 +119,7 @@ impl Model {
     }
 
     /// The structural properties of `id` including inherited ones, the root base's first.
-    pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &PropertyDef)> {
+    pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &PropertyDef<'a>)> {
         let mut chain = self.ancestors_and_self(id);
         chain.reverse();
         chain
@@ -130,7 +133,7 @@ impl Model {
     }
 
     /// The navigation properties of `id` including inherited ones, the root base's first.
-    pub fn all_navigations(&self, id: TypeId) -> Vec<(TypeId, usize, &NavigationDef)> {
+    pub fn all_navigations(&self, id: TypeId) -> Vec<(TypeId, usize, &NavigationDef<'a>)> {
         let mut chain = self.ancestors_and_self(id);
         chain.reverse();
         chain
@@ -147,9 +150,27 @@ impl Model {
     }
 }
 
+/// Compares `namespace.name` with `qualified` as the strings would compare, without building
+/// the first.
+pub fn compare_qualified(namespace: &str, name: &str, qualified: &str) -> Ordering {
+    let qualified = qualified.as_bytes();
+    let prefix = &qualified[..namespace.len().min(qualified.len())];
+    match namespace.as_bytes().cmp(prefix) {
+        Ordering::Equal if prefix.len() == namespace.len() => {}
+        Ordering::Equal => return Ordering::Greater,
+        unequal => return unequal,
+    }
+    let rest = &qualified[namespace.len()..];
+    match rest.first() {
+        None => Ordering::Greater,
+        Some(&byte) if byte != b'.' => b'.'.cmp(&byte),
+        Some(_) => name.as_bytes().cmp(&rest[1..]),
+    }
+}
+
 /// `id` and its base types in `types`, the type itself first; stops at a cycle (which resolving
 /// reports and breaks).
-pub fn ancestors_and_self(types: &[TypeDef], id: TypeId) -> Vec<TypeId> {
+pub fn ancestors_and_self(types: &[TypeDef<'_>], id: TypeId) -> Vec<TypeId> {
     let mut chain = vec![id];
     let mut current = id;
     while let TypeKind::Structured(def) = &types[current.index()].kind {
@@ -166,23 +187,23 @@ pub fn ancestors_and_self(types: &[TypeDef], id: TypeId) -> Vec<TypeId> {
 
 /// One named type.
 #[derive(Debug)]
-pub struct TypeDef {
+pub struct TypeDef<'a> {
     /// The schema namespace.
-    pub namespace: String,
+    pub namespace: Text<'a>,
     /// The simple name.
-    pub name: String,
+    pub name: Text<'a>,
     /// What kind of type.
-    pub kind: TypeKind,
+    pub kind: TypeKind<'a>,
     /// The description from `Core.Description` (and `Core.LongDescription`), if any.
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
     /// Where the type is declared.
     pub span: Span,
 }
 
-impl TypeDef {
+impl<'a> TypeDef<'a> {
     /// The description of the type (`member` is `None`) or of one of its properties, navigation
     /// properties or enum members, to set it; `None` when there is no such member.
-    pub fn description_mut(&mut self, member: Option<&str>) -> Option<&mut Option<String>> {
+    pub fn description_mut(&mut self, member: Option<&str>) -> Option<&mut Option<Text<'a>>> {
         let Some(member) = member else {
             return Some(&mut self.description);
         };
@@ -215,18 +236,18 @@ impl TypeDef {
 
 /// The kinds of named types.
 #[derive(Debug)]
-pub enum TypeKind {
+pub enum TypeKind<'a> {
     /// Entity or complex type.
-    Structured(StructuredDef),
+    Structured(StructuredDef<'a>),
     /// Enum type.
-    Enum(EnumDef),
+    Enum(EnumDef<'a>),
     /// A named primitive (`TypeDefinition`).
     Definition(Primitive),
 }
 
 /// An entity or complex type.
 #[derive(Debug)]
-pub struct StructuredDef {
+pub struct StructuredDef<'a> {
     /// Entity or complex.
     pub kind: StructuredKind,
     /// The base type.
@@ -240,29 +261,29 @@ pub struct StructuredDef {
     /// Entity with a media stream.
     pub has_stream: bool,
     /// Key property names (the nearest declared key in the inheritance chain).
-    pub key: Vec<String>,
+    pub key: Vec<Text<'a>>,
     /// Declared structural properties (not inherited ones).
-    pub properties: Vec<PropertyDef>,
+    pub properties: Vec<PropertyDef<'a>>,
     /// Declared navigation properties (not inherited ones).
-    pub navigations: Vec<NavigationDef>,
+    pub navigations: Vec<NavigationDef<'a>>,
 }
 
 /// A structural property.
 #[derive(Debug)]
-pub struct PropertyDef {
+pub struct PropertyDef<'a> {
     /// The name on the wire.
-    pub name: String,
+    pub name: Text<'a>,
     /// Its type.
     pub ty: TypeUse,
     /// Its description, if any.
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
 }
 
 /// A navigation property.
 #[derive(Debug)]
-pub struct NavigationDef {
+pub struct NavigationDef<'a> {
     /// The name on the wire (and the URL segment).
-    pub name: String,
+    pub name: Text<'a>,
     /// The entity type it points to.
     pub target: TypeId,
     /// Whether it is a collection.
@@ -272,7 +293,7 @@ pub struct NavigationDef {
     /// What the service allows through this navigation property (Capabilities annotations).
     pub capabilities: Capabilities,
     /// Its description, if any.
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
 }
 
 /// What the service allows on an entity set, singleton or navigation property, from the
@@ -300,24 +321,24 @@ impl Default for Capabilities {
 
 /// An enum type.
 #[derive(Debug)]
-pub struct EnumDef {
+pub struct EnumDef<'a> {
     /// The underlying integer type.
     pub underlying: Primitive,
     /// Whether members combine as flags.
     pub is_flags: bool,
     /// Members in document order.
-    pub members: Vec<MemberDef>,
+    pub members: Vec<MemberDef<'a>>,
 }
 
 /// An enum member.
 #[derive(Debug)]
-pub struct MemberDef {
+pub struct MemberDef<'a> {
     /// The name on the wire.
-    pub name: String,
+    pub name: Text<'a>,
     /// Its integer value.
     pub value: i64,
     /// Its description, if any.
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
 }
 
 /// A use of a type: by a property, parameter or return.
@@ -414,23 +435,23 @@ impl Primitive {
 
 /// An action or function.
 #[derive(Debug)]
-pub struct OperationDef {
+pub struct OperationDef<'a> {
     /// Action or function.
     pub kind: OperationKind,
     /// The schema namespace.
-    pub namespace: String,
+    pub namespace: Text<'a>,
     /// The simple name.
-    pub name: String,
+    pub name: Text<'a>,
     /// The binding parameter's type, for bound operations.
     pub binding: Option<Binding>,
     /// Parameters other than the binding parameter.
-    pub parameters: Vec<ParameterDef>,
+    pub parameters: Vec<ParameterDef<'a>>,
     /// The return type, if any.
     pub return_type: Option<TypeUse>,
     /// Whether a function's result can be addressed further.
     pub is_composable: bool,
     /// Its description, if any.
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
     /// Where it is declared.
     pub span: Span,
 }
@@ -446,37 +467,37 @@ pub struct Binding {
 
 /// A parameter of an operation.
 #[derive(Debug)]
-pub struct ParameterDef {
+pub struct ParameterDef<'a> {
     /// The name on the wire.
-    pub name: String,
+    pub name: Text<'a>,
     /// Its type.
     pub ty: TypeUse,
 }
 
 /// The entity container: the service's top-level resources.
 #[derive(Debug)]
-pub struct Container {
+pub struct Container<'a> {
     /// The schema namespace it is declared in.
-    pub namespace: String,
+    pub namespace: Text<'a>,
     /// Its name.
-    pub name: String,
+    pub name: Text<'a>,
     /// Entity sets and singletons, sorted by name.
-    pub children: Vec<ContainerEntry>,
+    pub children: Vec<ContainerEntry<'a>>,
 }
 
 /// An entity set or singleton.
 #[derive(Debug)]
-pub struct ContainerEntry {
+pub struct ContainerEntry<'a> {
     /// Entity set or singleton.
     pub kind: ContainerChildKind,
     /// The name (the first URL segment).
-    pub name: String,
+    pub name: Text<'a>,
     /// The entity type.
     pub ty: TypeId,
     /// What the service allows on it (Capabilities annotations).
     pub capabilities: Capabilities,
     /// Its description, if any.
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
     /// Where it is declared.
     pub span: Span,
 }

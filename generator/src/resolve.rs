@@ -13,6 +13,7 @@
 //!
 //! Lookups never build strings: names are keyed on borrowed (namespace, name) pairs.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -138,7 +139,9 @@ fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
 }
 
 /// Resolves a document. Returns the model and the warnings, or every error.
-pub fn resolve(document: &Document<'_>) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn resolve<'a>(
+    document: &Document<'a>,
+) -> Result<(Model<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut resolver = Resolver::new(document);
     let model = resolver.run();
     let diagnostics = resolver.diagnostics.into_sorted();
@@ -170,6 +173,8 @@ impl<'d, 'a> Declared<'d, 'a> {
 /// One declared type: its namespace, simple name and element.
 #[derive(Clone, Copy)]
 struct Decl<'d, 'a> {
+    /// The namespace as written, which the model borrows.
+    written_namespace: &'d Text<'a>,
     namespace: &'d str,
     name: &'d str,
     declared: Declared<'d, 'a>,
@@ -207,6 +212,8 @@ enum TargetKey<'d> {
 
 /// One operation of the document, with its schema's namespace.
 struct OperationEntry<'d, 'a> {
+    /// The namespace as written, which the model borrows.
+    written_namespace: &'d Text<'a>,
     namespace: &'d str,
     operation: &'d syntax::Operation<'a>,
 }
@@ -225,8 +232,6 @@ struct Resolver<'d, 'a> {
     by_name: FastMap<(&'d str, &'d str), TypeId>,
     /// Every declared type, sorted by qualified name: index `i` becomes `TypeId(i)`.
     declared: Vec<Decl<'d, 'a>>,
-    /// The qualified name of each declared type, by id.
-    qualified_names: Vec<String>,
     /// Every operation in document order; indices are operation keys.
     operations: Vec<OperationEntry<'d, 'a>>,
     /// (namespace, name) to the indices of its overloads in `operations`.
@@ -235,6 +240,8 @@ struct Resolver<'d, 'a> {
     terms: FastMap<(&'d str, &'d str), Span>,
     /// The entity container (the first one) and its namespace.
     container: Option<(&'d str, &'d syntax::EntityContainer<'a>)>,
+    /// The namespace of the container's schema as written, which the model borrows.
+    container_namespace: Option<&'d Text<'a>>,
     /// Container children by name.
     container_children: FastMap<&'d str, &'d syntax::ContainerChild<'a>>,
     /// Member names of the types annotation targets have named so far ...
@@ -257,11 +264,11 @@ impl<'d, 'a> Resolver<'d, 'a> {
             qualifiers: fast_map(16),
             by_name: fast_map(0),
             declared: Vec::new(),
-            qualified_names: Vec::new(),
             operations: Vec::new(),
             operations_by_name: fast_map(0),
             terms: fast_map(0),
             container: None,
+            container_namespace: None,
             container_children: fast_map(0),
             member_names: HashSet::default(),
             members_indexed: Vec::new(),
@@ -271,7 +278,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    fn run(&mut self) -> Model {
+    fn run(&mut self) -> Model<'a> {
         self.collect_qualifiers();
         // Sorted by qualified name, so ids do not depend on document order.
         self.collect_declarations();
@@ -338,6 +345,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             let namespace = schema.namespace.as_str();
             for ty in &schema.structured_types {
                 declarations.push(Decl {
+                    written_namespace: &schema.namespace.value,
                     namespace,
                     name: ty.name.as_str(),
                     declared: Declared::Structured(ty),
@@ -345,6 +353,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             for ty in &schema.enum_types {
                 declarations.push(Decl {
+                    written_namespace: &schema.namespace.value,
                     namespace,
                     name: ty.name.as_str(),
                     declared: Declared::Enum(ty),
@@ -352,32 +361,20 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             for ty in &schema.type_definitions {
                 declarations.push(Decl {
+                    written_namespace: &schema.namespace.value,
                     namespace,
                     name: ty.name.as_str(),
                     declared: Declared::Definition(ty),
                 });
             }
         }
-        // Sorted by the qualified name itself: built once here, it is also the model's key.
-        let mut keyed: Vec<(String, Decl<'d, 'a>)> = declarations
-            .into_iter()
-            .map(|decl| {
-                let mut qualified =
-                    String::with_capacity(decl.namespace.len() + 1 + decl.name.len());
-                qualified.push_str(decl.namespace);
-                qualified.push('.');
-                qualified.push_str(decl.name);
-                (qualified, decl)
-            })
-            .collect();
-        keyed.sort_by(|(a_name, a), (b_name, b)| {
-            a_name
-                .cmp(b_name)
+        // Sorted by qualified name, as the model's types are (`Model::find` searches them).
+        declarations.sort_by(|a, b| {
+            cmp_qualified((a.namespace, a.name), (b.namespace, b.name))
                 .then(a.declared.name().span.cmp(&b.declared.name().span))
         });
-        let mut unique: Vec<Decl<'d, 'a>> = Vec::with_capacity(keyed.len());
-        let mut qualified_names: Vec<String> = Vec::with_capacity(keyed.len());
-        for (qualified, decl) in keyed {
+        let mut unique: Vec<Decl<'d, 'a>> = Vec::with_capacity(declarations.len());
+        for decl in declarations {
             if let Some(previous) = unique.last() {
                 if previous.namespace == decl.namespace && previous.name == decl.name {
                     self.diagnostics.push(
@@ -394,9 +391,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 }
             }
             unique.push(decl);
-            qualified_names.push(qualified);
         }
-        self.qualified_names = qualified_names;
         self.by_name = fast_map(unique.len());
         for (index, decl) in unique.iter().enumerate() {
             self.by_name
@@ -416,6 +411,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             for operation in &schema.operations {
                 let index = self.operations.len();
                 self.operations.push(OperationEntry {
+                    written_namespace: &schema.namespace.value,
                     namespace,
                     operation,
                 });
@@ -432,6 +428,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             if self.container.is_none() {
                 if let Some(container) = schema.entity_containers.first() {
                     self.container = Some((namespace, container));
+                    self.container_namespace = Some(&schema.namespace.value);
                     self.container_children = fast_map(container.children.len());
                     for child in &container.children {
                         self.container_children
@@ -443,7 +440,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    fn build(&mut self) -> Model {
+    fn build(&mut self) -> Model<'a> {
         let descriptions = self.collect_descriptions();
         self.check_terms();
         let mut types = Vec::with_capacity(self.declared.len());
@@ -464,8 +461,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 Declared::Definition(_) => None,
             };
             types.push(TypeDef {
-                namespace: decl.namespace.to_string(),
-                name: decl.name.to_string(),
+                namespace: decl.written_namespace.clone(),
+                name: decl.declared.name().value.clone(),
                 kind,
                 description: inline,
                 span: decl.declared.name().span,
@@ -477,25 +474,19 @@ impl<'d, 'a> Resolver<'d, 'a> {
         self.check_keys(&types);
         let operations = self.operations(&descriptions);
         let container = self.container(&types, &descriptions);
-        let mut namespaces: Vec<String> = self
+        let mut namespaces: Vec<Text<'a>> = self
             .document
             .schemas
             .iter()
-            .map(|s| s.namespace.value.to_string())
+            .map(|s| s.namespace.value.clone())
             .collect();
         namespaces.sort();
         namespaces.dedup();
-        let by_name = std::mem::take(&mut self.qualified_names)
-            .into_iter()
-            .enumerate()
-            .map(|(index, qualified)| (qualified, TypeId(index as u32)))
-            .collect();
         Model {
             namespaces,
             types,
             operations,
             container,
-            by_name,
         }
     }
 
@@ -635,7 +626,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         })
     }
 
-    fn structured(&mut self, ty: &'d syntax::StructuredType<'a>) -> StructuredDef {
+    fn structured(&mut self, ty: &'d syntax::StructuredType<'a>) -> StructuredDef<'a> {
         let base = ty
             .base_type
             .as_ref()
@@ -651,7 +642,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     self.check_value_type(target, &property.type_name, "property");
                 }
                 properties.push(PropertyDef {
-                    name: property.name.value.to_string(),
+                    name: property.name.value.clone(),
                     ty: use_,
                     description: annotation_description(&property.annotations),
                 });
@@ -685,7 +676,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 continue;
             }
             navigations.push(NavigationDef {
-                name: navigation.name.value.to_string(),
+                name: navigation.name.value.clone(),
                 target,
                 collection: use_.collection,
                 contains_target: navigation.contains_target,
@@ -707,7 +698,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             is_abstract: ty.is_abstract,
             is_open: ty.is_open,
             has_stream: ty.has_stream,
-            key: ty.key.iter().map(|k| k.value.to_string()).collect(),
+            key: ty.key.iter().map(|k| k.value.clone()).collect(),
             properties,
             navigations,
         }
@@ -759,7 +750,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    fn enumeration(&mut self, ty: &'d syntax::EnumType<'a>) -> EnumDef {
+    fn enumeration(&mut self, ty: &'d syntax::EnumType<'a>) -> EnumDef<'a> {
         let underlying = match &ty.underlying_type {
             Some(written) => match self.primitive_name(written) {
                 Some(p) if p.is_integer() => p,
@@ -805,7 +796,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 },
             };
             members.push(MemberDef {
-                name: member.name.value.to_string(),
+                name: member.name.value.clone(),
                 value,
                 description: annotation_description(&member.annotations),
             });
@@ -941,10 +932,11 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    fn operations(&mut self, descriptions: &Descriptions<'d, 'a>) -> Vec<OperationDef> {
+    fn operations(&mut self, descriptions: &Descriptions<'d, 'a>) -> Vec<OperationDef<'a>> {
         let mut operations = Vec::with_capacity(self.operations.len());
         for index in 0..self.operations.len() {
             let OperationEntry {
+                written_namespace,
                 namespace,
                 operation,
             } = self.operations[index];
@@ -992,7 +984,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             for parameter in parameters {
                 match self.type_use(&parameter.type_name, parameter.nullable, "parameter type") {
                     Some(ty) => resolved.push(ParameterDef {
-                        name: parameter.name.value.to_string(),
+                        name: parameter.name.value.clone(),
                         ty,
                     }),
                     None => ok = false,
@@ -1014,8 +1006,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
             let name = operation.name.as_str();
             operations.push(OperationDef {
                 kind: operation.kind,
-                namespace: namespace.to_string(),
-                name: name.to_string(),
+                namespace: written_namespace.clone(),
+                name: operation.name.value.clone(),
                 binding,
                 parameters: resolved,
                 return_type,
@@ -1054,9 +1046,9 @@ impl<'d, 'a> Resolver<'d, 'a> {
 
     fn container(
         &mut self,
-        types: &[TypeDef],
+        types: &[TypeDef<'a>],
         descriptions: &Descriptions<'d, 'a>,
-    ) -> Option<Container> {
+    ) -> Option<Container<'a>> {
         let document = self.document;
         let mut found = Vec::new();
         for schema in &document.schemas {
@@ -1073,7 +1065,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 .with_note(Some(found[0].name.span), "the first one is here"),
             );
         }
-        let (namespace, container) = self.container?;
+        let (_, container) = self.container?;
+        let written_namespace = self.container_namespace?;
         let mut children = Vec::with_capacity(container.children.len());
         let mut seen = fast_map(container.children.len());
         for child in &container.children {
@@ -1115,7 +1108,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 };
             children.push(ContainerEntry {
                 kind: child.kind,
-                name: child.name.value.to_string(),
+                name: child.name.value.clone(),
                 ty,
                 capabilities,
                 description: annotation_description(&child.annotations).or_else(|| {
@@ -1129,8 +1122,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
         children.sort_by(|a, b| a.name.cmp(&b.name));
         Some(Container {
-            namespace: namespace.to_string(),
-            name: container.name.value.to_string(),
+            namespace: written_namespace.clone(),
+            name: container.name.value.clone(),
             children,
         })
     }
@@ -1664,7 +1657,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
 /// Gives types, properties, navigation properties and enum members without an inline
 /// description the one from `Annotations` blocks. One pass over the blocks' targets: no lookup
 /// per member.
-fn attach_descriptions(types: &mut [TypeDef], descriptions: &Descriptions<'_, '_>) {
+fn attach_descriptions<'a>(types: &mut [TypeDef<'a>], descriptions: &Descriptions<'_, 'a>) {
     for (key, annotations) in descriptions {
         let (id, member) = match *key {
             TargetKey::Type(id) => (id, None),
@@ -1681,7 +1674,7 @@ fn attach_descriptions(types: &mut [TypeDef], descriptions: &Descriptions<'_, '_
 
 /// Gives navigation properties the Capabilities restrictions of `Annotations` blocks that target
 /// them (`ns.type/navigation`).
-fn attach_capabilities(types: &mut [TypeDef], annotations: &Descriptions<'_, '_>) {
+fn attach_capabilities(types: &mut [TypeDef<'_>], annotations: &Descriptions<'_, '_>) {
     for (key, annotations) in annotations {
         let TargetKey::Member(id, member) = *key else {
             continue;
@@ -1741,13 +1734,13 @@ fn restrictions<'x, 'a: 'x>(
 }
 
 /// The description of a target from `Annotations` blocks.
-fn description_of(descriptions: &Descriptions<'_, '_>, key: TargetKey<'_>) -> Option<String> {
+fn description_of<'a>(descriptions: &Descriptions<'_, 'a>, key: TargetKey<'_>) -> Option<Text<'a>> {
     describe(descriptions.get(&key)?)
 }
 
 /// The first `Core.Description` and `Core.LongDescription` (without a qualifier) among a
 /// target's annotations.
-fn describe(annotations: &[(&str, &str, &syntax::Annotation<'_>)]) -> Option<String> {
+fn describe<'a>(annotations: &[(&str, &str, &syntax::Annotation<'a>)]) -> Option<Text<'a>> {
     let mut short = None;
     let mut long = None;
     for (namespace, name, annotation) in annotations {
@@ -1757,10 +1750,10 @@ fn describe(annotations: &[(&str, &str, &syntax::Annotation<'_>)]) -> Option<Str
         if let AnnotationValue::String(text) = &annotation.value {
             match *name {
                 "Description" => {
-                    short.get_or_insert(text.as_ref());
+                    short.get_or_insert(text);
                 }
                 "LongDescription" => {
-                    long.get_or_insert(text.as_ref());
+                    long.get_or_insert(text);
                 }
                 _ => {}
             }
@@ -1770,7 +1763,7 @@ fn describe(annotations: &[(&str, &str, &syntax::Annotation<'_>)]) -> Option<Str
 }
 
 /// The description written inline in an element's own annotations.
-fn annotation_description(annotations: &[syntax::Annotation<'_>]) -> Option<String> {
+fn annotation_description<'a>(annotations: &[syntax::Annotation<'a>]) -> Option<Text<'a>> {
     if annotations.is_empty() {
         return None;
     }
@@ -1780,23 +1773,33 @@ fn annotation_description(annotations: &[syntax::Annotation<'_>]) -> Option<Stri
         let term = annotation.term.as_str();
         if let AnnotationValue::String(text) = &annotation.value {
             if term.ends_with("Core.V1.Description") || term == "Core.Description" {
-                short.get_or_insert(text.as_ref());
+                short.get_or_insert(text);
             } else if term.ends_with("Core.V1.LongDescription") || term == "Core.LongDescription" {
-                long.get_or_insert(text.as_ref());
+                long.get_or_insert(text);
             }
         }
     }
     join_descriptions(short, long)
 }
 
-fn join_descriptions(short: Option<&str>, long: Option<&str>) -> Option<String> {
-    let short = short.map(str::trim).filter(|s| !s.is_empty());
-    let long = long.map(str::trim).filter(|s| !s.is_empty());
+/// The short description, then the long one if it says something else, each trimmed; borrowed
+/// from the document when there is only one.
+fn join_descriptions<'a>(short: Option<&Text<'a>>, long: Option<&Text<'a>>) -> Option<Text<'a>> {
+    let short = short.map(trimmed).filter(|s| !s.is_empty());
+    let long = long.map(trimmed).filter(|s| !s.is_empty());
     match (short, long) {
-        (Some(s), Some(l)) if s != l => Some(format!("{s}\n\n{l}")),
-        (Some(s), _) => Some(s.to_string()),
-        (None, Some(l)) => Some(l.to_string()),
+        (Some(s), Some(l)) if s != l => Some(Cow::Owned(format!("{s}\n\n{l}"))),
+        (Some(s), _) => Some(s),
+        (None, Some(l)) => Some(l),
         (None, None) => None,
+    }
+}
+
+/// `text` without leading and trailing whitespace, still borrowed if it was.
+fn trimmed<'a>(text: &Text<'a>) -> Text<'a> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+        Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
     }
 }
 

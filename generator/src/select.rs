@@ -94,7 +94,7 @@ fn origin_source(origin: SliceOrigin) -> SourceKind {
 }
 
 struct Closure<'m> {
-    model: &'m Model,
+    model: &'m Model<'m>,
     selection: Selection,
     diagnostics: Diagnostics,
     origin: SliceOrigin,
@@ -242,7 +242,7 @@ impl Closure<'_> {
             return;
         };
         let Some(index) = container.children.iter().position(|c| c.name == first) else {
-            let names: Vec<&str> = container.children.iter().map(|c| c.name.as_str()).collect();
+            let names: Vec<&str> = container.children.iter().map(|c| &*c.name).collect();
             let hint = closest_name(first, &names);
             self.error(
                 first_span,
@@ -276,10 +276,7 @@ impl Closure<'_> {
                 .find(|(_, _, n)| n.name == segment)
                 .copied()
             else {
-                let names: Vec<&str> = navigations
-                    .iter()
-                    .map(|(_, _, n)| n.name.as_str())
-                    .collect();
+                let names: Vec<&str> = navigations.iter().map(|(_, _, n)| &*n.name).collect();
                 let hint = closest_name(segment, &names);
                 let type_name = self.model.ty(current).qualified_name();
                 self.error(

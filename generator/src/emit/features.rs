@@ -92,7 +92,7 @@ impl Features {
                 name = format!("{base}-{number}");
                 number += 1;
             }
-            area_names.push((name, entry_name));
+            area_names.push((name, entry_name.to_string()));
         }
         let mut reach: BTreeMap<Item, Vec<usize>> = BTreeMap::new();
         for (index, area) in areas.iter().enumerate() {

@@ -152,7 +152,7 @@ pub struct TypeItems {
 /// Names and shapes of everything to generate.
 pub struct Plan<'m> {
     /// The model.
-    pub model: &'m Model,
+    pub model: &'m Model<'m>,
     /// The selection.
     pub selection: &'m Selection,
     /// The namespace whose types live directly in `crate::models`.
@@ -176,7 +176,7 @@ pub struct Plan<'m> {
 impl<'m> Plan<'m> {
     /// The plan of a crate, with its features when it has areas.
     fn for_crate(
-        model: &'m Model,
+        model: &'m Model<'m>,
         selection: &'m Selection,
         areas: &[Area],
         options: &GenerateOptions,
@@ -210,7 +210,7 @@ impl<'m> Plan<'m> {
     }
 
     fn new(
-        model: &'m Model,
+        model: &'m Model<'m>,
         selection: &'m Selection,
         names: &[(Spanned<String>, Spanned<String>)],
     ) -> Self {
@@ -246,7 +246,7 @@ impl<'m> Plan<'m> {
         let mut plan = Plan {
             model,
             selection,
-            main_namespace,
+            main_namespace: main_namespace.to_string(),
             items: HashMap::new(),
             modules: BTreeMap::new(),
             boxed: HashSet::new(),
@@ -446,7 +446,7 @@ impl<'m> Plan<'m> {
                     if components.contains_key(&id)
                         && components.get(&id) == components.get(&target)
                     {
-                        self.boxed.insert((id, property.name.clone()));
+                        self.boxed.insert((id, property.name.to_string()));
                     }
                 }
             }

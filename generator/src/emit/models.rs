@@ -144,7 +144,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
         };
-        let rust_type = if plan.boxed.contains(&(id, property.name.clone())) {
+        let rust_type = if plan.boxed.contains(&(id, property.name.to_string())) {
             quote!(::std::boxed::Box<#rust_type>)
         } else {
             rust_type

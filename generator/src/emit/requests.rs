@@ -59,7 +59,7 @@ struct BuilderNames {
 
 /// The `Graph` methods for the selected entity sets and singletons, in order, with each entry
 /// and its index among the container's children.
-pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, usize, &'m ContainerEntry)> {
+pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, usize, &'m ContainerEntry<'m>)> {
     let Some(container) = &plan.model.container else {
         return Vec::new();
     };
@@ -122,13 +122,13 @@ pub(super) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
 /// What one builder method does.
 pub(super) enum MethodKind<'m> {
     /// Follows a navigation property to its target's builder.
-    Navigation(&'m NavigationDef),
+    Navigation(&'m NavigationDef<'m>),
     /// The `$ref` links of a navigation property that does not contain its targets.
-    Reference(&'m NavigationDef),
+    Reference(&'m NavigationDef<'m>),
     /// A media entity's stream (`$value`).
     Media,
     /// A stream property.
-    Stream(&'m PropertyDef),
+    Stream(&'m PropertyDef<'m>),
     /// A type cast to a derived type's builder.
     Cast(TypeId),
     /// A bound action or function.
@@ -225,16 +225,8 @@ pub(super) fn builder_methods<'m>(
     };
     let signature = |id: OperationId| {
         let operation = plan.model.operation(id);
-        let parameters: Vec<&str> = operation
-            .parameters
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect();
-        (
-            operation.namespace.as_str(),
-            operation.name.as_str(),
-            parameters,
-        )
+        let parameters: Vec<&str> = operation.parameters.iter().map(|p| &*p.name).collect();
+        (&operation.namespace, &operation.name, parameters)
     };
     let applicable: Vec<OperationId> = applicable
         .iter()
@@ -679,7 +671,7 @@ impl Requests<'_, '_> {
     ) -> Option<TokenStream> {
         let stream = TypeTarget::Primitive(Primitive::Stream);
         let segment = if operation.namespace == self.plan.main_namespace {
-            operation.name.clone()
+            operation.name.to_string()
         } else {
             format!("{}.{}", operation.namespace, operation.name)
         };

@@ -66,7 +66,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         if let Some(name) = &items.enum_name {
             let path = krate_path(plan.model_path(&items.module, name));
             if let TypeKind::Enum(def) = &plan.model.ty(id).kind {
-                let members: Vec<&String> = def.members.iter().map(|m| &m.name).collect();
+                let members: Vec<&str> = def.members.iter().map(|m| &*m.name).collect();
                 enum_checks.push(quote!(check_enum::<#path>(&[#(#members),*]);));
                 if def.is_flags {
                     enum_checks.push(quote!(check_flags::<#path>(&[#(#members),*]);));
@@ -380,7 +380,7 @@ fn operation_check(
         return None;
     }
     let segment = if operation.namespace == plan.main_namespace {
-        operation.name.clone()
+        operation.name.to_string()
     } else {
         format!("{}.{}", operation.namespace, operation.name)
     };
