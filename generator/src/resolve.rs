@@ -14,7 +14,8 @@
 //! Lookups never build strings: names are keyed on borrowed (namespace, name) pairs.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::csdl::syntax::{
@@ -182,7 +183,8 @@ struct Decl<'d, 'a> {
 
 /// Compares `ns1.name1` with `ns2.name2` as the qualified strings would compare.
 fn cmp_qualified(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
-    if a.0 == b.0 {
+    // Names of one schema share its namespace's text: most comparisons need no look at it.
+    if std::ptr::eq(a.0, b.0) || a.0 == b.0 {
         return a.1.cmp(b.1);
     }
     let (x, y) = (a.0.as_bytes(), b.0.as_bytes());
@@ -200,7 +202,10 @@ fn cmp_qualified(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum TargetKey<'d> {
     Type(TypeId),
-    Member(TypeId, &'d str),
+    /// A member the type declares itself.
+    Member(TypeId, Member),
+    /// An inherited member, or a path below a member (`type/property/...`).
+    MemberPath(TypeId, &'d str),
     Operation(usize),
     OperationAll(usize),
     OperationPart(usize, &'d str),
@@ -208,6 +213,14 @@ enum TargetKey<'d> {
     ContainerChild(&'d str),
     ContainerPath(&'d str),
     Term(&'d str, &'d str),
+}
+
+/// A member a type declares: which list of its element, and the position in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Member {
+    Property(u32),
+    Navigation(u32),
+    EnumMember(u32),
 }
 
 /// One operation of the document, with its schema's namespace.
@@ -244,12 +257,9 @@ struct Resolver<'d, 'a> {
     container_namespace: Option<&'d Text<'a>>,
     /// Container children by name.
     container_children: FastMap<&'d str, &'d syntax::ContainerChild<'a>>,
-    /// Member names of the types annotation targets have named so far ...
-    member_names: HashSet<(TypeId, &'d str), BuildHasherDefault<FxHasher>>,
-    /// ... and which types those are.
-    members_indexed: Vec<bool>,
-    /// Member names of the type being resolved, to find duplicates (reused for every type).
-    seen: FastMap<&'d str, Span>,
+    /// The members each type declares, by name (filled as types are resolved; duplicates are
+    /// found here, annotation targets look members up here).
+    members: FastMap<(TypeId, &'d str), Member>,
     /// The last qualifier looked up and its namespace (empty before the first).
     last_qualifier: std::cell::Cell<(&'d str, &'d str)>,
     /// The last annotation term resolved without a warning, and its (namespace, name).
@@ -270,9 +280,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             container: None,
             container_namespace: None,
             container_children: fast_map(0),
-            member_names: HashSet::default(),
-            members_indexed: Vec::new(),
-            seen: fast_map(256),
+            members: fast_map(0),
             last_qualifier: std::cell::Cell::new(("", "")),
             last_term: None,
         }
@@ -397,7 +405,6 @@ impl<'d, 'a> Resolver<'d, 'a> {
             self.by_name
                 .insert((decl.namespace, decl.name), TypeId(index as u32));
         }
-        self.members_indexed = vec![false; unique.len()];
         self.declared = unique;
     }
 
@@ -441,14 +448,23 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     fn build(&mut self) -> Model<'a> {
-        let descriptions = self.collect_descriptions();
-        self.check_terms();
+        let member_count = self
+            .declared
+            .iter()
+            .map(|decl| match decl.declared {
+                Declared::Structured(ty) => ty.properties.len() + ty.navigation_properties.len(),
+                Declared::Enum(ty) => ty.members.len(),
+                Declared::Definition(_) => 0,
+            })
+            .sum();
+        self.members = fast_map(member_count);
         let mut types = Vec::with_capacity(self.declared.len());
         for index in 0..self.declared.len() {
             let decl = self.declared[index];
+            let id = TypeId(index as u32);
             let kind = match decl.declared {
-                Declared::Structured(ty) => TypeKind::Structured(self.structured(ty)),
-                Declared::Enum(ty) => TypeKind::Enum(self.enumeration(ty)),
+                Declared::Structured(ty) => TypeKind::Structured(self.structured(id, ty)),
+                Declared::Enum(ty) => TypeKind::Enum(self.enumeration(id, ty)),
                 Declared::Definition(ty) => {
                     let underlying = self.primitive_name(&ty.underlying_type);
                     TypeKind::Definition(underlying.unwrap_or(Primitive::String))
@@ -468,8 +484,11 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 span: decl.declared.name().span,
             });
         }
-        attach_descriptions(&mut types, &descriptions);
-        attach_capabilities(&mut types, &descriptions);
+        // Annotation targets name members, so they are resolved once every type's are known.
+        let descriptions = self.collect_descriptions();
+        self.check_terms();
+        self.attach_descriptions(&mut types, &descriptions);
+        self.attach_capabilities(&mut types, &descriptions);
         self.link_derived(&mut types);
         self.check_keys(&types);
         let operations = self.operations(&descriptions);
@@ -626,15 +645,19 @@ impl<'d, 'a> Resolver<'d, 'a> {
         })
     }
 
-    fn structured(&mut self, ty: &'d syntax::StructuredType<'a>) -> StructuredDef<'a> {
+    fn structured(&mut self, id: TypeId, ty: &'d syntax::StructuredType<'a>) -> StructuredDef<'a> {
         let base = ty
             .base_type
             .as_ref()
             .and_then(|base| self.named_type(base.as_str(), base.span, "base type"));
         let mut properties = Vec::with_capacity(ty.properties.len());
-        let mut seen = self.take_seen();
-        for property in &ty.properties {
-            self.check_unique(&mut seen, &property.name, "property");
+        for (index, property) in ty.properties.iter().enumerate() {
+            self.declare_member(
+                id,
+                &property.name,
+                Member::Property(index as u32),
+                "property",
+            );
             if let Some(use_) =
                 self.type_use(&property.type_name, property.nullable, "property type")
             {
@@ -649,8 +672,9 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
         }
         let mut navigations = Vec::with_capacity(ty.navigation_properties.len());
-        for navigation in &ty.navigation_properties {
-            self.check_unique(&mut seen, &navigation.name, "property");
+        for (index, navigation) in ty.navigation_properties.iter().enumerate() {
+            let member = Member::Navigation(index as u32);
+            self.declare_member(id, &navigation.name, member, "property");
             let Some(use_) = self.type_use(
                 &navigation.type_name,
                 navigation.nullable,
@@ -690,7 +714,6 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 description: annotation_description(&navigation.annotations),
             });
         }
-        self.seen = seen;
         StructuredDef {
             kind: ty.kind,
             base,
@@ -704,28 +727,46 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    /// The map of member names seen so far, empty, for [`Self::check_unique`]; one map serves
-    /// every type (give it back to `self.seen`).
-    fn take_seen(&mut self) -> FastMap<&'d str, Span> {
-        let mut seen = std::mem::take(&mut self.seen);
-        seen.clear();
-        seen
-    }
-
-    fn check_unique(
+    /// Records a member of the type `id`; an error if the type already has one of that name
+    /// (the first is kept).
+    fn declare_member(
         &mut self,
-        seen: &mut FastMap<&'d str, Span>,
+        id: TypeId,
         name: &'d Spanned<Text<'a>>,
+        member: Member,
         what: &str,
     ) {
-        if let Some(first) = seen.insert(name.as_str(), name.span) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    name.span,
-                    format!("the {what} `{}` is declared twice", name.value),
-                )
-                .with_note(Some(first), "first declared here"),
-            );
+        match self.members.entry((id, name.as_str())) {
+            Entry::Vacant(slot) => {
+                slot.insert(member);
+            }
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                let first = self.member_name(id, first).map(|n| n.span);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        name.span,
+                        format!("the {what} `{}` is declared twice", name.value),
+                    )
+                    .with_note(first, "first declared here"),
+                );
+            }
+        }
+    }
+
+    /// The name of a member of the type `id`, as declared.
+    fn member_name(&self, id: TypeId, member: Member) -> Option<&'d Spanned<Text<'a>>> {
+        match (self.declared_of(id), member) {
+            (Declared::Structured(ty), Member::Property(i)) => {
+                ty.properties.get(i as usize).map(|p| &p.name)
+            }
+            (Declared::Structured(ty), Member::Navigation(i)) => {
+                ty.navigation_properties.get(i as usize).map(|n| &n.name)
+            }
+            (Declared::Enum(ty), Member::EnumMember(i)) => {
+                ty.members.get(i as usize).map(|m| &m.name)
+            }
+            _ => None,
         }
     }
 
@@ -750,7 +791,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    fn enumeration(&mut self, ty: &'d syntax::EnumType<'a>) -> EnumDef<'a> {
+    fn enumeration(&mut self, id: TypeId, ty: &'d syntax::EnumType<'a>) -> EnumDef<'a> {
         let underlying = match &ty.underlying_type {
             Some(written) => match self.primitive_name(written) {
                 Some(p) if p.is_integer() => p,
@@ -766,9 +807,9 @@ impl<'d, 'a> Resolver<'d, 'a> {
             None => Primitive::Int32,
         };
         let mut members = Vec::with_capacity(ty.members.len());
-        let mut seen = self.take_seen();
         for (position, member) in ty.members.iter().enumerate() {
-            self.check_unique(&mut seen, &member.name, "enum member");
+            let slot = Member::EnumMember(position as u32);
+            self.declare_member(id, &member.name, slot, "enum member");
             let value = match &member.value {
                 None if ty.is_flags => {
                     self.diagnostics.error(
@@ -801,7 +842,6 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 description: annotation_description(&member.annotations),
             });
         }
-        self.seen = seen;
         EnumDef {
             underlying,
             is_flags: ty.is_flags,
@@ -1068,9 +1108,20 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let (_, container) = self.container?;
         let written_namespace = self.container_namespace?;
         let mut children = Vec::with_capacity(container.children.len());
-        let mut seen = fast_map(container.children.len());
+        let mut seen: FastMap<&str, Span> = fast_map(container.children.len());
         for child in &container.children {
-            self.check_unique(&mut seen, &child.name, "entity set or singleton");
+            if let Some(first) = seen.insert(child.name.as_str(), child.name.span) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        child.name.span,
+                        format!(
+                            "the entity set or singleton `{}` is declared twice",
+                            child.name.value
+                        ),
+                    )
+                    .with_note(Some(first), "first declared here"),
+                );
+            }
             let Some(ty) = self.named_type(
                 child.type_name.as_str(),
                 child.type_name.span,
@@ -1126,6 +1177,54 @@ impl<'d, 'a> Resolver<'d, 'a> {
             name: container.name.value.clone(),
             children,
         })
+    }
+
+    /// Gives types, properties, navigation properties and enum members without an inline
+    /// description the one from `Annotations` blocks. One pass over the blocks' targets, each
+    /// already resolved to its type and member.
+    fn attach_descriptions(&self, types: &mut [TypeDef<'a>], descriptions: &Descriptions<'d, 'a>) {
+        for (key, annotations) in descriptions {
+            let slot = match *key {
+                TargetKey::Type(id) => Some(&mut types[id.index()].description),
+                TargetKey::Member(id, member) => {
+                    let name = self.member_name(id, member);
+                    model_member(&mut types[id.index()], member, name).map(|m| m.description)
+                }
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                if slot.is_none() {
+                    *slot = describe(annotations);
+                }
+            }
+        }
+    }
+
+    /// Gives navigation properties the Capabilities restrictions of `Annotations` blocks that
+    /// target them (`ns.type/navigation`).
+    fn attach_capabilities(&self, types: &mut [TypeDef<'a>], annotations: &Descriptions<'d, 'a>) {
+        for (key, annotations) in annotations {
+            let TargetKey::Member(id, member @ Member::Navigation(_)) = *key else {
+                continue;
+            };
+            let name = self.member_name(id, member);
+            let Some(ModelMember {
+                capabilities: Some(capabilities),
+                ..
+            }) = model_member(&mut types[id.index()], member, name)
+            else {
+                continue;
+            };
+            *capabilities = restrictions(
+                *capabilities,
+                annotations.iter().map(|(namespace, name, annotation)| {
+                    (
+                        (*namespace == CAPABILITIES_NAMESPACE).then_some(*name),
+                        *annotation,
+                    )
+                }),
+            );
+        }
     }
 
     /// Navigation property bindings do not affect code; a path or target that does not resolve
@@ -1245,38 +1344,20 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// Whether `id` (an enum, or a structured type with its base types) has a member `name`.
     /// Each type's member names are indexed the first time a target names one of them (a type
     /// such as Graph's `user` has over a hundred, targeted one by one).
-    fn has_member(&mut self, id: TypeId, name: &str) -> bool {
+    /// The member `name` of the type `id` or of its nearest base type that has one: the type
+    /// that declares it, and which member it is.
+    fn member_of(&self, id: TypeId, name: &str) -> Option<(TypeId, Member)> {
         let mut current = Some(id);
         let mut steps = 0;
         while let Some(id) = current {
             steps += 1;
             if steps > self.declared.len() {
-                return false;
+                return None;
             }
-            let declared = self.declared_of(id);
-            if !self.members_indexed[id.index()] {
-                self.members_indexed[id.index()] = true;
-                match declared {
-                    Declared::Enum(ty) => {
-                        for member in &ty.members {
-                            self.member_names.insert((id, member.name.as_str()));
-                        }
-                    }
-                    Declared::Structured(ty) => {
-                        for property in &ty.properties {
-                            self.member_names.insert((id, property.name.as_str()));
-                        }
-                        for navigation in &ty.navigation_properties {
-                            self.member_names.insert((id, navigation.name.as_str()));
-                        }
-                    }
-                    Declared::Definition(_) => {}
-                }
+            if let Some(&member) = self.members.get(&(id, name)) {
+                return Some((id, member));
             }
-            if self.member_names.contains(&(id, name)) {
-                return true;
-            }
-            current = match declared {
+            current = match self.declared_of(id) {
                 Declared::Structured(ty) => ty
                     .base_type
                     .as_ref()
@@ -1284,7 +1365,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 _ => None,
             };
         }
-        false
+        None
     }
 
     /// Indexes the annotations of every `Annotations` block by what they target, warning about
@@ -1500,8 +1581,12 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 };
             };
             let first = member.split('/').next().unwrap_or(member);
-            if self.has_member(id, first) {
-                return Some(TargetKey::Member(id, member));
+            match self.member_of(id, first) {
+                Some((owner, declared)) if owner == id && first.len() == member.len() => {
+                    return Some(TargetKey::Member(id, declared));
+                }
+                Some(_) => return Some(TargetKey::MemberPath(id, member)),
+                None => {}
             }
             return nothing(
                 self,
@@ -1654,45 +1739,46 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 }
 
-/// Gives types, properties, navigation properties and enum members without an inline
-/// description the one from `Annotations` blocks. One pass over the blocks' targets: no lookup
-/// per member.
-fn attach_descriptions<'a>(types: &mut [TypeDef<'a>], descriptions: &Descriptions<'_, 'a>) {
-    for (key, annotations) in descriptions {
-        let (id, member) = match *key {
-            TargetKey::Type(id) => (id, None),
-            TargetKey::Member(id, member) => (id, Some(member)),
-            _ => continue,
-        };
-        if let Some(slot) = types[id.index()].description_mut(member) {
-            if slot.is_none() {
-                *slot = describe(annotations);
-            }
-        }
-    }
+/// What annotations can set on a member of the model.
+struct ModelMember<'m, 'a> {
+    description: &'m mut Option<Text<'a>>,
+    capabilities: Option<&'m mut Capabilities>,
 }
 
-/// Gives navigation properties the Capabilities restrictions of `Annotations` blocks that target
-/// them (`ns.type/navigation`).
-fn attach_capabilities(types: &mut [TypeDef<'_>], annotations: &Descriptions<'_, '_>) {
-    for (key, annotations) in annotations {
-        let TargetKey::Member(id, member) = *key else {
-            continue;
-        };
-        let TypeKind::Structured(def) = &mut types[id.index()].kind else {
-            continue;
-        };
-        if let Some(navigation) = def.navigations.iter_mut().find(|n| n.name == member) {
-            navigation.capabilities = restrictions(
-                navigation.capabilities,
-                annotations.iter().map(|(namespace, name, annotation)| {
-                    (
-                        (*namespace == CAPABILITIES_NAMESPACE).then_some(*name),
-                        *annotation,
-                    )
-                }),
-            );
-        }
+/// The model's member for a member of the type's element, if it is there under the same name
+/// (it is, unless resolving the type reported an error and left members out).
+fn model_member<'m, 'a>(
+    ty: &'m mut TypeDef<'a>,
+    member: Member,
+    name: Option<&Spanned<Text<'_>>>,
+) -> Option<ModelMember<'m, 'a>> {
+    let name = name?.as_str();
+    match (&mut ty.kind, member) {
+        (TypeKind::Structured(def), Member::Property(i)) => def
+            .properties
+            .get_mut(i as usize)
+            .filter(|p| p.name == name)
+            .map(|p| ModelMember {
+                description: &mut p.description,
+                capabilities: None,
+            }),
+        (TypeKind::Structured(def), Member::Navigation(i)) => def
+            .navigations
+            .get_mut(i as usize)
+            .filter(|n| n.name == name)
+            .map(|n| ModelMember {
+                description: &mut n.description,
+                capabilities: Some(&mut n.capabilities),
+            }),
+        (TypeKind::Enum(def), Member::EnumMember(i)) => def
+            .members
+            .get_mut(i as usize)
+            .filter(|m| m.name == name)
+            .map(|m| ModelMember {
+                description: &mut m.description,
+                capabilities: None,
+            }),
+        _ => None,
     }
 }
 
