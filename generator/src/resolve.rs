@@ -203,7 +203,7 @@ fn cmp_qualified(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
 enum TargetKey<'d> {
     Type(TypeId),
     /// A member the type declares itself.
-    Member(TypeId, Member),
+    Member(TypeId, MemberRef),
     /// An inherited member, or a path below a member (`type/property/...`).
     MemberPath(TypeId, &'d str),
     Operation(usize),
@@ -217,7 +217,7 @@ enum TargetKey<'d> {
 
 /// A member a type declares: which list of its element, and the position in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Member {
+enum MemberRef {
     Property(u32),
     Navigation(u32),
     EnumMember(u32),
@@ -259,7 +259,7 @@ struct Resolver<'d, 'a> {
     container_children: FastMap<&'d str, &'d syntax::ContainerChild<'a>>,
     /// The members each type declares, by name (filled as types are resolved; duplicates are
     /// found here, annotation targets look members up here).
-    members: FastMap<(TypeId, &'d str), Member>,
+    members: FastMap<(TypeId, &'d str), MemberRef>,
     /// The last qualifier looked up and its namespace (empty before the first).
     last_qualifier: std::cell::Cell<(&'d str, &'d str)>,
     /// The last annotation term resolved without a warning, and its (namespace, name).
@@ -655,7 +655,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             self.declare_member(
                 id,
                 &property.name,
-                Member::Property(index as u32),
+                MemberRef::Property(index as u32),
                 "property",
             );
             if let Some(use_) =
@@ -673,7 +673,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
         let mut navigations = Vec::with_capacity(ty.navigation_properties.len());
         for (index, navigation) in ty.navigation_properties.iter().enumerate() {
-            let member = Member::Navigation(index as u32);
+            let member = MemberRef::Navigation(index as u32);
             self.declare_member(id, &navigation.name, member, "property");
             let Some(use_) = self.type_use(
                 &navigation.type_name,
@@ -733,7 +733,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         &mut self,
         id: TypeId,
         name: &'d Spanned<Text<'a>>,
-        member: Member,
+        member: MemberRef,
         what: &str,
     ) {
         match self.members.entry((id, name.as_str())) {
@@ -755,15 +755,15 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     /// The name of a member of the type `id`, as declared.
-    fn member_name(&self, id: TypeId, member: Member) -> Option<&'d Spanned<Text<'a>>> {
+    fn member_name(&self, id: TypeId, member: MemberRef) -> Option<&'d Spanned<Text<'a>>> {
         match (self.declared_of(id), member) {
-            (Declared::Structured(ty), Member::Property(i)) => {
+            (Declared::Structured(ty), MemberRef::Property(i)) => {
                 ty.properties.get(i as usize).map(|p| &p.name)
             }
-            (Declared::Structured(ty), Member::Navigation(i)) => {
+            (Declared::Structured(ty), MemberRef::Navigation(i)) => {
                 ty.navigation_properties.get(i as usize).map(|n| &n.name)
             }
-            (Declared::Enum(ty), Member::EnumMember(i)) => {
+            (Declared::Enum(ty), MemberRef::EnumMember(i)) => {
                 ty.members.get(i as usize).map(|m| &m.name)
             }
             _ => None,
@@ -808,7 +808,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         };
         let mut members = Vec::with_capacity(ty.members.len());
         for (position, member) in ty.members.iter().enumerate() {
-            let slot = Member::EnumMember(position as u32);
+            let slot = MemberRef::EnumMember(position as u32);
             self.declare_member(id, &member.name, slot, "enum member");
             let value = match &member.value {
                 None if ty.is_flags => {
@@ -1204,7 +1204,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// target them (`ns.type/navigation`).
     fn attach_capabilities(&self, types: &mut [TypeDef<'a>], annotations: &Descriptions<'d, 'a>) {
         for (key, annotations) in annotations {
-            let TargetKey::Member(id, member @ Member::Navigation(_)) = *key else {
+            let TargetKey::Member(id, member @ MemberRef::Navigation(_)) = *key else {
                 continue;
             };
             let name = self.member_name(id, member);
@@ -1346,7 +1346,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// such as Graph's `user` has over a hundred, targeted one by one).
     /// The member `name` of the type `id` or of its nearest base type that has one: the type
     /// that declares it, and which member it is.
-    fn member_of(&self, id: TypeId, name: &str) -> Option<(TypeId, Member)> {
+    fn member_of(&self, id: TypeId, name: &str) -> Option<(TypeId, MemberRef)> {
         let mut current = Some(id);
         let mut steps = 0;
         while let Some(id) = current {
@@ -1749,12 +1749,12 @@ struct ModelMember<'m, 'a> {
 /// (it is, unless resolving the type reported an error and left members out).
 fn model_member<'m, 'a>(
     ty: &'m mut TypeDef<'a>,
-    member: Member,
+    member: MemberRef,
     name: Option<&Spanned<Text<'_>>>,
 ) -> Option<ModelMember<'m, 'a>> {
     let name = name?.as_str();
     match (&mut ty.kind, member) {
-        (TypeKind::Structured(def), Member::Property(i)) => def
+        (TypeKind::Structured(def), MemberRef::Property(i)) => def
             .properties
             .get_mut(i as usize)
             .filter(|p| p.name == name)
@@ -1762,7 +1762,7 @@ fn model_member<'m, 'a>(
                 description: &mut p.description,
                 capabilities: None,
             }),
-        (TypeKind::Structured(def), Member::Navigation(i)) => def
+        (TypeKind::Structured(def), MemberRef::Navigation(i)) => def
             .navigations
             .get_mut(i as usize)
             .filter(|n| n.name == name)
@@ -1770,7 +1770,7 @@ fn model_member<'m, 'a>(
                 description: &mut n.description,
                 capabilities: Some(&mut n.capabilities),
             }),
-        (TypeKind::Enum(def), Member::EnumMember(i)) => def
+        (TypeKind::Enum(def), MemberRef::EnumMember(i)) => def
             .members
             .get_mut(i as usize)
             .filter(|m| m.name == name)
