@@ -140,6 +140,7 @@ fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
 }
 
 /// Resolves a document. Returns the model and the warnings, or every error.
+/// Resolves a document. Returns the model and the warnings, or every error.
 pub fn resolve<'a>(
     document: &Document<'a>,
 ) -> Result<(Model<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -198,6 +199,32 @@ fn cmp_qualified(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
     left.cmp(right)
 }
 
+/// The length of the longest prefix all `texts` share.
+fn shared_prefix<'t>(mut texts: impl Iterator<Item = &'t str>) -> usize {
+    let Some(first) = texts.next() else {
+        return 0;
+    };
+    texts.fold(first.len(), |shared, text| {
+        first
+            .bytes()
+            .zip(text.bytes())
+            .take(shared)
+            .take_while(|(a, b)| a == b)
+            .count()
+    })
+}
+
+/// Sixteen bytes of `namespace.name` from `skip` on, big-endian, padded with zeros: keys
+/// compare as the qualified names do, except that equal keys say nothing.
+fn sort_key(namespace: &str, name: &str, skip: usize) -> u128 {
+    let mut bytes = [0u8; 16];
+    let qualified = namespace.bytes().chain([b'.']).chain(name.bytes());
+    for (slot, byte) in bytes.iter_mut().zip(qualified.skip(skip)) {
+        *slot = byte;
+    }
+    u128::from_be_bytes(bytes)
+}
+
 /// What an annotation target names, for descriptions and for duplicate detection.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum TargetKey<'d> {
@@ -231,10 +258,99 @@ struct OperationEntry<'d, 'a> {
     operation: &'d syntax::Operation<'a>,
 }
 
-/// The annotations of `Annotations` blocks by what they target, each with its term's namespace
-/// and name; descriptions are read from it.
-type Descriptions<'d, 'a> =
-    FastMap<TargetKey<'d>, Vec<(&'d str, &'d str, &'d syntax::Annotation<'a>)>>;
+/// One annotation of an `Annotations` block, with its term's namespace and name.
+type Applied<'d, 'a> = (&'d str, &'d str, &'d syntax::Annotation<'a>);
+
+/// The annotations of `Annotations` blocks by what they target, in document order; descriptions
+/// and capabilities are read from it. All annotations live in one list, each target's chained
+/// from its first to its last, so a target costs no allocation of its own.
+struct Descriptions<'d, 'a> {
+    /// Each target's first and last annotation in `applied`.
+    by_target: FastMap<TargetKey<'d>, (u32, u32)>,
+    /// Every annotation, with the index of the next one of the same target (`u32::MAX` at the
+    /// end).
+    applied: Vec<(Applied<'d, 'a>, u32)>,
+}
+
+impl<'d, 'a> Descriptions<'d, 'a> {
+    fn with_capacity(targets: usize, annotations: usize) -> Self {
+        Descriptions {
+            by_target: fast_map(targets),
+            applied: Vec::with_capacity(annotations),
+        }
+    }
+
+    /// The annotations of `key`, in document order.
+    fn get(&self, key: &TargetKey<'d>) -> Option<Chain<'_, 'd, 'a>> {
+        let &(first, _) = self.by_target.get(key)?;
+        Some(self.chain(first))
+    }
+
+    /// Every target with its annotations (in no particular order of targets).
+    fn iter(&self) -> impl Iterator<Item = (TargetKey<'d>, Chain<'_, 'd, 'a>)> {
+        self.by_target
+            .iter()
+            .map(|(key, &(first, _))| (*key, self.chain(first)))
+    }
+
+    fn chain(&self, first: u32) -> Chain<'_, 'd, 'a> {
+        Chain {
+            applied: &self.applied,
+            next: first,
+        }
+    }
+
+    /// Adds an annotation to `key`'s, unless one of the same term and qualifier is there:
+    /// then returns that one.
+    fn add(
+        &mut self,
+        key: TargetKey<'d>,
+        applied: Applied<'d, 'a>,
+    ) -> Option<&'d syntax::Annotation<'a>> {
+        let index = self.applied.len() as u32;
+        match self.by_target.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert((index, index));
+            }
+            Entry::Occupied(mut slot) => {
+                let (first, last) = *slot.get();
+                let (namespace, name, annotation) = applied;
+                let qualifier = annotation.qualifier.as_deref();
+                let earlier = (Chain {
+                    applied: &self.applied,
+                    next: first,
+                })
+                .find(|(ns, n, a)| {
+                    *ns == namespace && *n == name && a.qualifier.as_deref() == qualifier
+                });
+                if let Some((_, _, earlier)) = earlier {
+                    return Some(earlier);
+                }
+                self.applied[last as usize].1 = index;
+                slot.get_mut().1 = index;
+            }
+        }
+        self.applied.push((applied, u32::MAX));
+        None
+    }
+}
+
+/// The annotations of one target, followed through [`Descriptions::applied`].
+#[derive(Clone)]
+struct Chain<'s, 'd, 'a> {
+    applied: &'s [(Applied<'d, 'a>, u32)],
+    next: u32,
+}
+
+impl<'d, 'a> Iterator for Chain<'_, 'd, 'a> {
+    type Item = Applied<'d, 'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let &(applied, next) = self.applied.get(self.next as usize)?;
+        self.next = next;
+        Some(applied)
+    }
+}
 
 struct Resolver<'d, 'a> {
     document: &'d Document<'a>,
@@ -376,13 +492,21 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 });
             }
         }
-        // Sorted by qualified name, as the model's types are (`Model::find` searches them).
-        declarations.sort_by(|a, b| {
-            cmp_qualified((a.namespace, a.name), (b.namespace, b.name))
-                .then(a.declared.name().span.cmp(&b.declared.name().span))
+        // Sorted by qualified name, as the model's types are (`Model::find` searches them). Most
+        // comparisons are settled by 16 bytes of the name after what all namespaces share.
+        let shared = shared_prefix(document.schemas.iter().map(|s| s.namespace.as_str()));
+        let mut keyed: Vec<(u128, Decl<'d, 'a>)> = declarations
+            .into_iter()
+            .map(|decl| (sort_key(decl.namespace, decl.name, shared), decl))
+            .collect();
+        keyed.sort_by(|(a_key, a), (b_key, b)| {
+            a_key
+                .cmp(b_key)
+                .then_with(|| cmp_qualified((a.namespace, a.name), (b.namespace, b.name)))
+                .then_with(|| a.declared.name().span.cmp(&b.declared.name().span))
         });
-        let mut unique: Vec<Decl<'d, 'a>> = Vec::with_capacity(declarations.len());
-        for decl in declarations {
+        let mut unique: Vec<Decl<'d, 'a>> = Vec::with_capacity(keyed.len());
+        for (_, decl) in keyed {
             if let Some(previous) = unique.last() {
                 if previous.namespace == decl.namespace && previous.name == decl.name {
                     self.diagnostics.push(
@@ -1148,10 +1272,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 match descriptions.get(&TargetKey::ContainerChild(child.name.as_str())) {
                     Some(annotations) => restrictions(
                         inline,
-                        annotations.iter().map(|(namespace, name, annotation)| {
+                        annotations.map(|(namespace, name, annotation)| {
                             (
-                                (*namespace == CAPABILITIES_NAMESPACE).then_some(*name),
-                                *annotation,
+                                (namespace == CAPABILITIES_NAMESPACE).then_some(name),
+                                annotation,
                             )
                         }),
                     ),
@@ -1183,8 +1307,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// description the one from `Annotations` blocks. One pass over the blocks' targets, each
     /// already resolved to its type and member.
     fn attach_descriptions(&self, types: &mut [TypeDef<'a>], descriptions: &Descriptions<'d, 'a>) {
-        for (key, annotations) in descriptions {
-            let slot = match *key {
+        for (key, annotations) in descriptions.iter() {
+            let slot = match key {
                 TargetKey::Type(id) => Some(&mut types[id.index()].description),
                 TargetKey::Member(id, member) => {
                     let name = self.member_name(id, member);
@@ -1203,8 +1327,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// Gives navigation properties the Capabilities restrictions of `Annotations` blocks that
     /// target them (`ns.type/navigation`).
     fn attach_capabilities(&self, types: &mut [TypeDef<'a>], annotations: &Descriptions<'d, 'a>) {
-        for (key, annotations) in annotations {
-            let TargetKey::Member(id, member @ MemberRef::Navigation(_)) = *key else {
+        for (key, annotations) in annotations.iter() {
+            let TargetKey::Member(id, member @ MemberRef::Navigation(_)) = key else {
                 continue;
             };
             let name = self.member_name(id, member);
@@ -1217,10 +1341,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
             };
             *capabilities = restrictions(
                 *capabilities,
-                annotations.iter().map(|(namespace, name, annotation)| {
+                annotations.map(|(namespace, name, annotation)| {
                     (
-                        (*namespace == CAPABILITIES_NAMESPACE).then_some(*name),
-                        *annotation,
+                        (namespace == CAPABILITIES_NAMESPACE).then_some(name),
+                        annotation,
                     )
                 }),
             );
@@ -1377,49 +1501,41 @@ impl<'d, 'a> Resolver<'d, 'a> {
             .iter()
             .map(|s| s.annotation_blocks.len())
             .sum();
-        let mut by_target: FastMap<
-            TargetKey<'d>,
-            Vec<(&'d str, &'d str, &'d syntax::Annotation<'a>)>,
-        > = fast_map(blocks);
+        let annotations: usize = document
+            .schemas
+            .iter()
+            .flat_map(|s| &s.annotation_blocks)
+            .map(|block| block.annotations.len())
+            .sum();
+        let mut descriptions = Descriptions::with_capacity(blocks, annotations);
         for schema in &document.schemas {
             for block in &schema.annotation_blocks {
                 let Some(key) = self.resolve_target(&block.target) else {
                     continue;
                 };
-                let seen = by_target
-                    .entry(key)
-                    .or_insert_with(|| Vec::with_capacity(block.annotations.len()));
                 for annotation in &block.annotations {
                     let term = annotation.term.as_str();
                     let Some((namespace, name)) = self.resolve_term(term, annotation.term.span)
                     else {
                         continue;
                     };
-                    let qualifier = annotation.qualifier.as_deref();
-                    let earlier = seen.iter().find(|(ns, n, a)| {
-                        *ns == namespace && *n == name && a.qualifier.as_deref() == qualifier
-                    });
-                    match earlier {
-                        Some((_, _, first)) => {
-                            if first.value != annotation.value {
-                                self.diagnostics.push(
-                                    Diagnostic::warning(
-                                        annotation.term.span,
-                                        format!(
-                                            "`{}` is annotated with `{term}` again, with a different value; the first value is kept",
-                                            block.target.value
-                                        ),
-                                    )
-                                    .with_note(Some(first.term.span), "first annotated here"),
-                                );
-                            }
-                        }
-                        None => seen.push((namespace, name, annotation)),
+                    let first = descriptions.add(key, (namespace, name, annotation));
+                    if let Some(first) = first.filter(|first| first.value != annotation.value) {
+                        self.diagnostics.push(
+                            Diagnostic::warning(
+                                annotation.term.span,
+                                format!(
+                                    "`{}` is annotated with `{term}` again, with a different value; the first value is kept",
+                                    block.target.value
+                                ),
+                            )
+                            .with_note(Some(first.term.span), "first annotated here"),
+                        );
                     }
                 }
             }
         }
-        by_target
+        descriptions
     }
 
     /// Resolves an annotation's term to (namespace, name); warns when its vocabulary or, for a
@@ -1820,21 +1936,24 @@ fn restrictions<'x, 'a: 'x>(
 }
 
 /// The description of a target from `Annotations` blocks.
-fn description_of<'a>(descriptions: &Descriptions<'_, 'a>, key: TargetKey<'_>) -> Option<Text<'a>> {
+fn description_of<'d, 'a: 'd>(
+    descriptions: &Descriptions<'d, 'a>,
+    key: TargetKey<'d>,
+) -> Option<Text<'a>> {
     describe(descriptions.get(&key)?)
 }
 
 /// The first `Core.Description` and `Core.LongDescription` (without a qualifier) among a
 /// target's annotations.
-fn describe<'a>(annotations: &[(&str, &str, &syntax::Annotation<'a>)]) -> Option<Text<'a>> {
+fn describe<'d, 'a: 'd>(annotations: impl Iterator<Item = Applied<'d, 'a>>) -> Option<Text<'a>> {
     let mut short = None;
     let mut long = None;
     for (namespace, name, annotation) in annotations {
-        if *namespace != CORE_NAMESPACE || annotation.qualifier.is_some() {
+        if namespace != CORE_NAMESPACE || annotation.qualifier.is_some() {
             continue;
         }
         if let AnnotationValue::String(text) = &annotation.value {
-            match *name {
+            match name {
                 "Description" => {
                     short.get_or_insert(text);
                 }
@@ -1972,6 +2091,53 @@ mod tests {
                     let banded = distance_within(a.as_bytes(), b.as_bytes(), limit);
                     assert_eq!(banded, (full <= limit).then_some(full), "{a} {b} {limit}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_and_qualified_comparison_order_names_as_their_qualified_strings() {
+        // Namespaces that are prefixes of one another interleave their names.
+        let namespaces = ["ns", "ns.sub", "ns.subx", "nt", "n"];
+        let names = [
+            "a",
+            "sub",
+            "subx",
+            "suba",
+            "b",
+            "averyveryverylongname1",
+            "averyveryverylongname2",
+            "averyveryverylongname",
+            "Z",
+            "_",
+        ];
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        for namespace in namespaces {
+            for name in names {
+                pairs.push((namespace, name));
+            }
+        }
+        let shared = shared_prefix(namespaces.iter().copied());
+        assert_eq!(shared, 1);
+        let mut by_key = pairs.clone();
+        by_key.sort_by(|a, b| {
+            sort_key(a.0, a.1, shared)
+                .cmp(&sort_key(b.0, b.1, shared))
+                .then_with(|| cmp_qualified(*a, *b))
+        });
+        let mut by_string = pairs.clone();
+        by_string.sort_by_key(|(namespace, name)| format!("{namespace}.{name}"));
+        assert_eq!(by_key, by_string);
+        for a in &pairs {
+            for b in &pairs {
+                let expected = format!("{}.{}", a.0, a.1).cmp(&format!("{}.{}", b.0, b.1));
+                assert_eq!(cmp_qualified(*a, *b), expected, "{a:?} {b:?}");
+                let qualified = format!("{}.{}", b.0, b.1);
+                assert_eq!(
+                    compare_qualified(a.0, a.1, &qualified),
+                    expected,
+                    "{a:?} {b:?}"
+                );
             }
         }
     }
