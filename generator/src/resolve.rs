@@ -199,6 +199,13 @@ fn cmp_qualified(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
     left.cmp(right)
 }
 
+/// Splits `text` at its last `.`, as `rsplit_once('.')` does; a plain loop from the end is
+/// quicker than the general search for the short qualified names of CSDL.
+fn split_at_last_dot(text: &str) -> Option<(&str, &str)> {
+    let dot = text.bytes().rposition(|byte| byte == b'.')?;
+    Some((&text[..dot], &text[dot + 1..]))
+}
+
 /// The length of the longest prefix all `texts` share.
 fn shared_prefix<'t>(mut texts: impl Iterator<Item = &'t str>) -> usize {
     let Some(first) = texts.next() else {
@@ -214,13 +221,17 @@ fn shared_prefix<'t>(mut texts: impl Iterator<Item = &'t str>) -> usize {
     })
 }
 
-/// Sixteen bytes of `namespace.name` from `skip` on, big-endian, padded with zeros: keys
-/// compare as the qualified names do, except that equal keys say nothing.
+/// Sixteen bytes of `namespace.name` from `skip` on (at most the namespace's length),
+/// big-endian, padded with zeros: keys compare as the qualified names do, except that equal
+/// keys say nothing.
 fn sort_key(namespace: &str, name: &str, skip: usize) -> u128 {
     let mut bytes = [0u8; 16];
-    let qualified = namespace.bytes().chain([b'.']).chain(name.bytes());
-    for (slot, byte) in bytes.iter_mut().zip(qualified.skip(skip)) {
-        *slot = byte;
+    let mut filled = 0;
+    let rest = namespace.as_bytes().get(skip..).unwrap_or_default();
+    for part in [rest, b".", name.as_bytes()] {
+        let take = part.len().min(16 - filled);
+        bytes[filled..filled + take].copy_from_slice(&part[..take]);
+        filled += take;
     }
     u128::from_be_bytes(bytes)
 }
@@ -495,18 +506,23 @@ impl<'d, 'a> Resolver<'d, 'a> {
         // Sorted by qualified name, as the model's types are (`Model::find` searches them). Most
         // comparisons are settled by 16 bytes of the name after what all namespaces share.
         let shared = shared_prefix(document.schemas.iter().map(|s| s.namespace.as_str()));
-        let mut keyed: Vec<(u128, Decl<'d, 'a>)> = declarations
-            .into_iter()
-            .map(|decl| (sort_key(decl.namespace, decl.name, shared), decl))
+        let mut keyed: Vec<(u128, u32)> = declarations
+            .iter()
+            .enumerate()
+            .map(|(index, decl)| (sort_key(decl.namespace, decl.name, shared), index as u32))
             .collect();
         keyed.sort_by(|(a_key, a), (b_key, b)| {
-            a_key
-                .cmp(b_key)
-                .then_with(|| cmp_qualified((a.namespace, a.name), (b.namespace, b.name)))
-                .then_with(|| a.declared.name().span.cmp(&b.declared.name().span))
+            a_key.cmp(b_key).then_with(|| {
+                let (a, b) = (&declarations[*a as usize], &declarations[*b as usize]);
+                cmp_qualified((a.namespace, a.name), (b.namespace, b.name))
+                    .then_with(|| a.declared.name().span.cmp(&b.declared.name().span))
+            })
         });
         let mut unique: Vec<Decl<'d, 'a>> = Vec::with_capacity(keyed.len());
-        for (_, decl) in keyed {
+        for decl in keyed
+            .into_iter()
+            .map(|(_, index)| declarations[index as usize])
+        {
             if let Some(previous) = unique.last() {
                 if previous.namespace == decl.namespace && previous.name == decl.name {
                     self.diagnostics.push(
@@ -655,7 +671,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
 
     /// Resolves a written type reference to a named type, reporting an error if it fails.
     fn named_type(&mut self, text: &str, span: Span, what: &str) -> Option<TypeId> {
-        let Some((qualifier, simple)) = text.rsplit_once('.') else {
+        let Some((qualifier, simple)) = split_at_last_dot(text) else {
             self.diagnostics.error(
                 span,
                 format!("the {what} `{text}` is not a qualified name (expected `Namespace.Name`)"),
@@ -1370,7 +1386,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         if let (Some(first), Some((container_namespace, container))) =
             (segments.peek().copied(), self.container)
         {
-            if let Some((qualifier, name)) = first.rsplit_once('.') {
+            if let Some((qualifier, name)) = split_at_last_dot(first) {
                 if self.qualifiers.get(qualifier) == Some(&container_namespace)
                     && name == container.name.as_str()
                 {
@@ -1410,7 +1426,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             .strip_prefix("Collection(")
             .and_then(|rest| rest.strip_suffix(')'))
             .unwrap_or(written);
-        let (qualifier, simple) = inner.rsplit_once('.')?;
+        let (qualifier, simple) = split_at_last_dot(inner)?;
         self.lookup(qualifier, simple)
     }
 
@@ -1426,7 +1442,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             if segment.is_empty() {
                 return Err(segment);
             }
-            if let Some((qualifier, simple)) = segment.rsplit_once('.') {
+            if let Some((qualifier, simple)) = split_at_last_dot(segment) {
                 current = self.lookup(qualifier, simple).ok_or(segment)?;
                 continue;
             }
@@ -1556,7 +1572,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     fn resolve_new_term(&mut self, term: &'d str, span: Span) -> Option<(&'d str, &'d str)> {
-        let Some((qualifier, name)) = term.rsplit_once('.') else {
+        let Some((qualifier, name)) = split_at_last_dot(term) else {
             self.diagnostics.warning(
                 span,
                 format!("the annotation term `{term}` is not a qualified name"),
@@ -1603,7 +1619,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         };
         let split = target.find(['/', '(']).unwrap_or(target.len());
         let (head, rest) = target.split_at(split);
-        let Some((qualifier, name)) = head.rsplit_once('.') else {
+        let Some((qualifier, name)) = split_at_last_dot(head) else {
             return nothing(
                 self,
                 Some("targets are qualified names, such as `Namespace.Type/property`".into()),
@@ -1784,7 +1800,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             Some(inner) => (inner.trim(), true),
             None => (text.trim(), false),
         };
-        let (qualifier, name) = inner.rsplit_once('.')?;
+        let (qualifier, name) = split_at_last_dot(inner)?;
         if qualifier == "Edm" {
             return Some((collection, "Edm", name));
         }
@@ -2010,7 +2026,7 @@ fn trimmed<'a>(text: &Text<'a>) -> Text<'a> {
 
 /// Splits `a.b.c.Name` into (`a.b.c`, `Name`).
 pub fn split_qualified(qualified: &str) -> (&str, &str) {
-    qualified.rsplit_once('.').unwrap_or(("", qualified))
+    split_at_last_dot(qualified).unwrap_or(("", qualified))
 }
 
 /// The Levenshtein distance between `a` and `b`, ignoring ASCII case, if it is at most `limit`
