@@ -104,12 +104,23 @@ impl Hasher for FxHasher {
         for chunk in &mut chunks {
             self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         }
+        // The last 1 to 7 bytes in at most two reads, which may overlap (as rustc-hash does).
         let rest = chunks.remainder();
-        let mut last = rest.len() as u64;
-        for &byte in rest {
-            last = (last << 8) | u64::from(byte);
-        }
-        self.add(last);
+        let last = match rest.len() {
+            0 => 0,
+            1..=3 => {
+                u64::from(rest[0])
+                    | (u64::from(rest[rest.len() / 2]) << 8)
+                    | (u64::from(rest[rest.len() - 1]) << 16)
+            }
+            _ => {
+                let low = u32::from_le_bytes(rest[..4].try_into().unwrap_or_default());
+                let high =
+                    u32::from_le_bytes(rest[rest.len() - 4..].try_into().unwrap_or_default());
+                u64::from(low) | (u64::from(high) << 32)
+            }
+        };
+        self.add(last ^ ((rest.len() as u64) << 59));
     }
 
     fn write_u8(&mut self, n: u8) {
@@ -1617,7 +1628,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
             resolver.diagnostics.push(diagnostic);
             None
         };
-        let split = target.find(['/', '(']).unwrap_or(target.len());
+        let split = target
+            .bytes()
+            .position(|byte| byte == b'/' || byte == b'(')
+            .unwrap_or(target.len());
         let (head, rest) = target.split_at(split);
         let Some((qualifier, name)) = split_at_last_dot(head) else {
             return nothing(
