@@ -2051,42 +2051,49 @@ fn distance_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
-    let far = limit + 1;
-    let mut stack = [[0usize; STACK + 1]; 2];
+    // Cells hold distances up to `far`, so 16 bits do; absurdly long names get a tighter limit.
+    let limit = limit.min(usize::from(u16::MAX) - 2);
+    let far = (limit + 1) as u16;
+    let mut stack = [[0u16; STACK + 1]; 2];
     let mut heap;
     let (previous, current) = if b.len() < STACK {
         let [previous, current] = &mut stack;
         (&mut previous[..=b.len()], &mut current[..=b.len()])
     } else {
-        heap = vec![0usize; 2 * (b.len() + 1)];
+        heap = vec![0u16; 2 * (b.len() + 1)];
         heap.split_at_mut(b.len() + 1)
     };
-    for (j, cell) in previous.iter_mut().enumerate() {
-        *cell = j.min(far);
+    // The first row reads the cells up to `limit + 1` of this one.
+    for (j, cell) in previous.iter_mut().enumerate().take(limit + 2) {
+        *cell = j.min(usize::from(far)) as u16;
     }
     let (mut previous, mut current) = (previous, current);
     for i in 1..=a.len() {
         let low = i.saturating_sub(limit).max(1);
         let high = (i + limit).min(b.len());
-        current.fill(far);
-        current[0] = i.min(far);
+        // Only the band is computed; the cells just outside it are what the next row reads.
+        current[0] = i.min(usize::from(far)) as u16;
+        current[low - 1] = if low == 1 { current[0] } else { far };
+        if high < b.len() {
+            current[high + 1] = far;
+        }
         let mut row_best = current[0];
         for j in low..=high {
             let same = a[i - 1].eq_ignore_ascii_case(&b[j - 1]);
-            let substitution = previous[j - 1] + usize::from(!same);
+            let substitution = previous[j - 1] + u16::from(!same);
             current[j] = substitution
                 .min(previous[j] + 1)
                 .min(current[j - 1] + 1)
                 .min(far);
             row_best = row_best.min(current[j]);
         }
-        if row_best > limit {
+        if usize::from(row_best) > limit {
             // Every later row is at least as far.
             return None;
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    let distance = previous[b.len()];
+    let distance = usize::from(previous[b.len()]);
     (distance <= limit).then_some(distance)
 }
 
@@ -2112,7 +2119,21 @@ mod tests {
     #[test]
     fn the_banded_distance_agrees_with_the_full_one_within_its_limit() {
         let words = [
-            "order", "ordr", "orders", "Order", "adress", "address", "x", "", "prodcut", "product",
+            "order",
+            "ordr",
+            "orders",
+            "Order",
+            "adress",
+            "address",
+            "x",
+            "",
+            "prodcut",
+            "product",
+            "accessPackageAssignment",
+            "accessPackageAssignments",
+            "acessPackageAsignment",
+            "accessPackageAssignmentPolicy",
+            "packageAssignmentAccess",
         ];
         for a in words {
             for b in words {
