@@ -102,6 +102,33 @@ struct Parser<'a> {
     /// How many start tags have been read.
     tags: usize,
     diagnostics: Diagnostics,
+    /// Where child lists are built before they move into exactly sized vectors.
+    lists: Lists<'a>,
+}
+
+/// Stacks of the child lists being read, one per element type. A list being read occupies the
+/// top of its stack from where it started; when its element closes it moves out into a vector
+/// of exactly its length (one allocation, no growth). Nested lists of the same type (annotations
+/// of a property inside a type's annotations) are finished before their parent list grows again,
+/// so each list stays contiguous.
+#[derive(Default)]
+struct Lists<'a> {
+    key: Vec<Spanned<Text<'a>>>,
+    properties: Vec<Property<'a>>,
+    navigation_properties: Vec<NavigationProperty<'a>>,
+    members: Vec<EnumMember<'a>>,
+    parameters: Vec<Parameter<'a>>,
+    container_children: Vec<ContainerChild<'a>>,
+    bindings: Vec<NavigationBinding<'a>>,
+    annotations: Vec<Annotation<'a>>,
+    record_properties: Vec<(Text<'a>, AnnotationValue<'a>)>,
+    items: Vec<AnnotationValue<'a>>,
+}
+
+/// Moves the top of `stack` from `start` on into a vector of exactly that length.
+fn finish<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    // One allocation of exactly the list's length and one copy; the stack keeps its capacity.
+    stack.split_off(start)
 }
 
 impl<'a> Parser<'a> {
@@ -123,6 +150,7 @@ impl<'a> Parser<'a> {
             attributes: Vec::with_capacity(8),
             tags: 0,
             diagnostics: Diagnostics::new(),
+            lists: Lists::default(),
         }
     }
 
@@ -651,12 +679,19 @@ impl<'a> Parser<'a> {
             annotations: Vec::new(),
             span: tag.span(),
         };
+        let lists = &self.lists;
+        let starts = (
+            lists.key.len(),
+            lists.properties.len(),
+            lists.navigation_properties.len(),
+            lists.annotations.len(),
+        );
         self.children(&tag, |parser, child| {
             match child.name {
                 "Key" => parser.children(&child, |parser, reference| {
                     if reference.name == "PropertyRef" {
                         let name = parser.required(&reference, "Name");
-                        ty.key.push(name);
+                        parser.lists.key.push(name);
                     }
                     parser.skip(reference)
                 })?,
@@ -667,7 +702,7 @@ impl<'a> Parser<'a> {
                         nullable: parser.flag(&child, "Nullable", true),
                         annotations: parser.annotations_only(child)?,
                     };
-                    ty.properties.push(property);
+                    parser.lists.properties.push(property);
                 }
                 "NavigationProperty" => {
                     let navigation = NavigationProperty {
@@ -678,16 +713,21 @@ impl<'a> Parser<'a> {
                         partner: parser.optional_text(&child, "Partner"),
                         annotations: parser.annotations_only(child)?,
                     };
-                    ty.navigation_properties.push(navigation);
+                    parser.lists.navigation_properties.push(navigation);
                 }
                 "Annotation" => {
                     let annotation = parser.annotation(child)?;
-                    ty.annotations.push(annotation);
+                    parser.lists.annotations.push(annotation);
                 }
                 _ => parser.skip(child)?,
             }
             Ok(())
         })?;
+        let lists = &mut self.lists;
+        ty.key = finish(&mut lists.key, starts.0);
+        ty.properties = finish(&mut lists.properties, starts.1);
+        ty.navigation_properties = finish(&mut lists.navigation_properties, starts.2);
+        ty.annotations = finish(&mut lists.annotations, starts.3);
         Ok(ty)
     }
 
@@ -699,6 +739,7 @@ impl<'a> Parser<'a> {
             members: Vec::new(),
             annotations: Vec::new(),
         };
+        let starts = (self.lists.members.len(), self.lists.annotations.len());
         self.children(&tag, |parser, child| {
             match child.name {
                 "Member" => {
@@ -707,16 +748,18 @@ impl<'a> Parser<'a> {
                         value: parser.optional(&child, "Value"),
                         annotations: parser.annotations_only(child)?,
                     };
-                    ty.members.push(member);
+                    parser.lists.members.push(member);
                 }
                 "Annotation" => {
                     let annotation = parser.annotation(child)?;
-                    ty.annotations.push(annotation);
+                    parser.lists.annotations.push(annotation);
                 }
                 _ => parser.skip(child)?,
             }
             Ok(())
         })?;
+        ty.members = finish(&mut self.lists.members, starts.0);
+        ty.annotations = finish(&mut self.lists.annotations, starts.1);
         Ok(ty)
     }
 
@@ -731,6 +774,7 @@ impl<'a> Parser<'a> {
             annotations: Vec::new(),
             span: tag.span(),
         };
+        let starts = (self.lists.parameters.len(), self.lists.annotations.len());
         self.children(&tag, |parser, child| {
             match child.name {
                 "Parameter" => {
@@ -739,7 +783,7 @@ impl<'a> Parser<'a> {
                         type_name: parser.required(&child, "Type"),
                         nullable: parser.flag(&child, "Nullable", true),
                     };
-                    operation.parameters.push(parameter);
+                    parser.lists.parameters.push(parameter);
                     parser.skip(child)?;
                 }
                 "ReturnType" => {
@@ -751,20 +795,20 @@ impl<'a> Parser<'a> {
                 }
                 "Annotation" => {
                     let annotation = parser.annotation(child)?;
-                    operation.annotations.push(annotation);
+                    parser.lists.annotations.push(annotation);
                 }
                 _ => parser.skip(child)?,
             }
             Ok(())
         })?;
+        operation.parameters = finish(&mut self.lists.parameters, starts.0);
+        operation.annotations = finish(&mut self.lists.annotations, starts.1);
         Ok(operation)
     }
 
     fn entity_container(&mut self, tag: Tag<'a>) -> Result<EntityContainer<'a>, Fatal> {
-        let mut container = EntityContainer {
-            name: self.identifier(&tag),
-            children: Vec::new(),
-        };
+        let name = self.identifier(&tag);
+        let children = self.lists.container_children.len();
         self.children(&tag, |parser, child| {
             let (kind, type_attribute) = match child.name {
                 "EntitySet" => (ContainerChildKind::EntitySet, "EntityType"),
@@ -778,6 +822,7 @@ impl<'a> Parser<'a> {
                 bindings: Vec::new(),
                 annotations: Vec::new(),
             };
+            let starts = (parser.lists.bindings.len(), parser.lists.annotations.len());
             parser.children(&child, |parser, grandchild| {
                 match grandchild.name {
                     "NavigationPropertyBinding" => {
@@ -785,36 +830,41 @@ impl<'a> Parser<'a> {
                             path: parser.required(&grandchild, "Path"),
                             target: parser.required(&grandchild, "Target"),
                         };
-                        entry.bindings.push(binding);
+                        parser.lists.bindings.push(binding);
                         parser.skip(grandchild)?;
                     }
                     "Annotation" => {
                         let annotation = parser.annotation(grandchild)?;
-                        entry.annotations.push(annotation);
+                        parser.lists.annotations.push(annotation);
                     }
                     _ => parser.skip(grandchild)?,
                 }
                 Ok(())
             })?;
-            container.children.push(entry);
+            entry.bindings = finish(&mut parser.lists.bindings, starts.0);
+            entry.annotations = finish(&mut parser.lists.annotations, starts.1);
+            parser.lists.container_children.push(entry);
             Ok(())
         })?;
-        Ok(container)
+        Ok(EntityContainer {
+            name,
+            children: finish(&mut self.lists.container_children, children),
+        })
     }
 
     /// Reads an element whose only interesting children are annotations.
     fn annotations_only(&mut self, tag: Tag<'a>) -> Result<Vec<Annotation<'a>>, Fatal> {
-        let mut annotations = Vec::new();
+        let start = self.lists.annotations.len();
         self.children(&tag, |parser, child| {
             if child.name == "Annotation" {
                 let annotation = parser.annotation(child)?;
-                annotations.push(annotation);
+                parser.lists.annotations.push(annotation);
                 Ok(())
             } else {
                 parser.skip(child)
             }
         })?;
-        Ok(annotations)
+        Ok(finish(&mut self.lists.annotations, start))
     }
 
     fn annotation(&mut self, tag: Tag<'a>) -> Result<Annotation<'a>, Fatal> {
@@ -876,7 +926,7 @@ impl<'a> Parser<'a> {
         match tag.name {
             "Record" => {
                 let record_type = self.optional_text(&tag, "Type");
-                let mut properties = Vec::new();
+                let start = self.lists.record_properties.len();
                 self.children(&tag, |parser, child| {
                     if child.name == "PropertyValue" {
                         let property = parser.required(&child, "Property").value;
@@ -889,22 +939,26 @@ impl<'a> Parser<'a> {
                                 Ok(())
                             }
                         })?;
-                        properties.push((property, value));
+                        parser.lists.record_properties.push((property, value));
                         Ok(())
                     } else {
                         parser.skip(child)
                     }
                 })?;
+                let properties = finish(&mut self.lists.record_properties, start);
                 Ok(AnnotationValue::Record(record_type, properties))
             }
             "Collection" => {
-                let mut items = Vec::new();
+                let start = self.lists.items.len();
                 self.children(&tag, |parser, child| {
                     let item = parser.expression(child)?;
-                    items.push(item);
+                    parser.lists.items.push(item);
                     Ok(())
                 })?;
-                Ok(AnnotationValue::Collection(items))
+                Ok(AnnotationValue::Collection(finish(
+                    &mut self.lists.items,
+                    start,
+                )))
             }
             name => {
                 let text = trimmed(self.text_content(&tag)?);
