@@ -1062,9 +1062,27 @@ fn local_name(name: &str) -> &str {
     }
 }
 
+/// The ASCII bytes a simple identifier may hold: letters, digits and `_`.
+static IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte: u8 = 0;
+    while byte < 128 {
+        table[byte as usize] = byte.is_ascii_alphanumeric() || byte == b'_';
+        byte += 1;
+    }
+    table
+};
+
 /// A CSDL simple identifier: a letter or `_`, then letters, digits and `_`, at most 128
 /// characters.
 fn is_simple_identifier(text: &str) -> bool {
+    // Nearly every name is short ASCII: then bytes are characters.
+    let bytes = text.as_bytes();
+    if bytes.len() <= 128 && bytes.iter().all(|&b| IDENTIFIER_BYTES[usize::from(b)]) {
+        return bytes
+            .first()
+            .is_some_and(|&first| first.is_ascii_alphabetic() || first == b'_');
+    }
     let mut chars = text.chars();
     chars
         .next()
@@ -1076,6 +1094,34 @@ fn is_simple_identifier(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_identifiers() {
+        let long_ascii = "a".repeat(128);
+        let too_long_ascii = "a".repeat(129);
+        let long_unicode = "é".repeat(128);
+        let too_long_unicode = "é".repeat(129);
+        for (text, expected) in [
+            ("user", true),
+            ("_x1", true),
+            ("x_1_", true),
+            ("", false),
+            ("1x", false),
+            ("request-id", false),
+            ("a.b", false),
+            ("a b", false),
+            ("élan", true),
+            ("naïve_2", true),
+            ("x²", true),
+            ("²x", false),
+            (long_ascii.as_str(), true),
+            (too_long_ascii.as_str(), false),
+            (long_unicode.as_str(), true),
+            (too_long_unicode.as_str(), false),
+        ] {
+            assert_eq!(is_simple_identifier(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn scanning_a_value_finds_its_quote_and_what_needs_decoding() {
