@@ -221,9 +221,14 @@ impl<'a> Parser<'a> {
         let full_name = content.get(..name_len).ok_or_else(malformed)?;
         let name = local_name(full_name);
         let base = self.offset_of(content).ok_or_else(malformed)?;
-        let mut attributes = std::mem::take(&mut self.attributes);
+        // The input from the tag on: a value's scan may look past the tag's end.
+        let after = &self.text.as_bytes()[base..];
+        let attributes = &mut self.attributes;
         attributes.clear();
         let bytes = content.as_bytes();
+        let problem = |problem, name_start, key_end| {
+            malformed_attribute(problem, content, base, name_start, key_end)
+        };
         let mut i = name_len;
         loop {
             while i < bytes.len() && is_xml_space(bytes[i]) {
@@ -233,22 +238,26 @@ impl<'a> Parser<'a> {
                 break;
             }
             let name_start = i;
-            while i < bytes.len() && !is_xml_space(bytes[i]) && bytes[i] != b'=' {
+            // Where the local name starts (after the first `:`, if any).
+            let mut local_start = i;
+            while let Some(&byte) = bytes.get(i) {
+                // Letters and `_` sort after `=`: only rarer bytes need a closer look.
+                if byte <= b'=' {
+                    if byte == b'=' || is_xml_space(byte) {
+                        break;
+                    }
+                    if byte == b':' && local_start == name_start {
+                        local_start = i + 1;
+                    }
+                }
                 i += 1;
             }
-            let key = &content[name_start..i];
             let key_end = i;
-            let error_here = |message: String| {
-                Diagnostic::error(
-                    Span::new(base + name_start, base + key_end),
-                    format!("malformed attribute: {message}"),
-                )
-            };
             while i < bytes.len() && is_xml_space(bytes[i]) {
                 i += 1;
             }
             if bytes.get(i) != Some(&b'=') {
-                return Err(error_here(format!("`{key}` has no value")));
+                return Err(problem(AttributeProblem::NoValue, name_start, key_end));
             }
             i += 1;
             while i < bytes.len() && is_xml_space(bytes[i]) {
@@ -256,48 +265,35 @@ impl<'a> Parser<'a> {
             }
             let quote = match bytes.get(i) {
                 Some(&q @ (b'"' | b'\'')) => q,
-                _ => {
-                    return Err(error_here(format!(
-                        "the value of `{key}` must be in quotes"
-                    )));
-                }
+                _ => return Err(problem(AttributeProblem::NotQuoted, name_start, key_end)),
             };
             let value_start = i + 1;
-            let Some((length, plain)) = scan_value(&bytes[value_start..], quote) else {
-                return Err(error_here(format!("the value of `{key}` is not closed")));
+            let scanned = scan_value(&after[value_start..], bytes.len() - value_start, quote);
+            let Some((length, plain)) = scanned else {
+                return Err(problem(AttributeProblem::NotClosed, name_start, key_end));
             };
             let value_end = value_start + length;
             i = value_end + 1;
-            if key.starts_with("xmlns") {
+            if bytes[name_start..key_end].starts_with(b"xmlns") {
                 continue;
             }
-            let attribute_name = local_name(key);
-            let span = Span::new(base + value_start, base + value_end);
-            if attributes.iter().any(|a| a.name == attribute_name) {
-                return Err(Diagnostic::error(
-                    Span::new(base + name_start, base + name_start + key.len()),
-                    format!("the attribute `{key}` is given twice"),
-                ));
+            let attribute_name = &content[local_start..key_end];
+            if attributes.iter().any(|a| same_name(a.name, attribute_name)) {
+                return Err(problem(AttributeProblem::Twice, name_start, key_end));
             }
+            let span = Span::new(base + value_start, base + value_end);
             let raw = &content[value_start..value_end];
             let value = if plain {
-                Ok(Cow::Borrowed(raw))
+                Cow::Borrowed(raw)
             } else {
-                attribute_value(raw)
+                decoded_attribute_value(raw, span)?
             };
-            let value = value.map_err(|error| {
-                Diagnostic::error(
-                    span,
-                    format!("invalid attribute value: {error} (only the five predefined XML entities and character references are allowed)"),
-                )
-            })?;
             attributes.push(Attribute {
                 name: attribute_name,
                 value,
                 span,
             });
         }
-        self.attributes = attributes;
         self.tags += 1;
         Ok(Tag {
             name,
@@ -314,7 +310,7 @@ impl<'a> Parser<'a> {
             "the attributes of `<{}>` are read after a later tag",
             tag.name
         );
-        self.attributes.iter().find(|a| a.name == name)
+        self.attributes.iter().find(|a| same_name(a.name, name))
     }
 
     fn optional(&self, tag: &Tag<'a>, name: &str) -> Option<Spanned<Text<'a>>> {
@@ -989,47 +985,102 @@ fn trimmed(text: Text<'_>) -> Text<'_> {
     }
 }
 
-/// Finds the closing `quote` of an attribute value: the value's length, and whether it is plain
-/// (no `&`, tab or line break, so it needs no decoding). Eight bytes at a time where none of those
-/// five bytes occurs (long descriptions are the bulk of a Graph document).
-fn scan_value(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
+/// Finds the closing `quote` of an attribute value in `bytes[..limit]`: the value's length, and
+/// whether it is plain (no `&`, tab or line break, so it needs no decoding). Eight bytes at a time
+/// until the first byte that is the quote, `&` or a control character (long descriptions are the
+/// bulk of a Graph document); most values end there. The last eight bytes may reach past `limit`
+/// (to the end of the tag) so that short values need no byte-by-byte tail.
+fn scan_value(bytes: &[u8], limit: usize, quote: u8) -> Option<(usize, bool)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    /// Whether any byte of `word` equals `byte`.
-    fn has(word: u64, byte: u8) -> bool {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    /// The high bit of each byte of `word` below `limit` (at most 0x80), exact up to and
+    /// including the lowest such byte (a borrow can mark bytes above it too).
+    fn below(word: u64, limit: u8) -> u64 {
+        word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS
     }
-    let mut plain = true;
     let mut i = 0;
-    while i < bytes.len() {
-        if i + 8 <= bytes.len() {
-            let mut chunk = [0u8; 8];
-            chunk.copy_from_slice(&bytes[i..i + 8]);
-            let word = u64::from_le_bytes(chunk);
-            // Tab and line breaks are below 0x20 (like every other control character, which
-            // only takes the slow path).
-            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
-            if !(control || has(word, quote) || has(word, b'&')) {
-                i += 8;
-                continue;
-            }
+    while i < limit {
+        let Some(chunk) = bytes.get(i..i + 8) else {
+            break;
+        };
+        let mut array = [0u8; 8];
+        array.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(array);
+        // Tab and line breaks are below 0x20, like every other control character (which only
+        // leaves the fast path).
+        let special = below(word ^ (ONES * u64::from(quote)), 1)
+            | below(word ^ (ONES * u64::from(b'&')), 1)
+            | below(word, 0x20);
+        if special == 0 {
+            i += 8;
+            continue;
         }
-        let end = (i + 8).min(bytes.len());
-        for (offset, &byte) in bytes[i..end].iter().enumerate() {
-            match byte {
-                b'&' | b'\t' | b'\n' | b'\r' => plain = false,
-                _ if byte == quote => return Some((i + offset, plain)),
-                _ => {}
-            }
+        i += (special.trailing_zeros() / 8) as usize;
+        if i < limit && bytes[i] == quote {
+            return Some((i, true));
         }
-        i = end;
+        break;
+    }
+    // The rest byte by byte: a value that needs decoding, or the end of the input.
+    let mut plain = true;
+    for (offset, &byte) in bytes.get(i..limit).unwrap_or_default().iter().enumerate() {
+        match byte {
+            b'&' | b'\t' | b'\n' | b'\r' => plain = false,
+            _ if byte == quote => return Some((i + offset, plain)),
+            _ => {}
+        }
     }
     None
 }
 
 fn is_xml_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// What is wrong with an attribute in a start tag.
+#[derive(Clone, Copy)]
+enum AttributeProblem {
+    NoValue,
+    NotQuoted,
+    NotClosed,
+    Twice,
+}
+
+/// The error for the attribute whose name is `content[name_start..key_end]`.
+#[cold]
+#[inline(never)]
+fn malformed_attribute(
+    problem: AttributeProblem,
+    content: &str,
+    base: usize,
+    name_start: usize,
+    key_end: usize,
+) -> Fatal {
+    let key = &content[name_start..key_end];
+    let span = Span::new(base + name_start, base + key_end);
+    let message = match problem {
+        AttributeProblem::NoValue => format!("malformed attribute: `{key}` has no value"),
+        AttributeProblem::NotQuoted => {
+            format!("malformed attribute: the value of `{key}` must be in quotes")
+        }
+        AttributeProblem::NotClosed => {
+            format!("malformed attribute: the value of `{key}` is not closed")
+        }
+        AttributeProblem::Twice => format!("the attribute `{key}` is given twice"),
+    };
+    Diagnostic::error(span, message)
+}
+
+/// An attribute value that needs decoding, or the error for it.
+#[cold]
+#[inline(never)]
+fn decoded_attribute_value(raw: &str, span: Span) -> Result<Text<'_>, Fatal> {
+    attribute_value(raw).map_err(|error| {
+        Diagnostic::error(
+            span,
+            format!("invalid attribute value: {error} (only the five predefined XML entities and character references are allowed)"),
+        )
+    })
 }
 
 /// An attribute value as XML defines it: line breaks and tabs become spaces, then references are
@@ -1052,6 +1103,12 @@ fn attribute_value(raw: &str) -> Result<Text<'_>, quick_xml::escape::EscapeError
             quick_xml::escape::unescape(&owned)?.into_owned(),
         )),
     }
+}
+
+/// Whether two attribute names are equal: they are short and mostly differ in their first byte,
+/// so this beats a call to `memcmp`.
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 fn local_name(name: &str) -> &str {
@@ -1144,8 +1201,30 @@ mod tests {
             ("never closed, not even after sixteen bytes", None),
             ("", None),
         ] {
-            assert_eq!(scan_value(text.as_bytes(), b'"'), expected, "{text:?}");
+            assert_eq!(
+                scan_value(text.as_bytes(), text.len(), b'"'),
+                expected,
+                "{text:?}"
+            );
+            // The same value inside a longer input: the scan may look further but finds the same.
+            let longer = format!("{text}\" more=\"x\" />");
+            assert_eq!(
+                scan_value(longer.as_bytes(), text.len(), b'"'),
+                expected,
+                "{text:?}"
+            );
         }
-        assert_eq!(scan_value(b"it's'", b'\''), Some((2, true)));
+        assert_eq!(scan_value(b"it's'", 5, b'\''), Some((2, true)));
+        // A quote past the limit is not the value's end.
+        assert_eq!(scan_value(b"abc\"", 3, b'"'), None);
+        assert_eq!(scan_value(b"abcdefghijk\" x", 11, b'"'), None);
+        assert_eq!(scan_value(b"abcdefghij&k\" x", 11, b'"'), None);
+        assert_eq!(scan_value(b"abcdefghij\"k\" x", 11, b'"'), Some((10, true)));
+        assert_eq!(
+            scan_value(b"a&cdefghij\"k\" x", 11, b'"'),
+            Some((10, false))
+        );
+        // Other control characters leave the fast path but need no decoding.
+        assert_eq!(scan_value(b"a\x01cdefghij\"", 11, b'"'), Some((10, true)));
     }
 }
