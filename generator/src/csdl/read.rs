@@ -993,24 +993,25 @@ fn trimmed(text: Text<'_>) -> Text<'_> {
 fn scan_value(bytes: &[u8], limit: usize, quote: u8) -> Option<(usize, bool)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    /// The high bit of each byte of `word` below `limit` (at most 0x80), exact up to and
-    /// including the lowest such byte (a borrow can mark bytes above it too).
-    fn below(word: u64, limit: u8) -> u64 {
-        word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS
-    }
+    // Both quotes differ from `&` in one bit: setting that bit in every byte maps the quote
+    // and `&` (and nothing else) to the same byte, so one zero-byte test finds either.
+    let bit = quote ^ b'&';
+    debug_assert_eq!(bit.count_ones(), 1, "a quote is `\"` or `'`");
+    let fold = ONES * u64::from(bit);
+    let target = ONES * u64::from(quote | b'&');
     let mut i = 0;
-    while i < limit {
-        let Some(chunk) = bytes.get(i..i + 8) else {
+    for chunk in bytes.chunks_exact(8) {
+        if i >= limit {
             break;
-        };
+        }
         let mut array = [0u8; 8];
         array.copy_from_slice(chunk);
         let word = u64::from_le_bytes(array);
-        // Tab and line breaks are below 0x20, like every other control character (which only
-        // leaves the fast path).
-        let special = below(word ^ (ONES * u64::from(quote)), 1)
-            | below(word ^ (ONES * u64::from(b'&')), 1)
-            | below(word, 0x20);
+        let x = (word | fold) ^ target;
+        // The high bit of each byte that is the quote or `&` (zero in `x`) or a control
+        // character (below 0x20: tab and line breaks, and others that only leave the fast
+        // path), exact up to the lowest such byte (a borrow can mark bytes above it too).
+        let special = (x.wrapping_sub(ONES) & !x | word.wrapping_sub(ONES * 0x20) & !word) & HIGHS;
         if special == 0 {
             i += 8;
             continue;
