@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, BytesText, Event};
+use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
 
 use super::syntax::*;
@@ -158,58 +158,79 @@ impl<'a> Parser<'a> {
         self.offset + self.reader.buffer_position() as usize
     }
 
-    fn next(&mut self) -> Result<Item<'a>, Fatal> {
+    /// The next item. Text is returned only when `TEXT` is set: elements that ignore their text
+    /// read with it unset, which still checks every reference but returns only markup.
+    fn next<const TEXT: bool>(&mut self) -> Result<Item<'a>, Fatal> {
         loop {
             let before = self.position();
             self.item_start = before;
-            let event = self.reader.read_event().map_err(|error| {
-                let at = self.offset + self.reader.error_position() as usize;
-                Diagnostic::error(Span::at(at), format!("malformed XML: {error}"))
-            })?;
-            match event {
-                Event::Start(start) => return Ok(Item::Open(self.tag(&start, before, false)?)),
-                Event::Empty(start) => return Ok(Item::Open(self.tag(&start, before, true)?)),
-                Event::End(_) => return Ok(Item::Close),
-                Event::Text(text) => return Ok(Item::RawText(text)),
-                Event::CData(data) => {
-                    return Ok(Item::Text(Cow::Owned(data.xml10_content().into_owned())));
+            // Matched in place: moving the event out first costs a copy through memory (and a
+            // stalled load) per event.
+            let event = self.reader.read_event();
+            match &event {
+                Err(error) => return Err(self.malformed(error)),
+                Ok(Event::Start(start)) => return Ok(Item::Open(self.tag(start, before, false)?)),
+                Ok(Event::Empty(start)) => return Ok(Item::Open(self.tag(start, before, true)?)),
+                Ok(Event::End(_)) => return Ok(Item::Close),
+                Ok(Event::Text(text)) => {
+                    if TEXT {
+                        return Ok(Item::RawText(text.clone()));
+                    }
                 }
-                Event::GeneralRef(reference) => {
-                    let span = Span::new(before, self.position());
-                    let resolved = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => Cow::Owned(c.to_string()),
-                        Ok(None) => {
-                            let name = reference.to_string();
-                            match quick_xml::escape::resolve_predefined_entity(&name) {
-                                Some(value) => Cow::Borrowed(value),
-                                None => {
-                                    return Err(Diagnostic::error(
-                                        span,
-                                        format!(
-                                            "unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"
-                                        ),
-                                    ));
-                                }
-                            }
-                        }
-                        Err(error) => {
-                            return Err(Diagnostic::error(
-                                span,
-                                format!("invalid character reference: {error}"),
-                            ));
-                        }
-                    };
-                    return Ok(Item::Text(resolved));
+                Ok(Event::CData(data)) => {
+                    if TEXT {
+                        return Ok(Item::Text(Cow::Owned(data.xml10_content().into_owned())));
+                    }
                 }
-                Event::DocType(_) => {
+                Ok(Event::GeneralRef(reference)) => {
+                    let resolved = self.reference(reference, before)?;
+                    if TEXT {
+                        return Ok(Item::Text(resolved));
+                    }
+                }
+                Ok(Event::DocType(_)) => {
                     return Err(Diagnostic::error(
                         Span::new(before, before + 9),
                         "document type declarations (DTDs) are not allowed in CSDL and are never processed",
                     ));
                 }
-                Event::Eof => return Ok(Item::End),
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) => continue,
+                Ok(Event::Eof) => return Ok(Item::End),
+                Ok(Event::Comment(_) | Event::Decl(_) | Event::PI(_)) => continue,
             }
+        }
+    }
+
+    /// The error for what quick-xml could not read.
+    #[cold]
+    #[inline(never)]
+    fn malformed(&self, error: &quick_xml::Error) -> Fatal {
+        let at = self.offset + self.reader.error_position() as usize;
+        Diagnostic::error(Span::at(at), format!("malformed XML: {error}"))
+    }
+
+    /// The text of an entity or character reference in text, which starts at `before`.
+    #[cold]
+    #[inline(never)]
+    fn reference(&self, reference: &BytesRef<'_>, before: usize) -> Result<Text<'a>, Fatal> {
+        let span = Span::new(before, self.position());
+        match reference.resolve_char_ref() {
+            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+            Ok(None) => {
+                let name = reference.to_string();
+                match quick_xml::escape::resolve_predefined_entity(&name) {
+                    Some(value) => Ok(Cow::Borrowed(value)),
+                    None => Err(Diagnostic::error(
+                        span,
+                        format!(
+                            "unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"
+                        ),
+                    )),
+                }
+            }
+            Err(error) => Err(Diagnostic::error(
+                span,
+                format!("invalid character reference: {error}"),
+            )),
         }
     }
 
@@ -438,7 +459,7 @@ impl<'a> Parser<'a> {
             return Ok(());
         }
         loop {
-            match self.next()? {
+            match self.next::<false>()? {
                 Item::Open(tag) => child(self, tag)?,
                 Item::Close => return Ok(()),
                 Item::Text(_) | Item::RawText(_) => {}
@@ -454,7 +475,7 @@ impl<'a> Parser<'a> {
             return Ok(text);
         }
         loop {
-            match self.next()? {
+            match self.next::<true>()? {
                 Item::Open(tag) => self.skip(tag)?,
                 Item::Close => return Ok(text),
                 Item::Text(piece) => {
@@ -492,7 +513,7 @@ impl<'a> Parser<'a> {
         }
         let mut depth = 0usize;
         loop {
-            match self.next()? {
+            match self.next::<false>()? {
                 Item::Open(inner) => {
                     if !inner.is_empty {
                         depth += 1;
@@ -514,7 +535,7 @@ impl<'a> Parser<'a> {
         let mut document = Document::default();
         let mut seen_root = false;
         loop {
-            match self.next()? {
+            match self.next::<true>()? {
                 Item::Open(tag) => {
                     if seen_root {
                         return Err(Diagnostic::error(
