@@ -240,10 +240,13 @@ impl<'a> Parser<'a> {
         let content = self.rebase(start.as_ref()).ok_or_else(malformed)?;
         let name_len = start.name().as_ref().len();
         let full_name = content.get(..name_len).ok_or_else(malformed)?;
-        let name = local_name(full_name);
         let base = self.offset_of(content).ok_or_else(malformed)?;
-        // The input from the tag on: a value's scan may look past the tag's end.
+        // The input from the tag on: scans of the name and values may look past their end.
         let after = &self.text.as_bytes()[base..];
+        let name = match find_byte(after, name_len, b':') {
+            Some(colon) => &full_name[colon + 1..],
+            None => full_name,
+        };
         let attributes = &mut self.attributes;
         attributes.clear();
         let bytes = content.as_bytes();
@@ -1006,14 +1009,17 @@ fn trimmed(text: Text<'_>) -> Text<'_> {
     }
 }
 
+/// Eight bytes of ones, for word-at-a-time byte tests.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each of eight bytes.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
 /// Finds the closing `quote` of an attribute value in `bytes[..limit]`: the value's length, and
 /// whether it is plain (no `&`, tab or line break, so it needs no decoding). Eight bytes at a time
 /// until the first byte that is the quote, `&` or a control character (long descriptions are the
 /// bulk of a Graph document); most values end there. The last eight bytes may reach past `limit`
 /// (to the end of the tag) so that short values need no byte-by-byte tail.
 fn scan_value(bytes: &[u8], limit: usize, quote: u8) -> Option<(usize, bool)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     // Both quotes differ from `&` in one bit: setting that bit in every byte maps the quote
     // and `&` (and nothing else) to the same byte, so one zero-byte test finds either.
     let bit = quote ^ b'&';
@@ -1133,12 +1139,28 @@ fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
-fn local_name(name: &str) -> &str {
-    // Names are short: a plain loop beats a vectorized search here.
-    match name.bytes().position(|b| b == b':') {
-        Some(colon) => &name[colon + 1..],
-        None => name,
+/// The first `byte` in `bytes[..limit]`, eight bytes at a time (the last eight may reach past
+/// `limit`).
+fn find_byte(bytes: &[u8], limit: usize, byte: u8) -> Option<usize> {
+    let pattern = ONES * u64::from(byte);
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        if i >= limit {
+            return None;
+        }
+        let mut array = [0u8; 8];
+        array.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(array) ^ pattern;
+        // The high bit of each zero byte, exact up to the lowest one.
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            let at = i + (found.trailing_zeros() / 8) as usize;
+            return (at < limit).then_some(at);
+        }
+        i += 8;
     }
+    let rest = bytes.get(i..limit)?;
+    rest.iter().position(|&b| b == byte).map(|at| i + at)
 }
 
 /// The ASCII bytes a simple identifier may hold: letters, digits and `_`.
@@ -1173,6 +1195,32 @@ fn is_simple_identifier(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finding_a_byte_within_a_limit() {
+        let text = b"edmx:DataServices xmlns:a=\"x\"";
+        assert_eq!(find_byte(text, 17, b':'), Some(4));
+        assert_eq!(find_byte(text, 4, b':'), None);
+        assert_eq!(find_byte(text, 5, b':'), Some(4));
+        assert_eq!(find_byte(b"DataServices xmlns:a", 12, b':'), None);
+        assert_eq!(find_byte(b"DataServices:x", 14, b':'), Some(12));
+        assert_eq!(find_byte(b"DataServices:x", 12, b':'), None);
+        assert_eq!(find_byte(b"a:b", 3, b':'), Some(1));
+        assert_eq!(find_byte(b"ab", 2, b':'), None);
+        assert_eq!(find_byte(b"", 0, b':'), None);
+        for length in 0..20 {
+            let name = "n".repeat(length);
+            for colon in 0..length {
+                let mut with_colon = name.clone().into_bytes();
+                with_colon[colon] = b':';
+                with_colon.extend_from_slice(b":: tail");
+                assert_eq!(find_byte(&with_colon, length, b':'), Some(colon));
+            }
+            let mut without = name.into_bytes();
+            without.extend_from_slice(b":: tail");
+            assert_eq!(find_byte(&without, length, b':'), None);
+        }
+    }
 
     #[test]
     fn simple_identifiers() {
