@@ -327,7 +327,9 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// An attribute of `tag`, which must be the last start tag read.
+    /// An attribute of `tag`, which must be the last start tag read. Inlined (like its callers)
+    /// so that the comparisons are with a known name.
+    #[inline]
     fn attribute(&self, tag: &Tag<'a>, name: &str) -> Option<&Attribute<'a>> {
         debug_assert_eq!(
             tag.serial, self.tags,
@@ -337,11 +339,13 @@ impl<'a> Parser<'a> {
         self.attributes.iter().find(|a| same_name(a.name, name))
     }
 
+    #[inline]
     fn optional(&self, tag: &Tag<'a>, name: &str) -> Option<Spanned<Text<'a>>> {
         self.attribute(tag, name)
             .map(|a| Spanned::new(a.value.clone(), a.span))
     }
 
+    #[inline]
     fn optional_text(&self, tag: &Tag<'a>, name: &str) -> Option<Text<'a>> {
         self.attribute(tag, name).map(|a| a.value.clone())
     }
@@ -358,20 +362,26 @@ impl<'a> Parser<'a> {
         (slice.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)
     }
 
+    #[inline]
     fn required(&mut self, tag: &Tag<'a>, name: &str) -> Spanned<Text<'a>> {
         match self.optional(tag, name) {
             Some(value) => value,
-            None => {
-                self.diagnostics.error(
-                    tag.span(),
-                    format!(
-                        "`<{}>` is missing the required attribute `{name}`",
-                        tag.name
-                    ),
-                );
-                Spanned::new(Cow::Borrowed(""), tag.span())
-            }
+            None => self.missing(tag, name),
         }
+    }
+
+    /// Reports a missing required attribute; its value reads as empty.
+    #[cold]
+    #[inline(never)]
+    fn missing(&mut self, tag: &Tag<'a>, name: &str) -> Spanned<Text<'a>> {
+        self.diagnostics.error(
+            tag.span(),
+            format!(
+                "`<{}>` is missing the required attribute `{name}`",
+                tag.name
+            ),
+        );
+        Spanned::new(Cow::Borrowed(""), tag.span())
     }
 
     /// The `Name` of an element that code is named after (a type, member, operation, container
@@ -435,15 +445,25 @@ impl<'a> Parser<'a> {
         Some(alias)
     }
 
+    #[inline]
     fn flag(&mut self, tag: &Tag<'a>, name: &str, default: bool) -> bool {
-        let (value, span) = match self.attribute(tag, name) {
-            None => return default,
+        match self.attribute(tag, name) {
+            None => default,
             Some(attribute) => match attribute.value.as_ref() {
-                "true" => return true,
-                "false" => return false,
-                _ => (attribute.value.clone(), attribute.span),
+                "true" => true,
+                "false" => false,
+                _ => {
+                    let (value, span) = (attribute.value.clone(), attribute.span);
+                    self.not_a_flag(name, &value, span, default)
+                }
             },
-        };
+        }
+    }
+
+    /// Reports a flag that is neither `true` nor `false`; it reads as its default.
+    #[cold]
+    #[inline(never)]
+    fn not_a_flag(&mut self, name: &str, value: &str, span: Span, default: bool) -> bool {
         self.diagnostics.error(
             span,
             format!("`{name}` must be `true` or `false`, found `{value}`"),
