@@ -445,7 +445,7 @@ impl<'a> Parser<'a> {
         Some(alias)
     }
 
-    #[inline]
+    #[inline(always)]
     fn flag(&mut self, tag: &Tag<'a>, name: &str, default: bool) -> bool {
         match self.attribute(tag, name) {
             None => default,
@@ -894,6 +894,10 @@ impl<'a> Parser<'a> {
 
     /// Reads an element whose only interesting children are annotations.
     fn annotations_only(&mut self, tag: Tag<'a>) -> Result<Vec<Annotation<'a>>, Fatal> {
+        if tag.is_empty {
+            // Most properties and members: `<Property ... />`.
+            return Ok(Vec::new());
+        }
         let start = self.lists.annotations.len();
         self.children(&tag, |parser, child| {
             if child.name == "Annotation" {
