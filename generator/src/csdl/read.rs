@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, BytesText, Event};
+use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
 
 use super::syntax::*;
@@ -102,6 +102,33 @@ struct Parser<'a> {
     /// How many start tags have been read.
     tags: usize,
     diagnostics: Diagnostics,
+    /// Where child lists are built before they move into exactly sized vectors.
+    lists: Lists<'a>,
+}
+
+/// Stacks of the child lists being read, one per element type. A list being read occupies the
+/// top of its stack from where it started; when its element closes it moves out into a vector
+/// of exactly its length (one allocation, no growth). Nested lists of the same type (annotations
+/// of a property inside a type's annotations) are finished before their parent list grows again,
+/// so each list stays contiguous.
+#[derive(Default)]
+struct Lists<'a> {
+    key: Vec<Spanned<Text<'a>>>,
+    properties: Vec<Property<'a>>,
+    navigation_properties: Vec<NavigationProperty<'a>>,
+    members: Vec<EnumMember<'a>>,
+    parameters: Vec<Parameter<'a>>,
+    container_children: Vec<ContainerChild<'a>>,
+    bindings: Vec<NavigationBinding<'a>>,
+    annotations: Vec<Annotation<'a>>,
+    record_properties: Vec<(Text<'a>, AnnotationValue<'a>)>,
+    items: Vec<AnnotationValue<'a>>,
+}
+
+/// Moves the top of `stack` from `start` on into a vector of exactly that length.
+fn finish<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    // One allocation of exactly the list's length and one copy; the stack keeps its capacity.
+    stack.split_off(start)
 }
 
 impl<'a> Parser<'a> {
@@ -123,6 +150,7 @@ impl<'a> Parser<'a> {
             attributes: Vec::with_capacity(8),
             tags: 0,
             diagnostics: Diagnostics::new(),
+            lists: Lists::default(),
         }
     }
 
@@ -130,58 +158,79 @@ impl<'a> Parser<'a> {
         self.offset + self.reader.buffer_position() as usize
     }
 
-    fn next(&mut self) -> Result<Item<'a>, Fatal> {
+    /// The next item. Text is returned only when `TEXT` is set: elements that ignore their text
+    /// read with it unset, which still checks every reference but returns only markup.
+    fn next<const TEXT: bool>(&mut self) -> Result<Item<'a>, Fatal> {
         loop {
             let before = self.position();
             self.item_start = before;
-            let event = self.reader.read_event().map_err(|error| {
-                let at = self.offset + self.reader.error_position() as usize;
-                Diagnostic::error(Span::at(at), format!("malformed XML: {error}"))
-            })?;
-            match event {
-                Event::Start(start) => return Ok(Item::Open(self.tag(&start, before, false)?)),
-                Event::Empty(start) => return Ok(Item::Open(self.tag(&start, before, true)?)),
-                Event::End(_) => return Ok(Item::Close),
-                Event::Text(text) => return Ok(Item::RawText(text)),
-                Event::CData(data) => {
-                    return Ok(Item::Text(Cow::Owned(data.xml10_content().into_owned())));
+            // Matched in place: moving the event out first costs a copy through memory (and a
+            // stalled load) per event.
+            let event = self.reader.read_event();
+            match &event {
+                Err(error) => return Err(self.malformed(error)),
+                Ok(Event::Start(start)) => return Ok(Item::Open(self.tag(start, before, false)?)),
+                Ok(Event::Empty(start)) => return Ok(Item::Open(self.tag(start, before, true)?)),
+                Ok(Event::End(_)) => return Ok(Item::Close),
+                Ok(Event::Text(text)) => {
+                    if TEXT {
+                        return Ok(Item::RawText(text.clone()));
+                    }
                 }
-                Event::GeneralRef(reference) => {
-                    let span = Span::new(before, self.position());
-                    let resolved = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => Cow::Owned(c.to_string()),
-                        Ok(None) => {
-                            let name = reference.to_string();
-                            match quick_xml::escape::resolve_predefined_entity(&name) {
-                                Some(value) => Cow::Borrowed(value),
-                                None => {
-                                    return Err(Diagnostic::error(
-                                        span,
-                                        format!(
-                                            "unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"
-                                        ),
-                                    ));
-                                }
-                            }
-                        }
-                        Err(error) => {
-                            return Err(Diagnostic::error(
-                                span,
-                                format!("invalid character reference: {error}"),
-                            ));
-                        }
-                    };
-                    return Ok(Item::Text(resolved));
+                Ok(Event::CData(data)) => {
+                    if TEXT {
+                        return Ok(Item::Text(Cow::Owned(data.xml10_content().into_owned())));
+                    }
                 }
-                Event::DocType(_) => {
+                Ok(Event::GeneralRef(reference)) => {
+                    let resolved = self.reference(reference, before)?;
+                    if TEXT {
+                        return Ok(Item::Text(resolved));
+                    }
+                }
+                Ok(Event::DocType(_)) => {
                     return Err(Diagnostic::error(
                         Span::new(before, before + 9),
                         "document type declarations (DTDs) are not allowed in CSDL and are never processed",
                     ));
                 }
-                Event::Eof => return Ok(Item::End),
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) => continue,
+                Ok(Event::Eof) => return Ok(Item::End),
+                Ok(Event::Comment(_) | Event::Decl(_) | Event::PI(_)) => continue,
             }
+        }
+    }
+
+    /// The error for what quick-xml could not read.
+    #[cold]
+    #[inline(never)]
+    fn malformed(&self, error: &quick_xml::Error) -> Fatal {
+        let at = self.offset + self.reader.error_position() as usize;
+        Diagnostic::error(Span::at(at), format!("malformed XML: {error}"))
+    }
+
+    /// The text of an entity or character reference in text, which starts at `before`.
+    #[cold]
+    #[inline(never)]
+    fn reference(&self, reference: &BytesRef<'_>, before: usize) -> Result<Text<'a>, Fatal> {
+        let span = Span::new(before, self.position());
+        match reference.resolve_char_ref() {
+            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+            Ok(None) => {
+                let name = reference.to_string();
+                match quick_xml::escape::resolve_predefined_entity(&name) {
+                    Some(value) => Ok(Cow::Borrowed(value)),
+                    None => Err(Diagnostic::error(
+                        span,
+                        format!(
+                            "unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"
+                        ),
+                    )),
+                }
+            }
+            Err(error) => Err(Diagnostic::error(
+                span,
+                format!("invalid character reference: {error}"),
+            )),
         }
     }
 
@@ -191,11 +240,19 @@ impl<'a> Parser<'a> {
         let content = self.rebase(start.as_ref()).ok_or_else(malformed)?;
         let name_len = start.name().as_ref().len();
         let full_name = content.get(..name_len).ok_or_else(malformed)?;
-        let name = local_name(full_name);
         let base = self.offset_of(content).ok_or_else(malformed)?;
-        let mut attributes = std::mem::take(&mut self.attributes);
+        // The input from the tag on: scans of the name and values may look past their end.
+        let after = &self.text.as_bytes()[base..];
+        let name = match find_byte(after, name_len, b':') {
+            Some(colon) => &full_name[colon + 1..],
+            None => full_name,
+        };
+        let attributes = &mut self.attributes;
         attributes.clear();
         let bytes = content.as_bytes();
+        let problem = |problem, name_start, key_end| {
+            malformed_attribute(problem, content, base, name_start, key_end)
+        };
         let mut i = name_len;
         loop {
             while i < bytes.len() && is_xml_space(bytes[i]) {
@@ -205,22 +262,26 @@ impl<'a> Parser<'a> {
                 break;
             }
             let name_start = i;
-            while i < bytes.len() && !is_xml_space(bytes[i]) && bytes[i] != b'=' {
+            // Where the local name starts (after the first `:`, if any).
+            let mut local_start = i;
+            while let Some(&byte) = bytes.get(i) {
+                // Letters and `_` sort after `=`: only rarer bytes need a closer look.
+                if byte <= b'=' {
+                    if byte == b'=' || is_xml_space(byte) {
+                        break;
+                    }
+                    if byte == b':' && local_start == name_start {
+                        local_start = i + 1;
+                    }
+                }
                 i += 1;
             }
-            let key = &content[name_start..i];
             let key_end = i;
-            let error_here = |message: String| {
-                Diagnostic::error(
-                    Span::new(base + name_start, base + key_end),
-                    format!("malformed attribute: {message}"),
-                )
-            };
             while i < bytes.len() && is_xml_space(bytes[i]) {
                 i += 1;
             }
             if bytes.get(i) != Some(&b'=') {
-                return Err(error_here(format!("`{key}` has no value")));
+                return Err(problem(AttributeProblem::NoValue, name_start, key_end));
             }
             i += 1;
             while i < bytes.len() && is_xml_space(bytes[i]) {
@@ -228,48 +289,35 @@ impl<'a> Parser<'a> {
             }
             let quote = match bytes.get(i) {
                 Some(&q @ (b'"' | b'\'')) => q,
-                _ => {
-                    return Err(error_here(format!(
-                        "the value of `{key}` must be in quotes"
-                    )));
-                }
+                _ => return Err(problem(AttributeProblem::NotQuoted, name_start, key_end)),
             };
             let value_start = i + 1;
-            let Some((length, plain)) = scan_value(&bytes[value_start..], quote) else {
-                return Err(error_here(format!("the value of `{key}` is not closed")));
+            let scanned = scan_value(&after[value_start..], bytes.len() - value_start, quote);
+            let Some((length, plain)) = scanned else {
+                return Err(problem(AttributeProblem::NotClosed, name_start, key_end));
             };
             let value_end = value_start + length;
             i = value_end + 1;
-            if key.starts_with("xmlns") {
+            if bytes[name_start..key_end].starts_with(b"xmlns") {
                 continue;
             }
-            let attribute_name = local_name(key);
-            let span = Span::new(base + value_start, base + value_end);
-            if attributes.iter().any(|a| a.name == attribute_name) {
-                return Err(Diagnostic::error(
-                    Span::new(base + name_start, base + name_start + key.len()),
-                    format!("the attribute `{key}` is given twice"),
-                ));
+            let attribute_name = &content[local_start..key_end];
+            if attributes.iter().any(|a| same_name(a.name, attribute_name)) {
+                return Err(problem(AttributeProblem::Twice, name_start, key_end));
             }
+            let span = Span::new(base + value_start, base + value_end);
             let raw = &content[value_start..value_end];
             let value = if plain {
-                Ok(Cow::Borrowed(raw))
+                Cow::Borrowed(raw)
             } else {
-                attribute_value(raw)
+                decoded_attribute_value(raw, span)?
             };
-            let value = value.map_err(|error| {
-                Diagnostic::error(
-                    span,
-                    format!("invalid attribute value: {error} (only the five predefined XML entities and character references are allowed)"),
-                )
-            })?;
             attributes.push(Attribute {
                 name: attribute_name,
                 value,
                 span,
             });
         }
-        self.attributes = attributes;
         self.tags += 1;
         Ok(Tag {
             name,
@@ -279,21 +327,25 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// An attribute of `tag`, which must be the last start tag read.
+    /// An attribute of `tag`, which must be the last start tag read. Inlined (like its callers)
+    /// so that the comparisons are with a known name.
+    #[inline]
     fn attribute(&self, tag: &Tag<'a>, name: &str) -> Option<&Attribute<'a>> {
         debug_assert_eq!(
             tag.serial, self.tags,
             "the attributes of `<{}>` are read after a later tag",
             tag.name
         );
-        self.attributes.iter().find(|a| a.name == name)
+        self.attributes.iter().find(|a| same_name(a.name, name))
     }
 
+    #[inline]
     fn optional(&self, tag: &Tag<'a>, name: &str) -> Option<Spanned<Text<'a>>> {
         self.attribute(tag, name)
             .map(|a| Spanned::new(a.value.clone(), a.span))
     }
 
+    #[inline]
     fn optional_text(&self, tag: &Tag<'a>, name: &str) -> Option<Text<'a>> {
         self.attribute(tag, name).map(|a| a.value.clone())
     }
@@ -310,20 +362,26 @@ impl<'a> Parser<'a> {
         (slice.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)
     }
 
+    #[inline]
     fn required(&mut self, tag: &Tag<'a>, name: &str) -> Spanned<Text<'a>> {
         match self.optional(tag, name) {
             Some(value) => value,
-            None => {
-                self.diagnostics.error(
-                    tag.span(),
-                    format!(
-                        "`<{}>` is missing the required attribute `{name}`",
-                        tag.name
-                    ),
-                );
-                Spanned::new(Cow::Borrowed(""), tag.span())
-            }
+            None => self.missing(tag, name),
         }
+    }
+
+    /// Reports a missing required attribute; its value reads as empty.
+    #[cold]
+    #[inline(never)]
+    fn missing(&mut self, tag: &Tag<'a>, name: &str) -> Spanned<Text<'a>> {
+        self.diagnostics.error(
+            tag.span(),
+            format!(
+                "`<{}>` is missing the required attribute `{name}`",
+                tag.name
+            ),
+        );
+        Spanned::new(Cow::Borrowed(""), tag.span())
     }
 
     /// The `Name` of an element that code is named after (a type, member, operation, container
@@ -387,15 +445,25 @@ impl<'a> Parser<'a> {
         Some(alias)
     }
 
+    #[inline(always)]
     fn flag(&mut self, tag: &Tag<'a>, name: &str, default: bool) -> bool {
-        let (value, span) = match self.attribute(tag, name) {
-            None => return default,
+        match self.attribute(tag, name) {
+            None => default,
             Some(attribute) => match attribute.value.as_ref() {
-                "true" => return true,
-                "false" => return false,
-                _ => (attribute.value.clone(), attribute.span),
+                "true" => true,
+                "false" => false,
+                _ => {
+                    let (value, span) = (attribute.value.clone(), attribute.span);
+                    self.not_a_flag(name, &value, span, default)
+                }
             },
-        };
+        }
+    }
+
+    /// Reports a flag that is neither `true` nor `false`; it reads as its default.
+    #[cold]
+    #[inline(never)]
+    fn not_a_flag(&mut self, name: &str, value: &str, span: Span, default: bool) -> bool {
         self.diagnostics.error(
             span,
             format!("`{name}` must be `true` or `false`, found `{value}`"),
@@ -414,7 +482,7 @@ impl<'a> Parser<'a> {
             return Ok(());
         }
         loop {
-            match self.next()? {
+            match self.next::<false>()? {
                 Item::Open(tag) => child(self, tag)?,
                 Item::Close => return Ok(()),
                 Item::Text(_) | Item::RawText(_) => {}
@@ -430,7 +498,7 @@ impl<'a> Parser<'a> {
             return Ok(text);
         }
         loop {
-            match self.next()? {
+            match self.next::<true>()? {
                 Item::Open(tag) => self.skip(tag)?,
                 Item::Close => return Ok(text),
                 Item::Text(piece) => {
@@ -468,7 +536,7 @@ impl<'a> Parser<'a> {
         }
         let mut depth = 0usize;
         loop {
-            match self.next()? {
+            match self.next::<false>()? {
                 Item::Open(inner) => {
                     if !inner.is_empty {
                         depth += 1;
@@ -490,7 +558,7 @@ impl<'a> Parser<'a> {
         let mut document = Document::default();
         let mut seen_root = false;
         loop {
-            match self.next()? {
+            match self.next::<true>()? {
                 Item::Open(tag) => {
                     if seen_root {
                         return Err(Diagnostic::error(
@@ -651,12 +719,19 @@ impl<'a> Parser<'a> {
             annotations: Vec::new(),
             span: tag.span(),
         };
+        let lists = &self.lists;
+        let starts = (
+            lists.key.len(),
+            lists.properties.len(),
+            lists.navigation_properties.len(),
+            lists.annotations.len(),
+        );
         self.children(&tag, |parser, child| {
             match child.name {
                 "Key" => parser.children(&child, |parser, reference| {
                     if reference.name == "PropertyRef" {
                         let name = parser.required(&reference, "Name");
-                        ty.key.push(name);
+                        parser.lists.key.push(name);
                     }
                     parser.skip(reference)
                 })?,
@@ -667,7 +742,7 @@ impl<'a> Parser<'a> {
                         nullable: parser.flag(&child, "Nullable", true),
                         annotations: parser.annotations_only(child)?,
                     };
-                    ty.properties.push(property);
+                    parser.lists.properties.push(property);
                 }
                 "NavigationProperty" => {
                     let navigation = NavigationProperty {
@@ -678,16 +753,21 @@ impl<'a> Parser<'a> {
                         partner: parser.optional_text(&child, "Partner"),
                         annotations: parser.annotations_only(child)?,
                     };
-                    ty.navigation_properties.push(navigation);
+                    parser.lists.navigation_properties.push(navigation);
                 }
                 "Annotation" => {
                     let annotation = parser.annotation(child)?;
-                    ty.annotations.push(annotation);
+                    parser.lists.annotations.push(annotation);
                 }
                 _ => parser.skip(child)?,
             }
             Ok(())
         })?;
+        let lists = &mut self.lists;
+        ty.key = finish(&mut lists.key, starts.0);
+        ty.properties = finish(&mut lists.properties, starts.1);
+        ty.navigation_properties = finish(&mut lists.navigation_properties, starts.2);
+        ty.annotations = finish(&mut lists.annotations, starts.3);
         Ok(ty)
     }
 
@@ -699,6 +779,7 @@ impl<'a> Parser<'a> {
             members: Vec::new(),
             annotations: Vec::new(),
         };
+        let starts = (self.lists.members.len(), self.lists.annotations.len());
         self.children(&tag, |parser, child| {
             match child.name {
                 "Member" => {
@@ -707,16 +788,18 @@ impl<'a> Parser<'a> {
                         value: parser.optional(&child, "Value"),
                         annotations: parser.annotations_only(child)?,
                     };
-                    ty.members.push(member);
+                    parser.lists.members.push(member);
                 }
                 "Annotation" => {
                     let annotation = parser.annotation(child)?;
-                    ty.annotations.push(annotation);
+                    parser.lists.annotations.push(annotation);
                 }
                 _ => parser.skip(child)?,
             }
             Ok(())
         })?;
+        ty.members = finish(&mut self.lists.members, starts.0);
+        ty.annotations = finish(&mut self.lists.annotations, starts.1);
         Ok(ty)
     }
 
@@ -731,6 +814,7 @@ impl<'a> Parser<'a> {
             annotations: Vec::new(),
             span: tag.span(),
         };
+        let starts = (self.lists.parameters.len(), self.lists.annotations.len());
         self.children(&tag, |parser, child| {
             match child.name {
                 "Parameter" => {
@@ -739,7 +823,7 @@ impl<'a> Parser<'a> {
                         type_name: parser.required(&child, "Type"),
                         nullable: parser.flag(&child, "Nullable", true),
                     };
-                    operation.parameters.push(parameter);
+                    parser.lists.parameters.push(parameter);
                     parser.skip(child)?;
                 }
                 "ReturnType" => {
@@ -751,20 +835,20 @@ impl<'a> Parser<'a> {
                 }
                 "Annotation" => {
                     let annotation = parser.annotation(child)?;
-                    operation.annotations.push(annotation);
+                    parser.lists.annotations.push(annotation);
                 }
                 _ => parser.skip(child)?,
             }
             Ok(())
         })?;
+        operation.parameters = finish(&mut self.lists.parameters, starts.0);
+        operation.annotations = finish(&mut self.lists.annotations, starts.1);
         Ok(operation)
     }
 
     fn entity_container(&mut self, tag: Tag<'a>) -> Result<EntityContainer<'a>, Fatal> {
-        let mut container = EntityContainer {
-            name: self.identifier(&tag),
-            children: Vec::new(),
-        };
+        let name = self.identifier(&tag);
+        let children = self.lists.container_children.len();
         self.children(&tag, |parser, child| {
             let (kind, type_attribute) = match child.name {
                 "EntitySet" => (ContainerChildKind::EntitySet, "EntityType"),
@@ -778,6 +862,7 @@ impl<'a> Parser<'a> {
                 bindings: Vec::new(),
                 annotations: Vec::new(),
             };
+            let starts = (parser.lists.bindings.len(), parser.lists.annotations.len());
             parser.children(&child, |parser, grandchild| {
                 match grandchild.name {
                     "NavigationPropertyBinding" => {
@@ -785,36 +870,45 @@ impl<'a> Parser<'a> {
                             path: parser.required(&grandchild, "Path"),
                             target: parser.required(&grandchild, "Target"),
                         };
-                        entry.bindings.push(binding);
+                        parser.lists.bindings.push(binding);
                         parser.skip(grandchild)?;
                     }
                     "Annotation" => {
                         let annotation = parser.annotation(grandchild)?;
-                        entry.annotations.push(annotation);
+                        parser.lists.annotations.push(annotation);
                     }
                     _ => parser.skip(grandchild)?,
                 }
                 Ok(())
             })?;
-            container.children.push(entry);
+            entry.bindings = finish(&mut parser.lists.bindings, starts.0);
+            entry.annotations = finish(&mut parser.lists.annotations, starts.1);
+            parser.lists.container_children.push(entry);
             Ok(())
         })?;
-        Ok(container)
+        Ok(EntityContainer {
+            name,
+            children: finish(&mut self.lists.container_children, children),
+        })
     }
 
     /// Reads an element whose only interesting children are annotations.
     fn annotations_only(&mut self, tag: Tag<'a>) -> Result<Vec<Annotation<'a>>, Fatal> {
-        let mut annotations = Vec::new();
+        if tag.is_empty {
+            // Most properties and members: `<Property ... />`.
+            return Ok(Vec::new());
+        }
+        let start = self.lists.annotations.len();
         self.children(&tag, |parser, child| {
             if child.name == "Annotation" {
                 let annotation = parser.annotation(child)?;
-                annotations.push(annotation);
+                parser.lists.annotations.push(annotation);
                 Ok(())
             } else {
                 parser.skip(child)
             }
         })?;
-        Ok(annotations)
+        Ok(finish(&mut self.lists.annotations, start))
     }
 
     fn annotation(&mut self, tag: Tag<'a>) -> Result<Annotation<'a>, Fatal> {
@@ -876,7 +970,7 @@ impl<'a> Parser<'a> {
         match tag.name {
             "Record" => {
                 let record_type = self.optional_text(&tag, "Type");
-                let mut properties = Vec::new();
+                let start = self.lists.record_properties.len();
                 self.children(&tag, |parser, child| {
                     if child.name == "PropertyValue" {
                         let property = parser.required(&child, "Property").value;
@@ -889,22 +983,26 @@ impl<'a> Parser<'a> {
                                 Ok(())
                             }
                         })?;
-                        properties.push((property, value));
+                        parser.lists.record_properties.push((property, value));
                         Ok(())
                     } else {
                         parser.skip(child)
                     }
                 })?;
+                let properties = finish(&mut self.lists.record_properties, start);
                 Ok(AnnotationValue::Record(record_type, properties))
             }
             "Collection" => {
-                let mut items = Vec::new();
+                let start = self.lists.items.len();
                 self.children(&tag, |parser, child| {
                     let item = parser.expression(child)?;
-                    items.push(item);
+                    parser.lists.items.push(item);
                     Ok(())
                 })?;
-                Ok(AnnotationValue::Collection(items))
+                Ok(AnnotationValue::Collection(finish(
+                    &mut self.lists.items,
+                    start,
+                )))
             }
             name => {
                 let text = trimmed(self.text_content(&tag)?);
@@ -935,47 +1033,106 @@ fn trimmed(text: Text<'_>) -> Text<'_> {
     }
 }
 
-/// Finds the closing `quote` of an attribute value: the value's length, and whether it is plain
-/// (no `&`, tab or line break, so it needs no decoding). Eight bytes at a time where none of those
-/// five bytes occurs (long descriptions are the bulk of a Graph document).
-fn scan_value(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    /// Whether any byte of `word` equals `byte`.
-    fn has(word: u64, byte: u8) -> bool {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS != 0
-    }
-    let mut plain = true;
+/// Eight bytes of ones, for word-at-a-time byte tests.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each of eight bytes.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Finds the closing `quote` of an attribute value in `bytes[..limit]`: the value's length, and
+/// whether it is plain (no `&`, tab or line break, so it needs no decoding). Eight bytes at a time
+/// until the first byte that is the quote, `&` or a control character (long descriptions are the
+/// bulk of a Graph document); most values end there. The last eight bytes may reach past `limit`
+/// (to the end of the tag) so that short values need no byte-by-byte tail.
+fn scan_value(bytes: &[u8], limit: usize, quote: u8) -> Option<(usize, bool)> {
+    // Both quotes differ from `&` in one bit: setting that bit in every byte maps the quote
+    // and `&` (and nothing else) to the same byte, so one zero-byte test finds either.
+    let bit = quote ^ b'&';
+    debug_assert_eq!(bit.count_ones(), 1, "a quote is `\"` or `'`");
+    let fold = ONES * u64::from(bit);
+    let target = ONES * u64::from(quote | b'&');
     let mut i = 0;
-    while i < bytes.len() {
-        if i + 8 <= bytes.len() {
-            let mut chunk = [0u8; 8];
-            chunk.copy_from_slice(&bytes[i..i + 8]);
-            let word = u64::from_le_bytes(chunk);
-            // Tab and line breaks are below 0x20 (like every other control character, which
-            // only takes the slow path).
-            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
-            if !(control || has(word, quote) || has(word, b'&')) {
-                i += 8;
-                continue;
-            }
+    for chunk in bytes.chunks_exact(8) {
+        if i >= limit {
+            break;
         }
-        let end = (i + 8).min(bytes.len());
-        for (offset, &byte) in bytes[i..end].iter().enumerate() {
-            match byte {
-                b'&' | b'\t' | b'\n' | b'\r' => plain = false,
-                _ if byte == quote => return Some((i + offset, plain)),
-                _ => {}
-            }
+        let mut array = [0u8; 8];
+        array.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(array);
+        let x = (word | fold) ^ target;
+        // The high bit of each byte that is the quote or `&` (zero in `x`) or a control
+        // character (below 0x20: tab and line breaks, and others that only leave the fast
+        // path), exact up to the lowest such byte (a borrow can mark bytes above it too).
+        let special = (x.wrapping_sub(ONES) & !x | word.wrapping_sub(ONES * 0x20) & !word) & HIGHS;
+        if special == 0 {
+            i += 8;
+            continue;
         }
-        i = end;
+        i += (special.trailing_zeros() / 8) as usize;
+        if i < limit && bytes[i] == quote {
+            return Some((i, true));
+        }
+        break;
+    }
+    // The rest byte by byte: a value that needs decoding, or the end of the input.
+    let mut plain = true;
+    for (offset, &byte) in bytes.get(i..limit).unwrap_or_default().iter().enumerate() {
+        match byte {
+            b'&' | b'\t' | b'\n' | b'\r' => plain = false,
+            _ if byte == quote => return Some((i + offset, plain)),
+            _ => {}
+        }
     }
     None
 }
 
 fn is_xml_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// What is wrong with an attribute in a start tag.
+#[derive(Clone, Copy)]
+enum AttributeProblem {
+    NoValue,
+    NotQuoted,
+    NotClosed,
+    Twice,
+}
+
+/// The error for the attribute whose name is `content[name_start..key_end]`.
+#[cold]
+#[inline(never)]
+fn malformed_attribute(
+    problem: AttributeProblem,
+    content: &str,
+    base: usize,
+    name_start: usize,
+    key_end: usize,
+) -> Fatal {
+    let key = &content[name_start..key_end];
+    let span = Span::new(base + name_start, base + key_end);
+    let message = match problem {
+        AttributeProblem::NoValue => format!("malformed attribute: `{key}` has no value"),
+        AttributeProblem::NotQuoted => {
+            format!("malformed attribute: the value of `{key}` must be in quotes")
+        }
+        AttributeProblem::NotClosed => {
+            format!("malformed attribute: the value of `{key}` is not closed")
+        }
+        AttributeProblem::Twice => format!("the attribute `{key}` is given twice"),
+    };
+    Diagnostic::error(span, message)
+}
+
+/// An attribute value that needs decoding, or the error for it.
+#[cold]
+#[inline(never)]
+fn decoded_attribute_value(raw: &str, span: Span) -> Result<Text<'_>, Fatal> {
+    attribute_value(raw).map_err(|error| {
+        Diagnostic::error(
+            span,
+            format!("invalid attribute value: {error} (only the five predefined XML entities and character references are allowed)"),
+        )
+    })
 }
 
 /// An attribute value as XML defines it: line breaks and tabs become spaces, then references are
@@ -1000,17 +1157,57 @@ fn attribute_value(raw: &str) -> Result<Text<'_>, quick_xml::escape::EscapeError
     }
 }
 
-fn local_name(name: &str) -> &str {
-    // Names are short: a plain loop beats a vectorized search here.
-    match name.bytes().position(|b| b == b':') {
-        Some(colon) => &name[colon + 1..],
-        None => name,
-    }
+/// Whether two attribute names are equal: they are short and mostly differ in their first byte,
+/// so this beats a call to `memcmp`.
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
+
+/// The first `byte` in `bytes[..limit]`, eight bytes at a time (the last eight may reach past
+/// `limit`).
+fn find_byte(bytes: &[u8], limit: usize, byte: u8) -> Option<usize> {
+    let pattern = ONES * u64::from(byte);
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        if i >= limit {
+            return None;
+        }
+        let mut array = [0u8; 8];
+        array.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(array) ^ pattern;
+        // The high bit of each zero byte, exact up to the lowest one.
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            let at = i + (found.trailing_zeros() / 8) as usize;
+            return (at < limit).then_some(at);
+        }
+        i += 8;
+    }
+    let rest = bytes.get(i..limit)?;
+    rest.iter().position(|&b| b == byte).map(|at| i + at)
+}
+
+/// The ASCII bytes a simple identifier may hold: letters, digits and `_`.
+static IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte: u8 = 0;
+    while byte < 128 {
+        table[byte as usize] = byte.is_ascii_alphanumeric() || byte == b'_';
+        byte += 1;
+    }
+    table
+};
 
 /// A CSDL simple identifier: a letter or `_`, then letters, digits and `_`, at most 128
 /// characters.
 fn is_simple_identifier(text: &str) -> bool {
+    // Nearly every name is short ASCII: then bytes are characters.
+    let bytes = text.as_bytes();
+    if bytes.len() <= 128 && bytes.iter().all(|&b| IDENTIFIER_BYTES[usize::from(b)]) {
+        return bytes
+            .first()
+            .is_some_and(|&first| first.is_ascii_alphabetic() || first == b'_');
+    }
     let mut chars = text.chars();
     chars
         .next()
@@ -1022,6 +1219,60 @@ fn is_simple_identifier(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finding_a_byte_within_a_limit() {
+        let text = b"edmx:DataServices xmlns:a=\"x\"";
+        assert_eq!(find_byte(text, 17, b':'), Some(4));
+        assert_eq!(find_byte(text, 4, b':'), None);
+        assert_eq!(find_byte(text, 5, b':'), Some(4));
+        assert_eq!(find_byte(b"DataServices xmlns:a", 12, b':'), None);
+        assert_eq!(find_byte(b"DataServices:x", 14, b':'), Some(12));
+        assert_eq!(find_byte(b"DataServices:x", 12, b':'), None);
+        assert_eq!(find_byte(b"a:b", 3, b':'), Some(1));
+        assert_eq!(find_byte(b"ab", 2, b':'), None);
+        assert_eq!(find_byte(b"", 0, b':'), None);
+        for length in 0..20 {
+            let name = "n".repeat(length);
+            for colon in 0..length {
+                let mut with_colon = name.clone().into_bytes();
+                with_colon[colon] = b':';
+                with_colon.extend_from_slice(b":: tail");
+                assert_eq!(find_byte(&with_colon, length, b':'), Some(colon));
+            }
+            let mut without = name.into_bytes();
+            without.extend_from_slice(b":: tail");
+            assert_eq!(find_byte(&without, length, b':'), None);
+        }
+    }
+
+    #[test]
+    fn simple_identifiers() {
+        let long_ascii = "a".repeat(128);
+        let too_long_ascii = "a".repeat(129);
+        let long_unicode = "é".repeat(128);
+        let too_long_unicode = "é".repeat(129);
+        for (text, expected) in [
+            ("user", true),
+            ("_x1", true),
+            ("x_1_", true),
+            ("", false),
+            ("1x", false),
+            ("request-id", false),
+            ("a.b", false),
+            ("a b", false),
+            ("élan", true),
+            ("naïve_2", true),
+            ("x²", true),
+            ("²x", false),
+            (long_ascii.as_str(), true),
+            (too_long_ascii.as_str(), false),
+            (long_unicode.as_str(), true),
+            (too_long_unicode.as_str(), false),
+        ] {
+            assert_eq!(is_simple_identifier(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn scanning_a_value_finds_its_quote_and_what_needs_decoding() {
@@ -1044,8 +1295,30 @@ mod tests {
             ("never closed, not even after sixteen bytes", None),
             ("", None),
         ] {
-            assert_eq!(scan_value(text.as_bytes(), b'"'), expected, "{text:?}");
+            assert_eq!(
+                scan_value(text.as_bytes(), text.len(), b'"'),
+                expected,
+                "{text:?}"
+            );
+            // The same value inside a longer input: the scan may look further but finds the same.
+            let longer = format!("{text}\" more=\"x\" />");
+            assert_eq!(
+                scan_value(longer.as_bytes(), text.len(), b'"'),
+                expected,
+                "{text:?}"
+            );
         }
-        assert_eq!(scan_value(b"it's'", b'\''), Some((2, true)));
+        assert_eq!(scan_value(b"it's'", 5, b'\''), Some((2, true)));
+        // A quote past the limit is not the value's end.
+        assert_eq!(scan_value(b"abc\"", 3, b'"'), None);
+        assert_eq!(scan_value(b"abcdefghijk\" x", 11, b'"'), None);
+        assert_eq!(scan_value(b"abcdefghij&k\" x", 11, b'"'), None);
+        assert_eq!(scan_value(b"abcdefghij\"k\" x", 11, b'"'), Some((10, true)));
+        assert_eq!(
+            scan_value(b"a&cdefghij\"k\" x", 11, b'"'),
+            Some((10, false))
+        );
+        // Other control characters leave the fast path but need no decoding.
+        assert_eq!(scan_value(b"a\x01cdefghij\"", 11, b'"'), Some((10, true)));
     }
 }
