@@ -395,9 +395,13 @@ struct Resolver<'d, 'a> {
     container_namespace: Option<&'d Text<'a>>,
     /// Container children by name.
     container_children: FastMap<&'d str, &'d syntax::ContainerChild<'a>>,
-    /// The members each type declares, by name (filled as types are resolved; duplicates are
-    /// found here, annotation targets look members up here).
+    /// The members of the types that annotation targets name, by name (a type's are indexed
+    /// when a target first names it).
     members: FastMap<(TypeId, &'d str), MemberRef>,
+    /// Which types' members are in `members`.
+    members_indexed: Vec<bool>,
+    /// The member names of the type being resolved, to find duplicates (one map, reused).
+    seen: FastMap<&'d str, MemberRef>,
     /// The last qualifier looked up and its namespace (empty before the first).
     last_qualifier: std::cell::Cell<(&'d str, &'d str)>,
     /// The last annotation term resolved without a warning, and its (namespace, name).
@@ -419,6 +423,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
             container_namespace: None,
             container_children: fast_map(0),
             members: fast_map(0),
+            members_indexed: Vec::new(),
+            seen: fast_map(64),
             last_qualifier: std::cell::Cell::new(("", "")),
             last_term: None,
         }
@@ -599,16 +605,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     fn build(&mut self) -> Model<'a> {
-        let member_count = self
-            .declared
-            .iter()
-            .map(|decl| match decl.declared {
-                Declared::Structured(ty) => ty.properties.len() + ty.navigation_properties.len(),
-                Declared::Enum(ty) => ty.members.len(),
-                Declared::Definition(_) => 0,
-            })
-            .sum();
-        self.members = fast_map(member_count);
+        self.members_indexed = vec![false; self.declared.len()];
         let mut types = Vec::with_capacity(self.declared.len());
         for index in 0..self.declared.len() {
             let decl = self.declared[index];
@@ -797,6 +794,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     fn structured(&mut self, id: TypeId, ty: &'d syntax::StructuredType<'a>) -> StructuredDef<'a> {
+        self.seen.clear();
         let base = ty
             .base_type
             .as_ref()
@@ -887,7 +885,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         member: MemberRef,
         what: &str,
     ) {
-        match self.members.entry((id, name.as_str())) {
+        match self.seen.entry(name.as_str()) {
             Entry::Vacant(slot) => {
                 slot.insert(member);
             }
@@ -902,6 +900,29 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     .with_note(first, "first declared here"),
                 );
             }
+        }
+    }
+
+    /// Puts the members the type `id` declares into `members` (the first of a name wins).
+    fn index_members(&mut self, id: TypeId) {
+        let mut add = |name: &'d Spanned<Text<'a>>, member| {
+            self.members.entry((id, name.as_str())).or_insert(member);
+        };
+        match self.declared[id.index()].declared {
+            Declared::Structured(ty) => {
+                for (i, property) in ty.properties.iter().enumerate() {
+                    add(&property.name, MemberRef::Property(i as u32));
+                }
+                for (i, navigation) in ty.navigation_properties.iter().enumerate() {
+                    add(&navigation.name, MemberRef::Navigation(i as u32));
+                }
+            }
+            Declared::Enum(ty) => {
+                for (i, member) in ty.members.iter().enumerate() {
+                    add(&member.name, MemberRef::EnumMember(i as u32));
+                }
+            }
+            Declared::Definition(_) => {}
         }
     }
 
@@ -943,6 +964,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     fn enumeration(&mut self, id: TypeId, ty: &'d syntax::EnumType<'a>) -> EnumDef<'a> {
+        self.seen.clear();
         let underlying = match &ty.underlying_type {
             Some(written) => match self.primitive_name(written) {
                 Some(p) if p.is_integer() => p,
@@ -1492,18 +1514,21 @@ impl<'d, 'a> Resolver<'d, 'a> {
         None
     }
 
-    /// Whether `id` (an enum, or a structured type with its base types) has a member `name`.
-    /// Each type's member names are indexed the first time a target names one of them (a type
-    /// such as Graph's `user` has over a hundred, targeted one by one).
-    /// The member `name` of the type `id` or of its nearest base type that has one: the type
-    /// that declares it, and which member it is.
-    fn member_of(&self, id: TypeId, name: &str) -> Option<(TypeId, MemberRef)> {
+    /// The member `name` of the type `id` (an enum, or a structured type with its base types):
+    /// the type that declares it, and which member it is. Each type's members are indexed the
+    /// first time a target names one of them (a type such as Graph's `user` has over a hundred,
+    /// targeted one by one); types no target names are never indexed.
+    fn member_of(&mut self, id: TypeId, name: &str) -> Option<(TypeId, MemberRef)> {
         let mut current = Some(id);
         let mut steps = 0;
         while let Some(id) = current {
             steps += 1;
             if steps > self.declared.len() {
                 return None;
+            }
+            if !self.members_indexed[id.index()] {
+                self.members_indexed[id.index()] = true;
+                self.index_members(id);
             }
             if let Some(&member) = self.members.get(&(id, name)) {
                 return Some((id, member));
