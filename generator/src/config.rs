@@ -238,9 +238,9 @@ paths = ["/x/{id}"]
         assert_eq!(config.csdl, "slice.xml");
         assert_eq!(config.slice.roots[0].value, "ns.a");
         let span = config.slice.roots[0].span;
-        assert_eq!(&text[span.start..span.end], "ns.a");
+        assert_eq!(&text[span.start()..span.end()], "ns.a");
         let span = config.slice.paths[0].span;
-        assert_eq!(&text[span.start..span.end], "/x/{id}");
+        assert_eq!(&text[span.start()..span.end()], "/x/{id}");
     }
 
     #[test]
@@ -249,6 +249,6 @@ paths = ["/x/{id}"]
         let error = Config::parse(text).unwrap_err();
         assert_eq!(error.source, SourceKind::Config);
         assert!(error.message.contains("csld"), "{}", error.message);
-        assert_eq!(&text[error.span.start..error.span.end], "csld");
+        assert_eq!(&text[error.span.start()..error.span.end()], "csld");
     }
 }

@@ -7,27 +7,41 @@
 
 use std::fmt::Write as _;
 
-/// A byte range in one source text.
+/// A byte range in one source text. Offsets are kept in 32 bits (the syntax tree holds a span
+/// for every name and value, so its size matters); sources are at most [`Span::MAX_SOURCE`]
+/// bytes, which the CSDL reader checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
-    /// Offset of the first byte.
-    pub start: usize,
-    /// Offset one past the last byte.
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
-    /// A span from `start` to `end`.
+    /// The largest source, in bytes, whose offsets a span can hold.
+    pub const MAX_SOURCE: usize = u32::MAX as usize;
+
+    /// A span from `start` to `end` (offsets beyond [`Span::MAX_SOURCE`] are clamped).
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let clamp = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Span {
+            start: clamp(start),
+            end: clamp(end),
+        }
     }
 
     /// A span of zero length at `offset`.
     pub fn at(offset: usize) -> Self {
-        Span {
-            start: offset,
-            end: offset,
-        }
+        Span::new(offset, offset)
+    }
+
+    /// Offset of the first byte.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// Offset one past the last byte.
+    pub fn end(self) -> usize {
+        self.end as usize
     }
 }
 
@@ -119,7 +133,7 @@ impl Diagnostic {
     /// and its notes. `file_name` and `text` are those of the source the diagnostic refers to.
     pub fn render(&self, file_name: &str, text: &str) -> String {
         let mut out = String::new();
-        let position = LinePosition::of(text, self.span.start);
+        let position = LinePosition::of(text, self.span.start());
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -129,17 +143,17 @@ impl Diagnostic {
             "{file_name}:{}:{}: {label}: {}",
             position.line, position.column, self.message
         );
-        render_excerpt(&mut out, text, self.span.start, &position);
+        render_excerpt(&mut out, text, self.span.start(), &position);
         for note in &self.notes {
             match note.span {
                 Some(span) => {
-                    let at = LinePosition::of(text, span.start);
+                    let at = LinePosition::of(text, span.start());
                     let _ = writeln!(
                         out,
                         "{file_name}:{}:{}: note: {}",
                         at.line, at.column, note.message
                     );
-                    render_excerpt(&mut out, text, span.start, &at);
+                    render_excerpt(&mut out, text, span.start(), &at);
                 }
                 None => {
                     let _ = writeln!(out, "  = note: {}", note.message);
@@ -246,7 +260,7 @@ impl Diagnostics {
     /// All diagnostics, in the order of their position in the source.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items
-            .sort_by_key(|d| (d.source, d.span.start, std::cmp::Reverse(d.severity)));
+            .sort_by_key(|d| (d.source, d.span.start(), std::cmp::Reverse(d.severity)));
         self.items
     }
 

@@ -92,7 +92,7 @@ pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec
     let (files, name_warnings) = emit::emit_and_format(&model, &selection, &areas, options);
     let mut warnings = warnings;
     warnings.extend(name_warnings);
-    warnings.sort_by_key(|w| (w.source, w.span.start));
+    warnings.sort_by_key(|w| (w.source, w.span.start()));
     Ok(Generated { files, warnings })
 }
 

@@ -775,8 +775,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
         };
         let inner_span = if collection {
             Span::new(
-                written.span.start + "Collection(".len(),
-                written.span.end.saturating_sub(1),
+                written.span.start() + "Collection(".len(),
+                written.span.end().saturating_sub(1),
             )
         } else {
             written.span
@@ -1874,8 +1874,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
                         continue;
                     }
                     let start = match &applies_to.value {
-                        Text::Borrowed(_) => applies_to.span.start + at,
-                        Text::Owned(_) => applies_to.span.start,
+                        Text::Borrowed(_) => applies_to.span.start() + at,
+                        Text::Owned(_) => applies_to.span.start(),
                     };
                     let message = if well_formed {
                         format!(

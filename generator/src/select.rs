@@ -231,7 +231,7 @@ impl Closure<'_> {
             self.error(path.span, format!("the path `{text}` must start with `/`"));
             return;
         };
-        let mut offset = path.span.start + 1;
+        let mut offset = path.span.start() + 1;
         let mut segments = rest.split('/').map(|segment| {
             let span = Span::new(offset, offset + segment.len());
             offset += segment.len() + 1;

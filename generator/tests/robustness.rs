@@ -52,7 +52,7 @@ fn run(input: &[u8]) -> bool {
             );
             for diagnostic in &diagnostics {
                 assert!(
-                    diagnostic.span.start <= input.len(),
+                    diagnostic.span.start() <= input.len(),
                     "span {:?} outside an input of {} bytes: {}",
                     diagnostic.span,
                     input.len(),

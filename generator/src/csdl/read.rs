@@ -21,6 +21,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 /// Reads a CSDL document from its bytes. Returns the document and the warnings, or every error.
 /// The document borrows from `source`.
 pub fn read(source: &[u8]) -> Result<(Document<'_>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    if source.len() > Span::MAX_SOURCE {
+        return Err(vec![Diagnostic::error(
+            Span::at(0),
+            format!(
+                "the file has {} bytes; documents of more than {} bytes (4 GiB) are not supported",
+                source.len(),
+                Span::MAX_SOURCE
+            ),
+        )]);
+    }
     let text = match std::str::from_utf8(source) {
         Ok(text) => text,
         Err(error) => {

@@ -204,8 +204,8 @@ impl<'m> Plan<'m> {
             .warnings
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        warnings.sort_by(|a, b| (a.span.start, &a.message).cmp(&(b.span.start, &b.message)));
-        warnings.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
+        warnings.sort_by(|a, b| (a.span.start(), &a.message).cmp(&(b.span.start(), &b.message)));
+        warnings.dedup_by(|a, b| a.span.start() == b.span.start() && a.message == b.message);
         warnings
     }
 
