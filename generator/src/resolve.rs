@@ -1560,6 +1560,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
             .map(|block| block.annotations.len())
             .sum();
         let mut descriptions = Descriptions::with_capacity(blocks, annotations);
+        // Most blocks target a member, and the types they name are indexed as they come.
+        self.members.reserve(blocks);
         for schema in &document.schemas {
             for block in &schema.annotation_blocks {
                 let Some(key) = self.resolve_target(&block.target) else {
@@ -1910,6 +1912,12 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 }
 
+/// Whether two texts are equal; the model's names are the document's, borrowed, so the same
+/// pointer settles it without reading the bytes.
+fn same_text(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
 /// What annotations can set on a member of the model.
 struct ModelMember<'m, 'a> {
     description: &'m mut Option<Text<'a>>,
@@ -1928,7 +1936,7 @@ fn model_member<'m, 'a>(
         (TypeKind::Structured(def), MemberRef::Property(i)) => def
             .properties
             .get_mut(i as usize)
-            .filter(|p| p.name == name)
+            .filter(|p| same_text(&p.name, name))
             .map(|p| ModelMember {
                 description: &mut p.description,
                 capabilities: None,
@@ -1936,7 +1944,7 @@ fn model_member<'m, 'a>(
         (TypeKind::Structured(def), MemberRef::Navigation(i)) => def
             .navigations
             .get_mut(i as usize)
-            .filter(|n| n.name == name)
+            .filter(|n| same_text(&n.name, name))
             .map(|n| ModelMember {
                 description: &mut n.description,
                 capabilities: Some(&mut n.capabilities),
@@ -1944,7 +1952,7 @@ fn model_member<'m, 'a>(
         (TypeKind::Enum(def), MemberRef::EnumMember(i)) => def
             .members
             .get_mut(i as usize)
-            .filter(|m| m.name == name)
+            .filter(|m| same_text(&m.name, name))
             .map(|m| ModelMember {
                 description: &mut m.description,
                 capabilities: None,
