@@ -15,8 +15,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = String::from_utf8_lossy(data);
     for diagnostic in &diagnostics {
-        assert!(diagnostic.span.start <= diagnostic.span.end);
-        assert!(diagnostic.span.end <= data.len(), "{diagnostic:?}");
+        assert!(diagnostic.span.start() <= diagnostic.span.end());
+        assert!(diagnostic.span.end() <= data.len(), "{diagnostic:?}");
         let rendered = diagnostic.render("input.xml", &text);
         assert!(rendered.starts_with("input.xml:"));
     }
