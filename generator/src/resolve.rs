@@ -635,8 +635,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         // Annotation targets name members, so they are resolved once every type's are known.
         let descriptions = self.collect_descriptions();
         self.check_terms();
-        self.attach_descriptions(&mut types, &descriptions);
-        self.attach_capabilities(&mut types, &descriptions);
+        self.attach_annotations(&mut types, &descriptions);
         self.link_derived(&mut types);
         self.check_keys(&types);
         let operations = self.operations(&descriptions);
@@ -1353,50 +1352,36 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     /// Gives types, properties, navigation properties and enum members without an inline
-    /// description the one from `Annotations` blocks. One pass over the blocks' targets, each
-    /// already resolved to its type and member.
-    fn attach_descriptions(&self, types: &mut [TypeDef<'a>], descriptions: &Descriptions<'d, 'a>) {
+    /// description the one from `Annotations` blocks, and navigation properties the
+    /// Capabilities restrictions of the blocks that target them (`ns.type/navigation`). One
+    /// pass over the blocks' targets, each already resolved to its type and member.
+    fn attach_annotations(&self, types: &mut [TypeDef<'a>], descriptions: &Descriptions<'d, 'a>) {
         for (key, annotations) in descriptions.iter() {
-            let slot = match key {
-                TargetKey::Type(id) => Some(&mut types[id.index()].description),
+            let (description, capabilities) = match key {
+                TargetKey::Type(id) => (&mut types[id.index()].description, None),
                 TargetKey::Member(id, member) => {
                     let name = self.member_name(id, member);
-                    model_member(&mut types[id.index()], member, name).map(|m| m.description)
+                    match model_member(&mut types[id.index()], member, name) {
+                        Some(member) => (member.description, member.capabilities),
+                        None => continue,
+                    }
                 }
-                _ => None,
+                _ => continue,
             };
-            if let Some(slot) = slot {
-                if slot.is_none() {
-                    *slot = describe(annotations);
-                }
+            if description.is_none() {
+                *description = describe(annotations.clone());
             }
-        }
-    }
-
-    /// Gives navigation properties the Capabilities restrictions of `Annotations` blocks that
-    /// target them (`ns.type/navigation`).
-    fn attach_capabilities(&self, types: &mut [TypeDef<'a>], annotations: &Descriptions<'d, 'a>) {
-        for (key, annotations) in annotations.iter() {
-            let TargetKey::Member(id, member @ MemberRef::Navigation(_)) = key else {
-                continue;
-            };
-            let name = self.member_name(id, member);
-            let Some(ModelMember {
-                capabilities: Some(capabilities),
-                ..
-            }) = model_member(&mut types[id.index()], member, name)
-            else {
-                continue;
-            };
-            *capabilities = restrictions(
-                *capabilities,
-                annotations.map(|(namespace, name, annotation)| {
-                    (
-                        (namespace == CAPABILITIES_NAMESPACE).then_some(name),
-                        annotation,
-                    )
-                }),
-            );
+            if let Some(capabilities) = capabilities {
+                *capabilities = restrictions(
+                    *capabilities,
+                    annotations.map(|(namespace, name, annotation)| {
+                        (
+                            (namespace == CAPABILITIES_NAMESPACE).then_some(name),
+                            annotation,
+                        )
+                    }),
+                );
+            }
         }
     }
 
