@@ -59,9 +59,11 @@ impl<'a> Model<'a> {
     /// Looks up a type by its full qualified name (`microsoft.graph.entity`): a binary search,
     /// as types are sorted by qualified name.
     pub fn find(&self, qualified_name: &str) -> Option<TypeId> {
+        // Names have no dots, so the last one ends the namespace.
+        let written = qualified_name.rsplit_once('.')?;
         let index = self
             .types
-            .binary_search_by(|ty| compare_qualified(&ty.namespace, &ty.name, qualified_name))
+            .binary_search_by(|ty| cmp_qualified((&ty.namespace, &ty.name), written))
             .ok()?;
         Some(TypeId(index as u32))
     }
@@ -150,22 +152,22 @@ impl<'a> Model<'a> {
     }
 }
 
-/// Compares `namespace.name` with `qualified` as the strings would compare, without building
-/// the first.
-pub fn compare_qualified(namespace: &str, name: &str, qualified: &str) -> Ordering {
-    let qualified = qualified.as_bytes();
-    let prefix = &qualified[..namespace.len().min(qualified.len())];
-    match namespace.as_bytes().cmp(prefix) {
-        Ordering::Equal if prefix.len() == namespace.len() => {}
-        Ordering::Equal => return Ordering::Greater,
-        unequal => return unequal,
+/// Compares `ns1.name1` with `ns2.name2` as the qualified strings would compare, without
+/// building them: the order of [`Model::types`].
+pub fn cmp_qualified(a: (&str, &str), b: (&str, &str)) -> Ordering {
+    // Names of one schema share its namespace's text: most comparisons need no look at it.
+    if std::ptr::eq(a.0, b.0) || a.0 == b.0 {
+        return a.1.cmp(b.1);
     }
-    let rest = &qualified[namespace.len()..];
-    match rest.first() {
-        None => Ordering::Greater,
-        Some(&byte) if byte != b'.' => b'.'.cmp(&byte),
-        Some(_) => name.as_bytes().cmp(&rest[1..]),
+    let (x, y) = (a.0.as_bytes(), b.0.as_bytes());
+    let common = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    if common < x.len() && common < y.len() {
+        return x[common].cmp(&y[common]);
     }
+    // One namespace is a prefix of the other: compare what follows it.
+    let left = a.0.bytes().chain([b'.']).chain(a.1.bytes());
+    let right = b.0.bytes().chain([b'.']).chain(b.1.bytes());
+    left.cmp(right)
 }
 
 /// `id` and its base types in `types`, the type itself first; stops at a cycle (which resolving
