@@ -9,6 +9,9 @@
 //!   builders for each segment. Navigation properties off the path are not followed.
 //! - Actions and functions bound to an entity type that has a builder (or to one of its base
 //!   types) are selected, with their parameter and return types.
+//! - An area (an entity set or singleton of a whole-service crate, [`areas`]) owns the builders
+//!   nearest to it ([`Ownership`]); its walk stops at builders other areas own, and its unions
+//!   leave out derived types whose builders other areas own.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,6 +61,7 @@ pub fn select(
         selection: Selection::default(),
         diagnostics: Diagnostics::new(),
         origin,
+        area: None,
     };
     if spec.all {
         closure.select_all();
@@ -98,9 +102,102 @@ struct Closure<'m> {
     selection: Selection,
     diagnostics: Diagnostics,
     origin: SliceOrigin,
+    /// For an area: which builders it owns. `None` for the whole selection.
+    area: Option<AreaOwner<'m>>,
+}
+
+/// The area a closure selects, and who owns each builder.
+#[derive(Clone, Copy)]
+struct AreaOwner<'m> {
+    /// The area's entry index, or `usize::MAX` for the types outside every area (which own no
+    /// builder).
+    entry: usize,
+    ownership: &'m Ownership,
+}
+
+/// Which areas own each builder type: those at the least distance from it in the builder graph
+/// (navigations and casts, one hop each), ties to all of them.
+#[derive(Debug, Default)]
+pub struct Ownership {
+    /// Entry indices per builder type, sorted; types no entry reaches have no owner.
+    owners: BTreeMap<TypeId, Vec<usize>>,
+}
+
+impl Ownership {
+    /// The areas (entry indices) that own `ty`'s builders; empty when no entry reaches it.
+    pub fn owners(&self, ty: TypeId) -> &[usize] {
+        self.owners.get(&ty).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Computes the owners of every builder type: a breadth-first walk from each entry's type.
+    pub fn new(model: &Model) -> Ownership {
+        let Some(container) = &model.container else {
+            return Ownership::default();
+        };
+        // The edges of the builder graph, per type, computed once.
+        let mut edges: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
+        let mut best: BTreeMap<TypeId, (usize, Vec<usize>)> = BTreeMap::new();
+        for (entry, child) in container.children.iter().enumerate() {
+            let mut distance = BTreeMap::from([(child.ty, 0usize)]);
+            let mut queue = std::collections::VecDeque::from([child.ty]);
+            while let Some(ty) = queue.pop_front() {
+                let here = distance[&ty];
+                let next = edges.entry(ty).or_insert_with(|| builder_edges(model, ty));
+                for &target in next.iter() {
+                    if !distance.contains_key(&target) {
+                        distance.insert(target, here + 1);
+                        queue.push_back(target);
+                    }
+                }
+            }
+            for (ty, d) in distance {
+                let slot = best.entry(ty).or_insert((d, Vec::new()));
+                if d < slot.0 {
+                    *slot = (d, Vec::new());
+                }
+                if d == slot.0 {
+                    slot.1.push(entry);
+                }
+            }
+        }
+        Ownership {
+            owners: best
+                .into_iter()
+                .map(|(ty, (_, owners))| (ty, owners))
+                .collect(),
+        }
+    }
+}
+
+/// The builder types one hop from `ty`'s builder: navigation targets and derived types (casts).
+fn builder_edges(model: &Model, ty: TypeId) -> Vec<TypeId> {
+    let mut targets: Vec<TypeId> = model
+        .all_navigations(ty)
+        .into_iter()
+        .map(|(_, _, navigation)| navigation.target)
+        .collect();
+    targets.extend(model.descendants(ty));
+    targets
 }
 
 impl Closure<'_> {
+    /// Whether `ty`'s builders belong to another area than the one being selected: the walk stops
+    /// there, and a union of a base type leaves it out (a soft variant).
+    fn foreign_builder(&self, ty: TypeId) -> bool {
+        self.area.is_some_and(|area| {
+            let owners = area.ownership.owners(ty);
+            !owners.is_empty() && !owners.contains(&area.entry)
+        })
+    }
+
+    /// The derived types that a value of `id` brings: all of them, except builder types of other
+    /// areas in an area's selection.
+    fn value_descendants(&self, id: TypeId) -> Vec<TypeId> {
+        let mut derived = self.model.descendants(id);
+        derived.retain(|&d| !self.foreign_builder(d));
+        derived
+    }
+
     fn error(&mut self, span: Span, message: String) {
         self.diagnostics
             .push(Diagnostic::error(span, message).in_source(origin_source(self.origin)));
@@ -121,7 +218,7 @@ impl Closure<'_> {
                     if let TypeTarget::Named(target) = property.ty.target {
                         if self.selection.value_types.insert(target) {
                             pending.push(target);
-                            pending.extend(self.model.descendants(target));
+                            pending.extend(self.value_descendants(target));
                         }
                     }
                 }
@@ -133,7 +230,7 @@ impl Closure<'_> {
     fn use_as_value(&mut self, id: TypeId) {
         if self.selection.value_types.insert(id) {
             self.select_type(id);
-            for derived in self.model.descendants(id) {
+            for derived in self.value_descendants(id) {
                 self.select_type(derived);
             }
         } else {
@@ -165,7 +262,8 @@ impl Closure<'_> {
     }
 
     /// Selects entity sets and singletons (by index in the container) with builders for them
-    /// and for every navigation reachable from them.
+    /// and for every navigation reachable from them. In an area, the walk follows navigations and
+    /// casts only into builders the area owns.
     fn entries_and_their_navigations(&mut self, indices: impl IntoIterator<Item = usize>) {
         let Some(container) = &self.model.container else {
             return;
@@ -183,9 +281,16 @@ impl Closure<'_> {
                 continue;
             }
             for (owner, index, navigation) in self.model.all_navigations(ty) {
+                if self.foreign_builder(navigation.target) {
+                    continue;
+                }
                 self.selection.navigations.insert((owner, index));
                 self.add_builder(navigation.target, navigation.collection);
                 pending.push(navigation.target);
+            }
+            if self.area.is_some() {
+                // Casts are edges of the walk too; `casts` adds their builders.
+                pending.extend(self.value_descendants(ty));
             }
         }
     }
@@ -304,7 +409,7 @@ impl Closure<'_> {
             .map(|(&ty, &needs)| (ty, needs))
             .collect();
         for (ty, needs) in builders {
-            for derived in self.model.descendants(ty) {
+            for derived in self.value_descendants(ty) {
                 self.selection.casts.insert((ty, derived));
                 let entry = self.selection.builders.entry(derived).or_default();
                 entry.item |= needs.item;
@@ -365,23 +470,27 @@ impl Closure<'_> {
     }
 }
 
-/// One area of a whole-service crate: an entity set or singleton with everything it reaches.
+/// One area of a whole-service crate: an entity set or singleton with the builders it owns.
 #[derive(Debug)]
 pub struct Area {
     /// The entry's index among the container's children.
     pub entry: usize,
-    /// What the area reaches: its entry, the builders for every navigation from it (casts
-    /// included), the operations bound to those, and every type they use.
+    /// What the area compiles: its entry, the builders it owns (reached by navigations and
+    /// casts through builders it owns), the operations bound to those, and every type they use
+    /// (the builders that composable functions return included, whoever owns them).
     pub selection: Selection,
 }
 
 /// The areas of a whole-service crate, one per entity set and singleton, in container order.
-/// Each is selected like a path that follows every navigation, so an area holds exactly what
-/// its builders can reach; areas overlap.
+/// Each is selected like a path that follows every navigation and cast into builders the area
+/// owns ([`Ownership`]): a builder belongs to the areas nearest to it, so areas share only what
+/// they own equally (`users` and `me`), the types they both use and the builders that composable
+/// functions return.
 pub fn areas(model: &Model) -> Vec<Area> {
     let Some(container) = &model.container else {
         return Vec::new();
     };
+    let ownership = Ownership::new(model);
     (0..container.children.len())
         .map(|entry| {
             let mut closure = Closure {
@@ -389,6 +498,10 @@ pub fn areas(model: &Model) -> Vec<Area> {
                 selection: Selection::default(),
                 diagnostics: Diagnostics::new(),
                 origin: SliceOrigin::Config,
+                area: Some(AreaOwner {
+                    entry,
+                    ownership: &ownership,
+                }),
             };
             closure.entries_and_their_navigations([entry]);
             closure.casts();
@@ -402,13 +515,23 @@ pub fn areas(model: &Model) -> Vec<Area> {
 }
 
 /// Every type that values of `types` need: the types themselves, their bases, their derived types
-/// and the types of their properties, closed like the rest of a selection.
-pub fn value_closure(model: &Model, types: impl IntoIterator<Item = TypeId>) -> Selection {
+/// and the types of their properties, closed like the rest of a selection. With `ownership`, the
+/// closure is that of the types outside every area: derived types whose builders an area owns
+/// are left out of unions, as in any area.
+pub fn value_closure(
+    model: &Model,
+    ownership: Option<&Ownership>,
+    types: impl IntoIterator<Item = TypeId>,
+) -> Selection {
     let mut closure = Closure {
         model,
         selection: Selection::default(),
         diagnostics: Diagnostics::new(),
         origin: SliceOrigin::Config,
+        area: ownership.map(|ownership| AreaOwner {
+            entry: usize::MAX,
+            ownership,
+        }),
     };
     for id in types {
         closure.use_as_value(id);

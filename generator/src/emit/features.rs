@@ -40,10 +40,6 @@ pub enum Item {
     ItemBuilder(TypeId),
     /// The collection builder of an entity type.
     CollectionBuilder(TypeId),
-    /// A navigation property on builders: (declaring type, index).
-    Navigation(TypeId, usize),
-    /// A type cast on a builder: (builder type, derived type).
-    Cast(TypeId, TypeId),
     /// A bound operation (its builder methods and parameter struct).
     Operation(OperationId),
     /// An entity set or singleton (its method on `Graph`), by index in the container.
@@ -72,6 +68,8 @@ pub struct Features {
     gates: HashMap<Item, usize>,
     /// Feature names, indexed by the values of `gates`.
     names: Vec<String>,
+    /// The areas (indices into `areas`) of each feature's reach, indexed like `names`.
+    reaches: Vec<Vec<usize>>,
 }
 
 impl Features {
@@ -112,7 +110,8 @@ impl Features {
         if !outside_types.is_empty() {
             let outside = area_names.len();
             area_names.push((OUTSIDE_AREAS.to_string(), String::new()));
-            let selection = crate::select::value_closure(model, outside_types);
+            let ownership = crate::select::Ownership::new(model);
+            let selection = crate::select::value_closure(model, Some(&ownership), outside_types);
             for item in items_of(&selection) {
                 let areas_reaching = reach.entry(item).or_default();
                 if areas_reaching.last() != Some(&outside) {
@@ -124,6 +123,7 @@ impl Features {
         // numbered in the order of the reaches (sorted), which does not depend on item order.
         let distinct: BTreeSet<&Vec<usize>> = reach.values().collect();
         let mut names = Vec::new();
+        let mut reaches = Vec::new();
         let mut index_of: HashMap<&Vec<usize>, usize> = HashMap::new();
         let mut groups = Vec::new();
         let mut area_groups: Vec<Vec<String>> = vec![Vec::new(); area_names.len()];
@@ -140,6 +140,7 @@ impl Features {
             };
             index_of.insert(areas_reaching, names.len());
             names.push(name);
+            reaches.push(areas_reaching.clone());
         }
         let gates = reach
             .iter()
@@ -159,6 +160,34 @@ impl Features {
             groups,
             gates,
             names,
+            reaches,
+        }
+    }
+
+    /// The areas (indices into [`Features::areas`]) whose selection holds `item`; empty when the
+    /// crate has no areas or no area holds it.
+    pub fn reach(&self, item: Item) -> &[usize] {
+        self.gates
+            .get(&item)
+            .map(|&index| self.reaches[index].as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Whether `item` is compiled wherever `enclosing` is: every area that holds `enclosing`
+    /// holds `item` too.
+    pub fn compiled_with(&self, item: Item, enclosing: Item) -> bool {
+        let outer = self.reach(enclosing);
+        let inner = self.reach(item);
+        outer.iter().all(|area| inner.contains(area))
+    }
+
+    /// How many features the crate declares: `full`, the areas and the groups (crates.io
+    /// accepts at most 300). `default` and `transport` are not counted.
+    pub fn count(&self) -> usize {
+        if self.enabled() {
+            1 + self.areas.len() + self.groups.len()
+        } else {
+            0
         }
     }
 
@@ -178,9 +207,10 @@ impl Features {
     }
 
     /// The gate of `item` inside `enclosing` (a method in its builder, a union in its type's
-    /// file): nothing when both have the same feature, since the enclosing gate already applies.
+    /// file, a navigation's target builder in the builder that has it): nothing when `item` is
+    /// compiled wherever `enclosing` is, since the enclosing gate already applies.
     pub fn gate_within(&self, item: Item, enclosing: Item) -> TokenStream {
-        if self.feature(item) == self.feature(enclosing) {
+        if self.compiled_with(item, enclosing) {
             TokenStream::new()
         } else {
             self.gate(item)
@@ -202,21 +232,11 @@ fn items_of(selection: &Selection) -> impl Iterator<Item = Item> + '_ {
         let collection = needs.collection.then_some(Item::CollectionBuilder(ty));
         item.into_iter().chain(collection)
     });
-    let navigations = selection
-        .navigations
-        .iter()
-        .map(|&(owner, index)| Item::Navigation(owner, index));
-    let casts = selection
-        .casts
-        .iter()
-        .map(|&(base, derived)| Item::Cast(base, derived));
     let operations = selection.operations.iter().map(|&id| Item::Operation(id));
     let entries = selection.entries.iter().map(|&index| Item::Entry(index));
     types
         .chain(unions)
         .chain(builders)
-        .chain(navigations)
-        .chain(casts)
         .chain(operations)
         .chain(entries)
 }

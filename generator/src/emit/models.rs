@@ -234,8 +234,18 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
         let variant = plan.variant_name(&mut scope, member, struct_name).ident();
         let path = plan.model_path(&member_items.module, struct_name);
         let member_name = plan.model.ty(member).qualified_name();
-        variants.push(quote! { #variant(#path) = #member_name, });
+        // A soft variant: with areas, a derived type whose builders another area owns is
+        // compiled only with that area, and its values read as `Other` without it.
+        let variant_gate = plan
+            .features
+            .gate_within(Item::Type(member), Item::Union(id));
+        variants.push(quote! { #variant_gate #variant(#path) = #member_name, });
     }
+    // Which variants exist depends on the features enabled, so matches need a wildcard arm.
+    let non_exhaustive = plan
+        .features
+        .enabled()
+        .then(|| quote!(#[non_exhaustive]));
     let name_ident = name.ident();
     let macro_name = if has_base {
         quote!(union_with_base)
@@ -246,6 +256,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
         #gate
         crate::macros::#macro_name! {
             #doc
+            #non_exhaustive
             pub enum #name_ident {
                 #(#variants)*
             }

@@ -609,27 +609,27 @@ impl Requests<'_, '_> {
     }
 
     /// The feature gate of a method that depends on more than its builder (in a crate with
-    /// areas): a navigation, a cast or an operation, when fewer areas reach it than the builder.
+    /// areas): a navigation, its `$ref` or a cast needs the target's builder, which another area
+    /// may own; an operation is compiled where the areas that hold it are.
     fn method_gate(&self, ty: TypeId, kind: &MethodKind<'_>, collection: bool) -> TokenStream {
+        let builder = |ty: TypeId, collection: bool| {
+            if collection {
+                Item::CollectionBuilder(ty)
+            } else {
+                Item::ItemBuilder(ty)
+            }
+        };
         let item = match *kind {
-            MethodKind::Navigation(navigation) | MethodKind::Reference(navigation) => self
-                .plan
-                .model
-                .all_navigations(ty)
-                .into_iter()
-                .find(|(_, _, candidate)| std::ptr::eq(*candidate, navigation))
-                .map(|(owner, index, _)| Item::Navigation(owner, index)),
-            MethodKind::Cast(derived) => Some(Item::Cast(ty, derived)),
-            MethodKind::Operation(id) => Some(Item::Operation(id)),
-            MethodKind::Media | MethodKind::Stream(_) => None,
+            MethodKind::Navigation(navigation) | MethodKind::Reference(navigation) => {
+                builder(navigation.target, navigation.collection)
+            }
+            MethodKind::Cast(derived) => builder(derived, collection),
+            MethodKind::Operation(id) => Item::Operation(id),
+            MethodKind::Media | MethodKind::Stream(_) => return TokenStream::new(),
         };
-        let builder = if collection {
-            Item::CollectionBuilder(ty)
-        } else {
-            Item::ItemBuilder(ty)
-        };
-        item.map(|item| self.plan.features.gate_within(item, builder))
-            .unwrap_or_default()
+        self.plan
+            .features
+            .gate_within(item, builder(ty, collection))
     }
 
     fn navigation_method(
