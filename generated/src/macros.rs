@@ -92,7 +92,10 @@ pub(crate) use string_enum;
 /// `@odata.type`) whole, `odata_type`, `From` each member, `Serialize` (with `@odata.type`
 /// first) and `Deserialize`.
 ///
-/// Input: `pub enum Name { Variant(path::Struct) = "ns.qualifiedName", ... }`.
+/// Input: `pub enum Name { Variant(path::Struct) = "ns.qualifiedName", ... }`. A variant may
+/// carry `#[cfg(...)]` attributes (in a crate with areas, its struct's feature): they gate the
+/// variant, its `From` impl and its match arms, so a value of a type compiled out reads as
+/// `Other`.
 #[allow(unused_macros)]
 macro_rules! union_type {
     (
@@ -164,13 +167,14 @@ macro_rules! union_impls {
             /// The qualified name of the value's type (without `#`), if it has one.
             pub fn odata_type(&self) -> ::std::option::Option<&str> {
                 match self {
-                    $( Self::$variant(_) => ::std::option::Option::Some($wire), )*
+                    $( $(#[$variant_meta])* Self::$variant(_) => ::std::option::Option::Some($wire), )*
                     Self::Other(fields) => crate::polymorphic::odata_type_of(fields),
                 }
             }
         }
 
         $(
+            $(#[$variant_meta])*
             impl ::std::convert::From<$member> for $name {
                 fn from(value: $member) -> Self {
                     Self::$variant(value)
@@ -185,6 +189,7 @@ macro_rules! union_impls {
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
                     $(
+                        $(#[$variant_meta])*
                         Self::$variant(value) => crate::polymorphic::serialize_tagged(
                             concat!("#", $wire),
                             value,
@@ -206,6 +211,7 @@ macro_rules! union_impls {
                 ) -> ::std::result::Result<Self, D::Error> = $untyped;
                 match odata_type.as_deref() {
                     $(
+                        $(#[$variant_meta])*
                         ::std::option::Option::Some($wire) => {
                             crate::polymorphic::from_fields(fields).map(Self::$variant)
                         }

@@ -121,6 +121,9 @@ struct AreaOwner<'m> {
 pub struct Ownership {
     /// Entry indices per builder type, sorted; types no entry reaches have no owner.
     owners: BTreeMap<TypeId, Vec<usize>>,
+    /// The builders each type needs in the whole crate: an owner compiles all of them (a
+    /// collection builder that only another area's cast reaches included).
+    needs: BTreeMap<TypeId, BuilderNeeds>,
 }
 
 impl Ownership {
@@ -160,11 +163,22 @@ impl Ownership {
                 }
             }
         }
+        let mut whole = Closure {
+            model,
+            selection: Selection::default(),
+            diagnostics: Diagnostics::new(),
+            origin: SliceOrigin::Config,
+            area: None,
+        };
+        whole.entries_and_their_navigations(0..container.children.len());
+        whole.casts();
+        whole.operations();
         Ownership {
             owners: best
                 .into_iter()
                 .map(|(ty, (_, owners))| (ty, owners))
                 .collect(),
+            needs: whole.selection.builders,
         }
     }
 }
@@ -246,9 +260,24 @@ impl Closure<'_> {
 
     fn add_builder(&mut self, ty: TypeId, collection: bool) {
         self.use_as_value(ty);
-        let needs = self.selection.builders.entry(ty).or_default();
+        let needs = self.builder_needs(ty);
         needs.item = true;
         needs.collection |= collection;
+    }
+
+    /// The builders of `ty` in the selection, inserted if new. An area compiles every builder of
+    /// the types it owns: the collection builder too when another area's cast leads to it.
+    fn builder_needs(&mut self, ty: TypeId) -> &mut BuilderNeeds {
+        let owned = self.area.and_then(|area| {
+            let owned = area.ownership.owners(ty).contains(&area.entry);
+            owned.then(|| area.ownership.needs.get(&ty).copied())?
+        });
+        let needs = self.selection.builders.entry(ty).or_default();
+        if let Some(whole) = owned {
+            needs.item |= whole.item;
+            needs.collection |= whole.collection;
+        }
+        needs
     }
 
     fn select_all(&mut self) {
@@ -411,7 +440,7 @@ impl Closure<'_> {
         for (ty, needs) in builders {
             for derived in self.value_descendants(ty) {
                 self.selection.casts.insert((ty, derived));
-                let entry = self.selection.builders.entry(derived).or_default();
+                let entry = self.builder_needs(derived);
                 entry.item |= needs.item;
                 entry.collection |= needs.collection;
                 // A builder reads and writes values of its type, which may be of its derived types.

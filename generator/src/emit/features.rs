@@ -217,6 +217,111 @@ impl Features {
         }
     }
 
+    /// The hard dependencies that are not compiled wherever the item that needs them is: for each
+    /// item of `whole`, every item it refers to must be held by every area that holds it. Also
+    /// every item must be held by some area, and the target builder of every navigation and
+    /// cast gate must exist. Empty when the features are sound; a message per breach otherwise.
+    pub fn unmet_dependencies(&self, model: &Model, whole: &Selection) -> Vec<String> {
+        let mut unmet = Vec::new();
+        let value = |id: TypeId, deps: &mut Vec<Item>| {
+            deps.push(Item::Type(id));
+            if whole.value_types.contains(&id) {
+                deps.push(Item::Union(id));
+            }
+        };
+        for item in items_of(whole) {
+            if self.reach(item).is_empty() {
+                unmet.push(format!("{item:?} is held by no area"));
+                continue;
+            }
+            let mut deps = Vec::new();
+            match item {
+                Item::Type(id) => {
+                    if let Some(def) = model.structured(id) {
+                        if let Some(base) = def.base {
+                            deps.push(Item::Type(base));
+                        }
+                        for property in &def.properties {
+                            if let crate::model::TypeTarget::Named(target) = property.ty.target {
+                                value(target, &mut deps);
+                            }
+                        }
+                    }
+                }
+                // Variants are soft: each has its own gate.
+                Item::Union(id) => deps.push(Item::Type(id)),
+                Item::ItemBuilder(id) => value(id, &mut deps),
+                Item::CollectionBuilder(id) => {
+                    deps.push(Item::ItemBuilder(id));
+                    value(id, &mut deps);
+                }
+                Item::Operation(id) => {
+                    let operation = model.operation(id);
+                    for parameter in &operation.parameters {
+                        if let crate::model::TypeTarget::Named(target) = parameter.ty.target {
+                            value(target, &mut deps);
+                        }
+                    }
+                    if let Some(return_type) = operation.return_type {
+                        if let crate::model::TypeTarget::Named(target) = return_type.target {
+                            value(target, &mut deps);
+                        }
+                        if let Some(target) = crate::select::composable_entity(model, operation) {
+                            deps.push(Item::ItemBuilder(target));
+                            if return_type.collection {
+                                deps.push(Item::CollectionBuilder(target));
+                            }
+                        }
+                    }
+                }
+                Item::Entry(index) => {
+                    if let Some(container) = &model.container {
+                        let entry = &container.children[index];
+                        deps.push(Item::ItemBuilder(entry.ty));
+                        if entry.kind == crate::csdl::syntax::ContainerChildKind::EntitySet {
+                            deps.push(Item::CollectionBuilder(entry.ty));
+                        }
+                    }
+                }
+            }
+            for dep in deps {
+                if !self.compiled_with(dep, item) {
+                    unmet.push(format!(
+                        "{item:?} (reach {:?}) needs {dep:?} (reach {:?})",
+                        self.reach(item),
+                        self.reach(dep)
+                    ));
+                }
+            }
+        }
+        // Navigation and cast methods are gated by their target builder: it must be held by
+        // some area, or the method would be compiled with nothing behind it.
+        let targets = whole
+            .navigations
+            .iter()
+            .map(|&(owner, index)| {
+                let navigation =
+                    &model.structured(owner).expect("an entity type").navigations[index];
+                if navigation.collection {
+                    Item::CollectionBuilder(navigation.target)
+                } else {
+                    Item::ItemBuilder(navigation.target)
+                }
+            })
+            .chain(
+                whole
+                    .casts
+                    .iter()
+                    .map(|&(_, derived)| Item::ItemBuilder(derived)),
+            );
+        for target in targets {
+            if self.reach(target).is_empty() {
+                unmet.push(format!("the target builder {target:?} is held by no area"));
+            }
+        }
+        unmet
+    }
+
     /// Whether the crate has features per area.
     pub fn enabled(&self) -> bool {
         !self.areas.is_empty()

@@ -158,8 +158,9 @@ fn area_features_toml(features: &Features) -> String {
     };
     let mut toml = format!(
         "default = []\n\n{AREAS_MARKER}\n\
-         # An area is an entity set or singleton with everything its builders reach: enable the\n\
-         # ones you use (`features = [\"users\"]`); `{FULL}` enables them all.\n\
+         # An area is an entity set or singleton with the request builders nearest to it and the\n\
+         # models they use; a navigation into another area's builders needs that area too. Enable\n\
+         # the ones you use (`features = [\"users\"]`); `{FULL}` enables them all.\n\
          {FULL} = {}\n",
         list(&mut features.areas.iter().map(|a| a.name.as_str()))
     );
@@ -167,7 +168,7 @@ fn area_features_toml(features: &Features) -> String {
         let what = if area.entry_name.is_empty() {
             "Types that no entity set or singleton reaches.".to_string()
         } else {
-            format!("`/{}` and what it reaches.", area.entry_name)
+            format!("`/{}` and the builders it owns.", area.entry_name)
         };
         toml.push_str(&format!(
             "# {what}\n{} = {}\n",
@@ -234,8 +235,11 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         if area.is_some() {
             doc.push_str(&format!(
                 "\n# Features\n\nEach entity set and singleton is an area with a cargo feature \
-                 (`{}` and so on, listed in `Cargo.toml`); a type, builder or operation is \
-                 compiled when an area that reaches it is enabled. `{FULL}` enables every area.\n",
+                 (`{}` and so on, listed in `Cargo.toml`) with the request builders nearest to \
+                 it; a type, builder or operation is compiled when an area that uses it is \
+                 enabled, and a navigation into another area's builders when that area is \
+                 enabled too. Union enums are `#[non_exhaustive]`: a variant whose area is off \
+                 reads as `Other`. `{FULL}` enables every area.\n",
                 plan.features
                     .areas
                     .first()

@@ -242,10 +242,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
         variants.push(quote! { #variant_gate #variant(#path) = #member_name, });
     }
     // Which variants exist depends on the features enabled, so matches need a wildcard arm.
-    let non_exhaustive = plan
-        .features
-        .enabled()
-        .then(|| quote!(#[non_exhaustive]));
+    let non_exhaustive = plan.features.enabled().then(|| quote!(#[non_exhaustive]));
     let name_ident = name.ident();
     let macro_name = if has_base {
         quote!(union_with_base)
