@@ -255,8 +255,22 @@ pub fn run_standalone(
     let generated_at = started.elapsed();
     let summary = files::write(out, &output.files)?;
     let lines: usize = output.files.values().map(|t| t.lines().count()).sum();
+    let features = output
+        .files
+        .get("Cargo.toml")
+        .map(|manifest| feature_count(manifest))
+        .filter(|&count| count > 0)
+        .map(|count| {
+            let over = if count > CRATES_IO_FEATURES {
+                format!(" (over crates.io's limit of {CRATES_IO_FEATURES})")
+            } else {
+                String::new()
+            };
+            format!(", {count} features per area{over}")
+        })
+        .unwrap_or_default();
     Ok(format!(
-        "{}{}: {} files, {} lines ({} written, {} removed, {} unchanged); generated in {:.0?}, total {:.0?}\n",
+        "{}{}: {} files, {} lines{features} ({} written, {} removed, {} unchanged); generated in {:.0?}, total {:.0?}\n",
         output.warnings,
         out.display(),
         output.files.len(),
@@ -267,6 +281,19 @@ pub fn run_standalone(
         generated_at,
         started.elapsed()
     ))
+}
+
+/// The most features crates.io accepts in one crate.
+const CRATES_IO_FEATURES: usize = 300;
+
+/// How many features per area (areas, their groups and `full`) a generated `Cargo.toml`
+/// declares: the features below the areas marker.
+fn feature_count(manifest: &str) -> usize {
+    manifest
+        .lines()
+        .skip_while(|line| !line.starts_with("# ---- Areas:"))
+        .filter(|line| !line.starts_with('#') && line.contains(" = ["))
+        .count()
 }
 
 /// Refuses to write into a non-empty folder that does not hold a generated crate, so a typo in

@@ -308,12 +308,11 @@ impl Features {
                     Item::ItemBuilder(navigation.target)
                 }
             })
-            .chain(
-                whole
-                    .casts
-                    .iter()
-                    .map(|&(_, derived)| Item::ItemBuilder(derived)),
-            );
+            .chain(whole.casts.iter().flat_map(|&(base, derived)| {
+                let collection = whole.builders[&base].collection;
+                let collection = collection.then_some(Item::CollectionBuilder(derived));
+                std::iter::once(Item::ItemBuilder(derived)).chain(collection)
+            }));
         for target in targets {
             if self.reach(target).is_empty() {
                 unmet.push(format!("the target builder {target:?} is held by no area"));
