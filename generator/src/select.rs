@@ -268,12 +268,12 @@ impl Closure<'_> {
     /// The builders of `ty` in the selection, inserted if new. An area compiles every builder of
     /// the types it owns: the collection builder too when another area's cast leads to it.
     fn builder_needs(&mut self, ty: TypeId) -> &mut BuilderNeeds {
-        let owned = self.area.and_then(|area| {
-            let owned = area.ownership.owners(ty).contains(&area.entry);
-            owned.then(|| area.ownership.needs.get(&ty).copied())?
-        });
+        let whole = self
+            .area
+            .filter(|area| area.ownership.owners(ty).contains(&area.entry))
+            .and_then(|area| area.ownership.needs.get(&ty).copied());
         let needs = self.selection.builders.entry(ty).or_default();
-        if let Some(whole) = owned {
+        if let Some(whole) = whole {
             needs.item |= whole.item;
             needs.collection |= whole.collection;
         }
