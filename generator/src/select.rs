@@ -147,8 +147,9 @@ impl Ownership {
                 let here = distance[&ty];
                 let next = edges.entry(ty).or_insert_with(|| builder_edges(model, ty));
                 for &target in next.iter() {
-                    if !distance.contains_key(&target) {
-                        distance.insert(target, here + 1);
+                    if let std::collections::btree_map::Entry::Vacant(slot) = distance.entry(target)
+                    {
+                        slot.insert(here + 1);
                         queue.push_back(target);
                     }
                 }
