@@ -27,7 +27,16 @@ where
     T: Serialize + ?Sized,
     S: Serializer,
 {
-    let fields = match serde_json::to_value(value).map_err(S::Error::custom)? {
+    write_tagged(odata_type, serde_json::to_value(value), serializer)
+}
+
+/// What [`serialize_tagged`] does once the value is JSON, compiled once per serializer.
+fn write_tagged<S: Serializer>(
+    odata_type: &str,
+    value: Result<Value, serde_json::Error>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let fields = match value.map_err(S::Error::custom)? {
         Value::Object(fields) => fields,
         other => {
             return Err(S::Error::custom(format!(

@@ -130,7 +130,13 @@ impl Properties {
 
 /// Reads a property of type `T` into `field` (see [`Read`]).
 pub(crate) fn read<T: DeserializeOwned>(field: &mut Option<T>, value: Value) -> Read {
-    read_with(field, value, serde_json::from_value)
+    read_with(value, &mut |value| {
+        *field = match value {
+            Some(value) => Some(serde_json::from_value(value)?),
+            None => None,
+        };
+        Ok(())
+    })
 }
 
 /// Reads an Edm number (or a collection of them) in any of its accepted forms into `field`.
@@ -138,45 +144,48 @@ pub(crate) fn read_lenient<T: crate::edm::LenientValue>(
     field: &mut Option<T>,
     value: Value,
 ) -> Read {
-    read_with(field, value, T::from_json)
+    read_with(value, &mut |value| {
+        *field = match value {
+            Some(value) => Some(T::from_json(value)?),
+            None => None,
+        };
+        Ok(())
+    })
 }
 
-fn read_with<T>(
-    field: &mut Option<T>,
+/// What [`read`] and [`read_lenient`] share, kept apart from the field's type so that it is
+/// compiled once: `set` reads a value into the field (`Some`), or clears it (`None`); a value it
+/// cannot read leaves the field as it was.
+fn read_with(
     value: Value,
-    from_json: fn(Value) -> Result<T, serde_json::Error>,
+    set: &mut dyn FnMut(Option<Value>) -> Result<(), serde_json::Error>,
 ) -> Read {
     if value.is_null() {
-        *field = None;
-        return Read::Null;
+        return match set(None) {
+            Ok(()) => Read::Null,
+            Err(error) => Read::Invalid(error),
+        };
     }
     let has_null_items = value
         .as_array()
         .is_some_and(|items| items.iter().any(Value::is_null));
     if !has_null_items {
-        return match from_json(value) {
-            Ok(read) => {
-                *field = Some(read);
-                Read::Set
-            }
+        return match set(Some(value)) {
+            Ok(()) => Read::Set,
             Err(error) => Read::Invalid(error),
         };
     }
     // A collection with `null` items: the field's type may hold them (`serde_json::Value`);
     // if not, the other items must still be right, and the value is kept whole.
-    if let Ok(read) = from_json(value.clone()) {
-        *field = Some(read);
+    if set(Some(value.clone())).is_ok() {
         return Read::Set;
     }
     let mut without_nulls = value.clone();
     if let Value::Array(items) = &mut without_nulls {
         items.retain(|item| !item.is_null());
     }
-    match from_json(without_nulls) {
-        Ok(_) => {
-            *field = None;
-            Read::KeptWhole(value)
-        }
+    match set(Some(without_nulls)).and_then(|()| set(None)) {
+        Ok(()) => Read::KeptWhole(value),
         Err(error) => Read::Invalid(error),
     }
 }
@@ -187,19 +196,17 @@ pub(crate) fn serialize<T: Structured, S: Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
+    write_object(value, serializer)
+}
+
+/// [`serialize`] for any struct, compiled once per serializer.
+fn write_object<S: Serializer>(value: &dyn Structured, serializer: S) -> Result<S::Ok, S::Error> {
     let mut properties = Properties::default();
     value.write_properties(&mut properties);
     if let Some(error) = properties.error {
         return Err(S::Error::custom(error));
     }
-    write_object(&properties.written, value.additional_properties(), serializer)
-}
-
-fn write_object<S: Serializer>(
-    written: &[(&'static str, Written)],
-    additional: &Fields,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+    let written = &properties.written;
     // A kept `null` (or any kept value) for a property that is set now is not written: the set
     // property wins. Control information (`@odata.etag`) never names a property.
     let shadowed = |name: &str| !name.contains('@') && written.iter().any(|(n, _)| *n == name);
@@ -207,7 +214,7 @@ fn write_object<S: Serializer>(
     for (name, value) in written {
         map.serialize_entry(name, value)?;
     }
-    for (name, value) in additional {
+    for (name, value) in value.additional_properties() {
         if !shadowed(name) {
             map.serialize_entry(name, value)?;
         }
@@ -227,6 +234,7 @@ where
     Ok(value)
 }
 
+/// Reads every field of a JSON object into a struct.
 fn read_fields(value: &mut dyn Structured, fields: Fields) -> Result<(), String> {
     for (name, field) in fields {
         match value.read_property(&name, field) {
