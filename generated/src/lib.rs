@@ -32,6 +32,7 @@ pub mod operation;
 pub mod path;
 pub mod reference;
 mod polymorphic;
+mod structured;
 pub mod values;
 #[cfg(feature = "transport")]
 pub mod transport;

@@ -263,30 +263,21 @@ macro_rules! property_names {
 #[allow(unused_imports)]
 pub(crate) use property_names;
 
-/// `Serialize`, `Deserialize` and `set_null` for a model struct, around the inherent functions
-/// that its `#[derive(Serialize, Deserialize)]` with `#[serde(remote = "Self")]` makes:
+/// `Serialize`, `Deserialize` and `set_null` for a model struct, through its
+/// [`Structured`](crate::structured::Structured) impl (see the `structured` module for what
+/// they keep):
 /// - an explicit `null` read for a property is kept in `additional_properties` and written back;
 /// - a property set after a `null` was kept for it wins: the kept `null` is not written;
 /// - `set_null` clears a property and sends it as `null`.
 #[allow(unused_macros)]
-macro_rules! keep_nulls {
+macro_rules! structured {
     ($model:ty) => {
         impl $model {
             /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
             /// which clears it in an update: the field becomes `None` and the `null` is kept in
             /// `additional_properties`.
             pub fn set_null(&mut self, property: &str) -> &mut Self {
-                crate::polymorphic::clear_property(
-                    self,
-                    property,
-                    Self::serialize,
-                    Self::deserialize,
-                    |value| &mut value.additional_properties,
-                );
-                self.additional_properties.insert(
-                    ::std::string::ToString::to_string(property),
-                    ::serde_json::Value::Null,
-                );
+                crate::structured::set_null(self, property);
                 self
             }
         }
@@ -296,15 +287,7 @@ macro_rules! keep_nulls {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                if crate::polymorphic::may_shadow(&self.additional_properties) {
-                    let mut value = ::std::clone::Clone::clone(self);
-                    let kept = ::std::mem::take(&mut value.additional_properties);
-                    let declared = Self::serialize(&value, ::serde_json::value::Serializer)
-                        .map_err(<S::Error as ::serde::ser::Error>::custom)?;
-                    value.additional_properties = crate::polymorphic::not_declared(kept, &declared);
-                    return Self::serialize(&value, serializer);
-                }
-                Self::serialize(self, serializer)
+                crate::structured::serialize(self, serializer)
             }
         }
 
@@ -312,17 +295,13 @@ macro_rules! keep_nulls {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                crate::polymorphic::deserialize_keeping_nulls(
-                    deserializer,
-                    Self::deserialize,
-                    |value| &mut value.additional_properties,
-                )
+                crate::structured::deserialize(deserializer)
             }
         }
     };
 }
 #[allow(unused_imports)]
-pub(crate) use keep_nulls;
+pub(crate) use structured;
 
 /// An item builder (requests for one entity): the struct, which holds the path it addresses,
 /// `path()`, and the `Builder` and `Addressable` impls.

@@ -140,6 +140,43 @@ impl<'de, T: Lenient> Deserialize<'de> for Wrapped<T> {
     }
 }
 
+/// The value of a model struct's property of a lenient Edm number type (`T`), or of a collection
+/// of them (`Vec<T>`), as the runtime's `structured` module reads and writes it.
+pub(crate) trait LenientValue: Sized {
+    /// The value in its lenient form, ready to write.
+    fn to_json(&self) -> Result<crate::structured::Written, serde_json::Error>;
+    /// Reads the value from any of its accepted forms.
+    fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error>;
+}
+
+macro_rules! lenient_value {
+    ($($number:ty => $written:ident),*) => {$(
+        impl LenientValue for $number {
+            fn to_json(&self) -> Result<crate::structured::Written, serde_json::Error> {
+                crate::structured::Written::$written(&Wrapped(self))
+            }
+
+            fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                plain::deserialize(value)
+            }
+        }
+
+        impl LenientValue for Vec<$number> {
+            fn to_json(&self) -> Result<crate::structured::Written, serde_json::Error> {
+                crate::structured::Written::$written(&self.iter().map(Wrapped).collect::<Vec<_>>())
+            }
+
+            fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                vec::deserialize(value)
+            }
+        }
+    )*};
+}
+
+// Binary floating point numbers are exact as JSON values; an `Edm.Decimal` keeps its digits only
+// as JSON text.
+lenient_value!(f64 => value, f32 => value, i64 => value, String => text);
+
 /// A field of type `T`.
 #[allow(dead_code)]
 pub(crate) mod plain {

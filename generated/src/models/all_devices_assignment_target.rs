@@ -5,14 +5,30 @@
 /// The `microsoft.graph.allDevicesAssignmentTarget` complex type.
 ///
 /// It has the properties of its base type `microsoft.graph.deviceAndAppManagementAssignmentTarget` too.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllDevicesAssignmentTarget {
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-crate::macros::keep_nulls!(AllDevicesAssignmentTarget);
+impl crate::structured::Structured for AllDevicesAssignmentTarget {
+    fn write_properties(&self, _out: &mut crate::structured::Properties) {}
+    fn read_property(
+        &mut self,
+        _name: &str,
+        value: ::serde_json::Value,
+    ) -> crate::structured::Read {
+        crate::structured::Read::NotDeclared(value)
+    }
+    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+        &self.additional_properties
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+crate::macros::structured!(AllDevicesAssignmentTarget);

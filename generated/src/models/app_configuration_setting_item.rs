@@ -3,23 +3,46 @@
 /// One key of an app configuration, with its type and value.
 ///
 /// The `microsoft.graph.appConfigurationSettingItem` complex type.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppConfigurationSettingItem {
     /// The key the app reads.
-    #[serde(rename = "appConfigKey", skip_serializing_if = "Option::is_none")]
     pub app_config_key: Option<String>,
     /// How the app should interpret the value.
-    #[serde(rename = "appConfigKeyType", skip_serializing_if = "Option::is_none")]
     pub app_config_key_type: Option<crate::models::MdmAppConfigKeyType>,
     /// The value, written as text whatever its type.
-    #[serde(rename = "appConfigKeyValue", skip_serializing_if = "Option::is_none")]
     pub app_config_key_value: Option<String>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-crate::macros::keep_nulls!(AppConfigurationSettingItem);
+impl crate::structured::Structured for AppConfigurationSettingItem {
+    fn write_properties(&self, out: &mut crate::structured::Properties) {
+        out.write("appConfigKey", &self.app_config_key);
+        out.write("appConfigKeyType", &self.app_config_key_type);
+        out.write("appConfigKeyValue", &self.app_config_key_value);
+    }
+    fn read_property(
+        &mut self,
+        name: &str,
+        value: ::serde_json::Value,
+    ) -> crate::structured::Read {
+        use crate::structured::{read, Read};
+        match name {
+            "appConfigKey" => read(&mut self.app_config_key, value),
+            "appConfigKeyType" => read(&mut self.app_config_key_type, value),
+            "appConfigKeyValue" => read(&mut self.app_config_key_value, value),
+            _ => Read::NotDeclared(value),
+        }
+    }
+    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+        &self.additional_properties
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+crate::macros::structured!(AppConfigurationSettingItem);

@@ -5,37 +5,19 @@
 /// The `microsoft.graph.deviceAppManagement` entity type.
 ///
 /// It has the properties of its base type `microsoft.graph.entity` too.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceAppManagement {
     /// The entity's key, assigned by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the tenant syncs apps from Microsoft Store for Business.
-    #[serde(
-        rename = "isEnabledForMicrosoftStoreForBusiness",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_enabled_for_microsoft_store_for_business: Option<bool>,
     /// The locale used when apps are synced from Microsoft Store for Business, such as `en-us`.
-    #[serde(
-        rename = "microsoftStoreForBusinessLanguage",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub microsoft_store_for_business_language: Option<String>,
     /// When the last sync from Microsoft Store for Business finished.
-    #[serde(
-        rename = "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub microsoft_store_for_business_last_completed_application_sync_time: Option<
         crate::values::DateTimeOffset,
     >,
     /// When the last successful sync from Microsoft Store for Business happened.
-    #[serde(
-        rename = "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub microsoft_store_for_business_last_successful_sync_date_time: Option<
         crate::values::DateTimeOffset,
     >,
@@ -43,7 +25,66 @@ pub struct DeviceAppManagement {
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-crate::macros::keep_nulls!(DeviceAppManagement);
+impl crate::structured::Structured for DeviceAppManagement {
+    fn write_properties(&self, out: &mut crate::structured::Properties) {
+        out.write("id", &self.id);
+        out.write(
+            "isEnabledForMicrosoftStoreForBusiness",
+            &self.is_enabled_for_microsoft_store_for_business,
+        );
+        out.write(
+            "microsoftStoreForBusinessLanguage",
+            &self.microsoft_store_for_business_language,
+        );
+        out.write(
+            "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
+            &self.microsoft_store_for_business_last_completed_application_sync_time,
+        );
+        out.write(
+            "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
+            &self.microsoft_store_for_business_last_successful_sync_date_time,
+        );
+    }
+    fn read_property(
+        &mut self,
+        name: &str,
+        value: ::serde_json::Value,
+    ) -> crate::structured::Read {
+        use crate::structured::{read, Read};
+        match name {
+            "id" => read(&mut self.id, value),
+            "isEnabledForMicrosoftStoreForBusiness" => {
+                read(&mut self.is_enabled_for_microsoft_store_for_business, value)
+            }
+            "microsoftStoreForBusinessLanguage" => {
+                read(&mut self.microsoft_store_for_business_language, value)
+            }
+            "microsoftStoreForBusinessLastCompletedApplicationSyncTime" => {
+                read(
+                    &mut self
+                        .microsoft_store_for_business_last_completed_application_sync_time,
+                    value,
+                )
+            }
+            "microsoftStoreForBusinessLastSuccessfulSyncDateTime" => {
+                read(
+                    &mut self
+                        .microsoft_store_for_business_last_successful_sync_date_time,
+                    value,
+                )
+            }
+            _ => Read::NotDeclared(value),
+        }
+    }
+    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+        &self.additional_properties
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+crate::macros::structured!(DeviceAppManagement);

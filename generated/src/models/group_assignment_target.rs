@@ -5,17 +5,38 @@
 /// The `microsoft.graph.groupAssignmentTarget` complex type.
 ///
 /// It has the properties of its base type `microsoft.graph.deviceAndAppManagementAssignmentTarget` too.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupAssignmentTarget {
     /// The id of the group.
-    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-crate::macros::keep_nulls!(GroupAssignmentTarget);
+impl crate::structured::Structured for GroupAssignmentTarget {
+    fn write_properties(&self, out: &mut crate::structured::Properties) {
+        out.write("groupId", &self.group_id);
+    }
+    fn read_property(
+        &mut self,
+        name: &str,
+        value: ::serde_json::Value,
+    ) -> crate::structured::Read {
+        use crate::structured::{read, Read};
+        match name {
+            "groupId" => read(&mut self.group_id, value),
+            _ => Read::NotDeclared(value),
+        }
+    }
+    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+        &self.additional_properties
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+crate::macros::structured!(GroupAssignmentTarget);

@@ -5,41 +5,70 @@
 /// The `microsoft.graph.iosMobileAppConfiguration` entity type.
 ///
 /// It has the properties of its base type `microsoft.graph.managedDeviceMobileAppConfiguration` too.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IosMobileAppConfiguration {
     /// The entity's key, assigned by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the policy was created.
-    #[serde(rename = "createdDateTime", skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<crate::values::DateTimeOffset>,
     /// A free-text description an administrator gave the policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The policy's name as administrators see it.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// When the policy was last changed.
-    #[serde(rename = "lastModifiedDateTime", skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<crate::values::DateTimeOffset>,
     /// Ids of the mobile apps the policy configures.
-    #[serde(rename = "targetedMobileApps", skip_serializing_if = "Option::is_none")]
     pub targeted_mobile_apps: Option<Vec<String>>,
     /// A counter the service increases each time the policy changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
     /// The configuration as a property list (plist) XML document, base64-encoded.
-    #[serde(rename = "encodedSettingXml", skip_serializing_if = "Option::is_none")]
     pub encoded_setting_xml: Option<crate::values::Binary>,
     /// The configuration as key, type and value triples.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<crate::models::AppConfigurationSettingItem>>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-crate::macros::keep_nulls!(IosMobileAppConfiguration);
+impl crate::structured::Structured for IosMobileAppConfiguration {
+    fn write_properties(&self, out: &mut crate::structured::Properties) {
+        out.write("id", &self.id);
+        out.write("createdDateTime", &self.created_date_time);
+        out.write("description", &self.description);
+        out.write("displayName", &self.display_name);
+        out.write("lastModifiedDateTime", &self.last_modified_date_time);
+        out.write("targetedMobileApps", &self.targeted_mobile_apps);
+        out.write("version", &self.version);
+        out.write("encodedSettingXml", &self.encoded_setting_xml);
+        out.write("settings", &self.settings);
+    }
+    fn read_property(
+        &mut self,
+        name: &str,
+        value: ::serde_json::Value,
+    ) -> crate::structured::Read {
+        use crate::structured::{read, Read};
+        match name {
+            "id" => read(&mut self.id, value),
+            "createdDateTime" => read(&mut self.created_date_time, value),
+            "description" => read(&mut self.description, value),
+            "displayName" => read(&mut self.display_name, value),
+            "lastModifiedDateTime" => read(&mut self.last_modified_date_time, value),
+            "targetedMobileApps" => read(&mut self.targeted_mobile_apps, value),
+            "version" => read(&mut self.version, value),
+            "encodedSettingXml" => read(&mut self.encoded_setting_xml, value),
+            "settings" => read(&mut self.settings, value),
+            _ => Read::NotDeclared(value),
+        }
+    }
+    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+        &self.additional_properties
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+crate::macros::structured!(IosMobileAppConfiguration);

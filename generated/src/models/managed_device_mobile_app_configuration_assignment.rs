@@ -5,20 +5,42 @@
 /// The `microsoft.graph.managedDeviceMobileAppConfigurationAssignment` entity type.
 ///
 /// It has the properties of its base type `microsoft.graph.entity` too.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(remote = "Self", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedDeviceMobileAppConfigurationAssignment {
     /// The entity's key, assigned by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The users, devices or group the policy is assigned to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::models::DeviceAndAppManagementAssignmentTarget>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose: kept so that a value read and written
     /// back loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
-crate::macros::keep_nulls!(ManagedDeviceMobileAppConfigurationAssignment);
+impl crate::structured::Structured for ManagedDeviceMobileAppConfigurationAssignment {
+    fn write_properties(&self, out: &mut crate::structured::Properties) {
+        out.write("id", &self.id);
+        out.write("target", &self.target);
+    }
+    fn read_property(
+        &mut self,
+        name: &str,
+        value: ::serde_json::Value,
+    ) -> crate::structured::Read {
+        use crate::structured::{read, Read};
+        match name {
+            "id" => read(&mut self.id, value),
+            "target" => read(&mut self.target, value),
+            _ => Read::NotDeclared(value),
+        }
+    }
+    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
+        &self.additional_properties
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+crate::macros::structured!(ManagedDeviceMobileAppConfigurationAssignment);

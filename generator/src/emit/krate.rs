@@ -29,6 +29,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "src/polymorphic.rs",
         include_str!("../../runtime/polymorphic.rs"),
     ),
+    (
+        "src/structured.rs",
+        include_str!("../../runtime/structured.rs"),
+    ),
     ("src/values.rs", include_str!("../../runtime/values.rs")),
 ];
 
@@ -253,7 +257,10 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         let file = path.trim_start_matches("src/");
         let name =
             proc_macro2::Ident::new(file.trim_end_matches(".rs"), proc_macro2::Span::call_site());
-        let visibility = if matches!(*path, "src/polymorphic.rs" | "src/edm.rs" | "src/macros.rs") {
+        let visibility = if matches!(
+            *path,
+            "src/polymorphic.rs" | "src/edm.rs" | "src/macros.rs" | "src/structured.rs"
+        ) {
             quote!()
         } else {
             quote!(pub)

@@ -539,17 +539,23 @@ impl<'m> Plan<'m> {
         scope.claim(self.qualified_rust_name(member))
     }
 
-    /// The `#[serde(with = ...)]` module for a field of this type, when its JSON form varies
-    /// (see the runtime's `edm` module): `optional` for `Option` fields.
-    pub fn lenient_module(&self, ty: TypeUse, optional: bool) -> Option<String> {
+    /// Whether values of this type are Edm numbers whose JSON form varies (see the runtime's
+    /// `edm` module).
+    pub fn is_lenient(&self, ty: TypeUse) -> bool {
         let primitive = match ty.target {
             TypeTarget::Primitive(primitive) => primitive,
             TypeTarget::Named(id) => match &self.model.ty(id).kind {
                 TypeKind::Definition(primitive) => *primitive,
-                _ => return None,
+                _ => return false,
             },
         };
-        if !edm::is_lenient(primitive) {
+        edm::is_lenient(primitive)
+    }
+
+    /// The `#[serde(with = ...)]` module for a field of this type, when its JSON form varies
+    /// (see the runtime's `edm` module): `optional` for `Option` fields.
+    pub fn lenient_module(&self, ty: TypeUse, optional: bool) -> Option<String> {
+        if !self.is_lenient(ty) {
             return None;
         }
         let shape = match (optional, ty.collection) {

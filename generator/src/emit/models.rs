@@ -140,6 +140,9 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let doc = type_doc(plan, id, fallback);
     let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut fields = Vec::new();
+    let mut writes = Vec::new();
+    let mut reads = Vec::new();
+    let (mut uses_plain, mut uses_lenient) = (false, false);
     for (owner, property) in plan.model.all_properties(id) {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
@@ -157,10 +160,6 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         );
         let ident = field.ident();
         let wire = &property.name;
-        let rename = (field.as_str() != wire).then(|| quote!(rename = #wire,));
-        let with = plan
-            .lenient_module(property.ty, true)
-            .map(|module| quote!(with = #module,));
         let field_doc = match &property.description {
             Some(description) => sanitize(description),
             None => format!(
@@ -171,30 +170,93 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let field_doc = doc_attributes(&field_doc);
         fields.push(quote! {
             #field_doc
-            #[serde(#rename #with skip_serializing_if = "::std::option::Option::is_none")]
             pub #ident: ::std::option::Option<#rust_type>,
         });
+        // Edm numbers whose JSON form varies (`INF`, numbers as strings) go through the
+        // runtime's `edm` module.
+        if plan.is_lenient(property.ty) {
+            writes.push(quote!(out.write_lenient(#wire, &self.#ident);));
+            reads.push(quote!(#wire => read_lenient(&mut self.#ident, value),));
+            uses_lenient = true;
+        } else {
+            writes.push(quote!(out.write(#wire, &self.#ident);));
+            reads.push(quote!(#wire => read(&mut self.#ident, value),));
+            uses_plain = true;
+        }
     }
+    let readers = [
+        uses_plain.then(|| quote!(read,)),
+        uses_lenient.then(|| quote!(read_lenient,)),
+    ];
+    let read_property = if reads.is_empty() {
+        quote! {
+            fn read_property(
+                &mut self,
+                _name: &str,
+                value: ::serde_json::Value,
+            ) -> crate::structured::Read {
+                crate::structured::Read::NotDeclared(value)
+            }
+        }
+    } else {
+        quote! {
+            fn read_property(
+                &mut self,
+                name: &str,
+                value: ::serde_json::Value,
+            ) -> crate::structured::Read {
+                use crate::structured::{#(#readers)* Read};
+                match name {
+                    #(#reads)*
+                    _ => Read::NotDeclared(value),
+                }
+            }
+        }
+    };
+    // A struct without declared properties writes none.
+    let out = if writes.is_empty() {
+        format_ident!("_out")
+    } else {
+        format_ident!("out")
+    };
     let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
     let name = name.ident();
-    // The derived impls become inherent functions (`remote = "Self"`); the trait impls that
-    // `keep_nulls!` writes wrap them so that an explicit `null` read for a declared property is
-    // kept (in `additional_properties`) and written back, and add `set_null`.
+    // Serialization is table-like: the struct names its properties on the wire once for
+    // writing and once for reading, and the runtime's `structured` module does the rest for
+    // every struct alike (`structured!` writes the serde impls and `set_null` that call it).
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(remote = "Self", default)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
             /// Properties this crate does not declare (open types, properties added to the
             /// service later, and control information such as `@odata.etag`), and declared
             /// properties set to JSON `null` on purpose: kept so that a value read and written
             /// back loses nothing.
-            #[serde(flatten)]
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
 
-        crate::macros::keep_nulls!(#name);
+        impl crate::structured::Structured for #name {
+            fn write_properties(&self, #out: &mut crate::structured::Properties) {
+                #(#writes)*
+            }
+
+            #read_property
+
+            fn additional_properties(
+                &self,
+            ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &self.#additional
+            }
+
+            fn additional_properties_mut(
+                &mut self,
+            ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &mut self.#additional
+            }
+        }
+
+        crate::macros::structured!(#name);
     }
 }
 

@@ -1,0 +1,384 @@
+//! Reading and writing model structs (CSDL entity and complex types) as JSON objects.
+//!
+//! Every model struct implements [`Structured`] with two plain functions the generator writes:
+//! one that hands each set property to a [`Properties`] writer, and one that reads a property by
+//! its name on the wire. The struct's `Serialize` and `Deserialize` impls (written by
+//! `macros::structured!`) call [`serialize`] and [`deserialize`] here, so what every struct shares
+//! is compiled once, for the whole crate, instead of once per struct by a derive:
+//!
+//! - properties that are `None` are not written; set ones are written in declaration order,
+//!   then `additional_properties`;
+//! - an explicit `null` read for a declared property is kept in `additional_properties` and
+//!   written back, and a property set later wins over the kept `null`;
+//! - a collection with `null` items that its field cannot hold is kept whole in
+//!   `additional_properties`, with the field `None`, once its other items are known to be right;
+//! - properties the struct does not declare (and control information such as `@odata.etag`)
+//!   are kept in `additional_properties`.
+
+// A crate may have no struct at all, or none with an Edm number.
+#![allow(dead_code)]
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::ser::{Error as _, SerializeMap};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// A JSON object's fields, as received.
+pub(crate) type Fields = Map<String, Value>;
+
+/// A model struct: its properties by their names on the wire.
+pub(crate) trait Structured {
+    /// Hands every property that is set to `out`, in declaration order.
+    fn write_properties(&self, out: &mut Properties);
+
+    /// Reads the declared property `name` from `value`; a name the struct does not declare
+    /// gives the value back as [`Read::NotDeclared`].
+    fn read_property(&mut self, name: &str, value: Value) -> Read;
+
+    /// The properties the struct does not declare, and the explicit `null`s it keeps.
+    fn additional_properties(&self) -> &Fields;
+
+    /// The same, to change.
+    fn additional_properties_mut(&mut self) -> &mut Fields;
+}
+
+/// What reading one property did.
+pub(crate) enum Read {
+    /// The field holds the value.
+    Set,
+    /// The value was `null`: the field is `None`, and the `null` is to be kept.
+    Null,
+    /// A collection with `null` items that the field cannot hold: the field is `None`, and the
+    /// value is to be kept whole.
+    KeptWhole(Value),
+    /// The struct declares no such property: the value is to be kept.
+    NotDeclared(Value),
+    /// The value does not fit the field.
+    Invalid(serde_json::Error),
+}
+
+/// The set properties of a struct, as [`Structured::write_properties`] hands them over.
+#[derive(Default)]
+pub(crate) struct Properties {
+    written: Vec<(&'static str, Written)>,
+    error: Option<serde_json::Error>,
+}
+
+/// A property's value, ready to write.
+pub(crate) enum Written {
+    /// Most values.
+    Value(Value),
+    /// JSON text, written as it is where the serializer writes JSON: an `Edm.Decimal` keeps its
+    /// exact digits.
+    Text(Box<serde_json::value::RawValue>),
+}
+
+impl Written {
+    /// `value` as a JSON value.
+    pub(crate) fn value<T: Serialize + ?Sized>(value: &T) -> Result<Written, serde_json::Error> {
+        serde_json::to_value(value).map(Written::Value)
+    }
+
+    /// `value` as JSON text.
+    pub(crate) fn text<T: Serialize + ?Sized>(value: &T) -> Result<Written, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(Written::Text)
+    }
+}
+
+impl Serialize for Written {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Written::Value(value) => value.serialize(serializer),
+            Written::Text(text) => text.serialize(serializer),
+        }
+    }
+}
+
+impl Properties {
+    /// Writes the property `name` if `value` is set.
+    pub(crate) fn write<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.push(name, Written::value(value));
+        }
+    }
+
+    /// Writes the Edm number (or collection of them) `name` if `value` is set: `INF`, `-INF` and
+    /// `NaN` as strings, `Edm.Decimal` as the number its text is (see the `edm` module).
+    pub(crate) fn write_lenient<T: crate::edm::LenientValue>(
+        &mut self,
+        name: &'static str,
+        value: &Option<T>,
+    ) {
+        if let Some(value) = value {
+            self.push(name, value.to_json());
+        }
+    }
+
+    fn push(&mut self, name: &'static str, value: Result<Written, serde_json::Error>) {
+        match value {
+            Ok(value) => self.written.push((name, value)),
+            Err(error) => {
+                if self.error.is_none() {
+                    self.error = Some(error);
+                }
+            }
+        }
+    }
+}
+
+/// Reads a property of type `T` into `field` (see [`Read`]).
+pub(crate) fn read<T: DeserializeOwned>(field: &mut Option<T>, value: Value) -> Read {
+    read_with(value, &mut |value| {
+        *field = match value {
+            Some(value) => Some(serde_json::from_value(value)?),
+            None => None,
+        };
+        Ok(())
+    })
+}
+
+/// Reads an Edm number (or a collection of them) in any of its accepted forms into `field`.
+pub(crate) fn read_lenient<T: crate::edm::LenientValue>(
+    field: &mut Option<T>,
+    value: Value,
+) -> Read {
+    read_with(value, &mut |value| {
+        *field = match value {
+            Some(value) => Some(T::from_json(value)?),
+            None => None,
+        };
+        Ok(())
+    })
+}
+
+/// What [`read`] and [`read_lenient`] share, kept apart from the field's type so that it is
+/// compiled once: `set` reads a value into the field (`Some`), or clears it (`None`); a value it
+/// cannot read leaves the field as it was.
+fn read_with(
+    value: Value,
+    set: &mut dyn FnMut(Option<Value>) -> Result<(), serde_json::Error>,
+) -> Read {
+    if value.is_null() {
+        return match set(None) {
+            Ok(()) => Read::Null,
+            Err(error) => Read::Invalid(error),
+        };
+    }
+    let has_null_items = value
+        .as_array()
+        .is_some_and(|items| items.iter().any(Value::is_null));
+    if !has_null_items {
+        return match set(Some(value)) {
+            Ok(()) => Read::Set,
+            Err(error) => Read::Invalid(error),
+        };
+    }
+    // A collection with `null` items: the field's type may hold them (`serde_json::Value`);
+    // if not, the other items must still be right, and the value is kept whole.
+    if set(Some(value.clone())).is_ok() {
+        return Read::Set;
+    }
+    let mut without_nulls = value.clone();
+    if let Value::Array(items) = &mut without_nulls {
+        items.retain(|item| !item.is_null());
+    }
+    match set(Some(without_nulls)).and_then(|()| set(None)) {
+        Ok(()) => Read::KeptWhole(value),
+        Err(error) => Read::Invalid(error),
+    }
+}
+
+/// Writes a model struct: its set properties, then the additional ones that no set property
+/// shadows.
+pub(crate) fn serialize<T: Structured, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    write_object(value, serializer)
+}
+
+/// [`serialize`] for any struct, compiled once per serializer.
+fn write_object<S: Serializer>(value: &dyn Structured, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut properties = Properties::default();
+    value.write_properties(&mut properties);
+    if let Some(error) = properties.error {
+        return Err(S::Error::custom(error));
+    }
+    let written = &properties.written;
+    // A kept `null` (or any kept value) for a property that is set now is not written: the set
+    // property wins. Control information (`@odata.etag`) never names a property.
+    let shadowed = |name: &str| !name.contains('@') && written.iter().any(|(n, _)| *n == name);
+    let mut map = serializer.serialize_map(None)?;
+    for (name, value) in written {
+        map.serialize_entry(name, value)?;
+    }
+    for (name, value) in value.additional_properties() {
+        if !shadowed(name) {
+            map.serialize_entry(name, value)?;
+        }
+    }
+    map.end()
+}
+
+/// Reads a model struct from a JSON object (see the module's documentation).
+pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Structured + Default,
+    D: Deserializer<'de>,
+{
+    let fields = Fields::deserialize(deserializer)?;
+    let mut value = T::default();
+    read_fields(&mut value, fields).map_err(D::Error::custom)?;
+    Ok(value)
+}
+
+/// Reads every field of a JSON object into a struct.
+fn read_fields(value: &mut dyn Structured, fields: Fields) -> Result<(), String> {
+    for (name, field) in fields {
+        match value.read_property(&name, field) {
+            Read::Set => {}
+            Read::Null => {
+                value.additional_properties_mut().insert(name, Value::Null);
+            }
+            Read::KeptWhole(kept) | Read::NotDeclared(kept) => {
+                value.additional_properties_mut().insert(name, kept);
+            }
+            Read::Invalid(error) => return Err(format!("`{name}`: {error}")),
+        }
+    }
+    Ok(())
+}
+
+/// Clears the declared property `property` (its name on the wire) and keeps a `null` for it,
+/// so that it is sent as `null`. A property the struct does not declare is only sent as `null`.
+pub(crate) fn set_null(value: &mut dyn Structured, property: &str) {
+    // Reading `null` clears a declared field; for any other name it changes nothing.
+    let _ = value.read_property(property, Value::Null);
+    value
+        .additional_properties_mut()
+        .insert(property.to_string(), Value::Null);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model struct as the generator writes it.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Labels {
+        tags: Option<Vec<String>>,
+        display_name: Option<String>,
+        weight: Option<f64>,
+        additional_properties: Fields,
+    }
+
+    impl Structured for Labels {
+        fn write_properties(&self, out: &mut Properties) {
+            out.write("tags", &self.tags);
+            out.write("displayName", &self.display_name);
+            out.write_lenient("weight", &self.weight);
+        }
+
+        fn read_property(&mut self, name: &str, value: Value) -> Read {
+            match name {
+                "tags" => read(&mut self.tags, value),
+                "displayName" => read(&mut self.display_name, value),
+                "weight" => read_lenient(&mut self.weight, value),
+                _ => Read::NotDeclared(value),
+            }
+        }
+
+        fn additional_properties(&self) -> &Fields {
+            &self.additional_properties
+        }
+
+        fn additional_properties_mut(&mut self) -> &mut Fields {
+            &mut self.additional_properties
+        }
+    }
+
+    crate::macros::structured!(Labels);
+
+    fn read_json(json: &str) -> Result<Labels, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    fn written(value: &Labels) -> String {
+        serde_json::to_string(value).unwrap()
+    }
+
+    #[test]
+    fn set_properties_are_written_in_declaration_order_and_none_is_left_out() {
+        let value = Labels {
+            tags: Some(vec!["a".into()]),
+            display_name: Some("Name".into()),
+            ..Default::default()
+        };
+        assert_eq!(written(&value), r#"{"tags":["a"],"displayName":"Name"}"#);
+        assert_eq!(written(&Labels::default()), "{}");
+    }
+
+    #[test]
+    fn undeclared_properties_and_control_information_round_trip() {
+        let json = r#"{"@odata.etag":"W/1","displayName":"x","extra":{"a":[1,2]}}"#;
+        let value = read_json(json).unwrap();
+        assert_eq!(value.display_name.as_deref(), Some("x"));
+        assert_eq!(value.additional_properties.len(), 2);
+        assert_eq!(written(&value), r#"{"displayName":"x","@odata.etag":"W/1","extra":{"a":[1,2]}}"#);
+    }
+
+    #[test]
+    fn an_explicit_null_is_kept_and_written_back() {
+        let value = read_json(r#"{"displayName":null}"#).unwrap();
+        assert_eq!(value.display_name, None);
+        assert_eq!(value.additional_properties.get("displayName"), Some(&Value::Null));
+        assert_eq!(written(&value), r#"{"displayName":null}"#);
+    }
+
+    #[test]
+    fn a_property_set_after_a_kept_null_wins() {
+        let mut value = read_json(r#"{"displayName":null}"#).unwrap();
+        value.display_name = Some("now".into());
+        assert_eq!(written(&value), r#"{"displayName":"now"}"#);
+    }
+
+    #[test]
+    fn set_null_clears_the_field_and_sends_null() {
+        let mut value = Labels {
+            display_name: Some("x".into()),
+            tags: Some(vec![]),
+            ..Default::default()
+        };
+        value.set_null("displayName");
+        assert_eq!(value.display_name, None);
+        assert_eq!(written(&value), r#"{"tags":[],"displayName":null}"#);
+        value.set_null("notDeclared");
+        assert_eq!(written(&value), r#"{"tags":[],"displayName":null,"notDeclared":null}"#);
+    }
+
+    #[test]
+    fn a_collection_with_null_items_is_kept_whole_when_its_other_items_are_right() {
+        let value = read_json(r#"{"tags":["a",null]}"#).unwrap();
+        assert_eq!(value.tags, None);
+        assert_eq!(written(&value), r#"{"tags":["a",null]}"#);
+        let error = read_json(r#"{"tags":[1,null]}"#).unwrap_err();
+        assert!(error.to_string().contains("`tags`"), "{error}");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_an_error_that_names_the_property() {
+        let error = read_json(r#"{"displayName":5}"#).unwrap_err();
+        assert!(error.to_string().starts_with("`displayName`: invalid type"), "{error}");
+        assert!(read_json("[]").is_err());
+    }
+
+    #[test]
+    fn edm_numbers_are_read_and_written_in_their_lenient_forms() {
+        let value = read_json(r#"{"weight":"INF"}"#).unwrap();
+        assert_eq!(value.weight, Some(f64::INFINITY));
+        assert_eq!(written(&value), r#"{"weight":"INF"}"#);
+        let value = read_json(r#"{"weight":"2.5"}"#).unwrap();
+        assert_eq!(value.weight, Some(2.5));
+        assert_eq!(written(&value), r#"{"weight":2.5}"#);
+    }
+}
