@@ -315,3 +315,17 @@ fn guard_output_folder(out: &Path) -> Result<(), Failure> {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::feature_count;
+
+    #[test]
+    fn features_per_area_are_counted_below_the_marker() {
+        let manifest = "[features]\ntransport = [\"dep:x\"]\ndefault = []\n\n\
+                        # ---- Areas: generated ----\n# An area ...\nfull = [\"a\", \"b\"]\n\
+                        # `/a`\na = [\"_g1\"]\n# `/b`\nb = [\"_g1\"]\n# Groups\n_g1 = []\n";
+        assert_eq!(feature_count(manifest), 4);
+        assert_eq!(feature_count("[features]\ntransport = []\n"), 0);
+    }
+}
