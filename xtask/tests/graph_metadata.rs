@@ -208,7 +208,7 @@ fn the_whole_of_graph_does_not_depend_on_element_order() {
     assert!(differing.is_empty(), "reordering changes {differing:?}");
 }
 
-/// Features per area over the whole of Graph v1.0: every item's hard dependencies (base and
+/// Features per area over the whole of Graph v1.0 (clean.xml and Prod.csdl.xml): every item's hard dependencies (base and
 /// property types, a builder's value type, an operation's parameter and return types, the
 /// builder a composable function returns, an entry's builders) are compiled whenever the item
 /// is, so any set of features compiles; the largest areas own only part of Graph; and the crate
@@ -217,48 +217,53 @@ fn the_whole_of_graph_does_not_depend_on_element_order() {
 fn every_area_of_graph_compiles_what_its_items_need() {
     use msgraph_codegen::emit::features::{Features, Item};
     use msgraph_codegen::select;
-    let Some(source) = graph_metadata::require(
-        "v1.0/clean.xml",
-        "every_area_of_graph_compiles_what_its_items_need",
-    ) else {
-        return;
-    };
-    let bytes = std::fs::read(&source).unwrap();
-    let (model, _) = msgraph_codegen::load(&bytes).expect("clean.xml loads");
-    let slice = SliceSpec {
-        all: true,
-        areas: true,
-        ..SliceSpec::default()
-    };
-    let whole = select::select(&model, &slice, msgraph_codegen::SliceOrigin::CommandLine)
-        .expect("clean.xml selects");
-    let areas = select::areas(&model);
-    let features = Features::new(&model, &whole, &areas);
-    let unmet = features.unmet_dependencies(&model, &whole);
-    assert!(
-        unmet.is_empty(),
-        "{} unmet dependencies, the first: {:#?}",
-        unmet.len(),
-        &unmet[..unmet.len().min(10)]
-    );
-    eprintln!("whole Graph v1.0: {} features", features.count());
-    assert!(features.count() <= 300, "{} features", features.count());
-    // `users` reached nearly every builder when areas followed every navigation.
-    let container = model.container.as_ref().unwrap();
-    let users = container
-        .children
-        .iter()
-        .position(|c| c.name == "users")
-        .unwrap();
-    let owned = areas[users].selection.builders.len();
-    assert!(
-        owned * 2 < whole.builders.len(),
-        "users holds {owned} of {} builders",
-        whole.builders.len()
-    );
-    let user = model.find("microsoft.graph.user").unwrap();
-    let drive = model.find("microsoft.graph.drive").unwrap();
-    assert!(!features.compiled_with(Item::ItemBuilder(drive), Item::ItemBuilder(user)));
+    for file in ["v1.0/clean.xml", "v1.0/Prod.csdl.xml"] {
+        let Some(source) =
+            graph_metadata::require(file, "every_area_of_graph_compiles_what_its_items_need")
+        else {
+            return;
+        };
+        let bytes = std::fs::read(&source).unwrap();
+        let (model, _) = msgraph_codegen::load(&bytes).expect("the CSDL loads");
+        let slice = SliceSpec {
+            all: true,
+            areas: true,
+            ..SliceSpec::default()
+        };
+        let whole = select::select(&model, &slice, msgraph_codegen::SliceOrigin::CommandLine)
+            .expect("the CSDL selects");
+        let areas = select::areas(&model);
+        let features = Features::new(&model, &whole, &areas);
+        let unmet = features.unmet_dependencies(&model, &whole);
+        assert!(
+            unmet.is_empty(),
+            "{file}: {} unmet dependencies, the first: {:#?}",
+            unmet.len(),
+            &unmet[..unmet.len().min(10)]
+        );
+        eprintln!("{file}: {} features", features.count());
+        assert!(
+            features.count() <= 300,
+            "{file}: {} features",
+            features.count()
+        );
+        // `users` reached nearly every builder when areas followed every navigation.
+        let container = model.container.as_ref().unwrap();
+        let users = container
+            .children
+            .iter()
+            .position(|c| c.name == "users")
+            .unwrap();
+        let owned = areas[users].selection.builders.len();
+        assert!(
+            owned * 2 < whole.builders.len(),
+            "{file}: users holds {owned} of {} builders",
+            whole.builders.len()
+        );
+        let user = model.find("microsoft.graph.user").unwrap();
+        let drive = model.find("microsoft.graph.drive").unwrap();
+        assert!(!features.compiled_with(Item::ItemBuilder(drive), Item::ItemBuilder(user)));
+    }
 }
 
 /// An element of the document: where it starts and ends, where its start tag ends and its end
