@@ -91,6 +91,14 @@ impl<'de> Deserialize<'de> for Content {
 /// to [`Operation::parse_response`].
 #[must_use]
 pub struct Operation<T> {
+    parts: Parts,
+    _response: PhantomData<fn() -> T>,
+}
+
+/// What an operation holds, whatever its response type: kept apart from `T` so that building
+/// operations is compiled once, not once per response type.
+#[derive(Clone)]
+struct Parts {
     method: http::Method,
     path: ResourcePath,
     /// The JSON body, or the message of the error that kept it from being
@@ -107,20 +115,41 @@ pub struct Operation<T> {
     absolute_url: Option<String>,
     /// The body's media type when it is not JSON (raw content).
     content_type: Option<String>,
-    _response: PhantomData<fn() -> T>,
+}
+
+impl Parts {
+    fn new(method: http::Method, path: ResourcePath, shape: ResponseShape) -> Parts {
+        Parts {
+            method,
+            path,
+            body: None,
+            shape,
+            query: Vec::new(),
+            headers: http::HeaderMap::new(),
+            invalid_header: None,
+            absolute_url: None,
+            content_type: None,
+        }
+    }
+}
+
+/// `body` as JSON, or the message of the error that kept it from being serialized.
+fn json_body<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(body).map_err(|error| error.to_string())
 }
 
 // Written by hand so that `T` needs neither `Debug` nor `Clone`.
 impl<T> fmt::Debug for Operation<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = &self.parts;
         f.debug_struct("Operation")
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("body", &self.body)
-            .field("shape", &self.shape)
-            .field("query", &self.query)
-            .field("headers", &self.headers)
-            .field("absolute_url", &self.absolute_url)
+            .field("method", &parts.method)
+            .field("path", &parts.path)
+            .field("body", &parts.body)
+            .field("shape", &parts.shape)
+            .field("query", &parts.query)
+            .field("headers", &parts.headers)
+            .field("absolute_url", &parts.absolute_url)
             .finish()
     }
 }
@@ -128,15 +157,7 @@ impl<T> fmt::Debug for Operation<T> {
 impl<T> Clone for Operation<T> {
     fn clone(&self) -> Self {
         Operation {
-            method: self.method.clone(),
-            path: self.path.clone(),
-            body: self.body.clone(),
-            shape: self.shape,
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            invalid_header: self.invalid_header.clone(),
-            absolute_url: self.absolute_url.clone(),
-            content_type: self.content_type.clone(),
+            parts: self.parts.clone(),
             _response: PhantomData,
         }
     }
@@ -147,15 +168,7 @@ impl<T> Operation<T> {
     #[allow(dead_code)]
     pub(crate) fn new(method: http::Method, path: ResourcePath, shape: ResponseShape) -> Self {
         Operation {
-            method,
-            path,
-            body: None,
-            shape,
-            query: Vec::new(),
-            headers: http::HeaderMap::new(),
-            invalid_header: None,
-            absolute_url: None,
-            content_type: None,
+            parts: Parts::new(method, path, shape),
             _response: PhantomData,
         }
     }
@@ -186,31 +199,31 @@ impl<T> Operation<T> {
     /// kept and reported by [`Operation::to_http_request`].
     #[allow(dead_code)]
     pub(crate) fn with_json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(serde_json::to_vec(body).map_err(|error| error.to_string()));
+        self.parts.body = Some(json_body(body));
         self
     }
 
     /// This request with raw `content` as its body, sent with `content_type`.
     #[allow(dead_code)]
     pub(crate) fn with_content(mut self, content: Vec<u8>, content_type: &str) -> Self {
-        self.body = Some(Ok(content));
-        self.content_type = Some(content_type.to_string());
+        self.parts.body = Some(Ok(content));
+        self.parts.content_type = Some(content_type.to_string());
         self
     }
 
     /// The HTTP method.
     pub fn method(&self) -> &http::Method {
-        &self.method
+        &self.parts.method
     }
 
     /// Where the request goes.
     pub fn path(&self) -> &ResourcePath {
-        &self.path
+        &self.parts.path
     }
 
     /// The JSON body, if there is one and it could be serialized.
     pub fn body(&self) -> Option<&[u8]> {
-        match &self.body {
+        match &self.parts.body {
             Some(Ok(bytes)) => Some(bytes),
             _ => None,
         }
@@ -226,17 +239,17 @@ impl<T> Operation<T> {
     /// gives them, [`Error::Serialize`] when the body could not be serialized,
     /// and [`Error::InvalidRequest`] when the URL is not an absolute URI.
     pub fn to_http_request(&self) -> Result<http::Request<Vec<u8>>, Error> {
-        if let Some((name, reason)) = &self.invalid_header {
+        if let Some((name, reason)) = &self.parts.invalid_header {
             return Err(Error::InvalidHeader {
                 name: name.clone(),
                 reason: reason.clone(),
             });
         }
-        let url = match &self.absolute_url {
+        let url = match &self.parts.absolute_url {
             Some(url) => url.clone(),
             None => {
-                let mut url = self.path.to_url()?;
-                for (index, (name, value)) in self.query.iter().enumerate() {
+                let mut url = self.parts.path.to_url()?;
+                for (index, (name, value)) in self.parts.query.iter().enumerate() {
                     url.push(if index == 0 { '?' } else { '&' });
                     push_query_component(&mut url, name);
                     url.push('=');
@@ -245,7 +258,7 @@ impl<T> Operation<T> {
                 url
             }
         };
-        let body = match &self.body {
+        let body = match &self.parts.body {
             None => None,
             Some(Ok(bytes)) => Some(bytes.clone()),
             Some(Err(message)) => {
@@ -258,20 +271,24 @@ impl<T> Operation<T> {
             Ok(uri) => uri,
             Err(source) => return Err(Error::InvalidRequest { url, source }),
         };
-        let accept = match self.shape {
+        let accept = match self.parts.shape {
             ResponseShape::Content => "*/*",
             _ => "application/json",
         };
         let mut builder = http::Request::builder()
-            .method(self.method.clone())
+            .method(self.parts.method.clone())
             .uri(uri)
             .header(http::header::ACCEPT, accept);
         if body.is_some() {
-            let content_type = self.content_type.as_deref().unwrap_or("application/json");
+            let content_type = self
+                .parts
+                .content_type
+                .as_deref()
+                .unwrap_or("application/json");
             builder = builder.header(http::header::CONTENT_TYPE, content_type);
         }
         if let Some(headers) = builder.headers_mut() {
-            for (name, value) in &self.headers {
+            for (name, value) in &self.parts.headers {
                 headers.insert(name, value.clone());
             }
         }
@@ -341,9 +358,9 @@ impl<T> Operation<T> {
     /// Sets a query option (`name=value`), replacing an earlier value of the same option.
     /// The name and value are percent-encoded when the request is built.
     pub fn query(mut self, name: &str, value: &str) -> Self {
-        match self.query.iter_mut().find(|(n, _)| n == name) {
+        match self.parts.query.iter_mut().find(|(n, _)| n == name) {
             Some(option) => option.1 = value.to_string(),
-            None => self.query.push((name.to_string(), value.to_string())),
+            None => self.parts.query.push((name.to_string(), value.to_string())),
         }
         self
     }
@@ -399,10 +416,14 @@ impl<T> Operation<T> {
         );
         match parsed {
             (Ok(name), Ok(value)) => {
-                self.headers.insert(name, value);
+                self.parts.headers.insert(name, value);
             }
-            (Err(error), _) => self.invalid_header = Some((name.to_string(), error.to_string())),
-            (_, Err(error)) => self.invalid_header = Some((name.to_string(), error.to_string())),
+            (Err(error), _) => {
+                self.parts.invalid_header = Some((name.to_string(), error.to_string()))
+            }
+            (_, Err(error)) => {
+                self.parts.invalid_header = Some((name.to_string(), error.to_string()))
+            }
         }
         self
     }
@@ -416,6 +437,7 @@ impl<T> Operation<T> {
     /// `return=representation` or `include-unknown-enum-members`.
     pub fn prefer(mut self, preference: &str) -> Self {
         let combined = match self
+            .parts
             .headers
             .remove(http::header::HeaderName::from_static("prefer"))
         {
@@ -438,7 +460,7 @@ impl<T> Operation<T> {
 
     /// The query options set so far, unencoded, in order.
     pub fn query_options(&self) -> &[(String, String)] {
-        &self.query
+        &self.parts.query
     }
 }
 
@@ -449,7 +471,7 @@ impl<T: Selectable> Operation<T> {
         if properties.is_empty() {
             // `$select=` with nothing is an error for the service: select everything instead.
             let mut operation = self;
-            operation.query.retain(|(name, _)| name != "$select");
+            operation.parts.query.retain(|(name, _)| name != "$select");
             return operation;
         }
         let names: Vec<&str> = properties.iter().map(AsRef::as_ref).collect();
@@ -463,7 +485,7 @@ impl<T: Selectable> Operation<T> {
             Direction::Ascending => format!("{} asc", property.as_ref()),
             Direction::Descending => format!("{} desc", property.as_ref()),
         };
-        let value = match self.query.iter().find(|(n, _)| n == "$orderby") {
+        let value = match self.parts.query.iter().find(|(n, _)| n == "$orderby") {
             Some((_, existing)) => format!("{existing},{term}"),
             None => term,
         };
@@ -479,7 +501,7 @@ impl<T> Operation<Page<T>> {
     /// kept; the link already carries the query.
     pub fn next_page(&self, page: &Page<T>) -> Option<Result<Self, Error>> {
         let link = page.next_link.as_ref()?;
-        let root = self.path.base_url();
+        let root = self.parts.path.base_url();
         // Inside the root, and no `.` or `..` segment (plain or percent-encoded) that a client
         // would resolve to climb out of it.
         let inside = link.strip_prefix(root).is_some_and(|rest| {
@@ -497,10 +519,10 @@ impl<T> Operation<Page<T>> {
             }));
         }
         let mut next = self.clone();
-        next.method = http::Method::GET;
-        next.body = None;
-        next.query.clear();
-        next.absolute_url = Some(link.clone());
+        next.parts.method = http::Method::GET;
+        next.parts.body = None;
+        next.parts.query.clear();
+        next.parts.absolute_url = Some(link.clone());
         Some(Ok(next))
     }
 }
@@ -547,7 +569,7 @@ impl<T: DeserializeOwned> Operation<T> {
             ))));
         }
         let deserialize = |source| Error::Deserialize { status, source };
-        match self.shape {
+        match self.parts.shape {
             ResponseShape::Empty => T::deserialize(serde_json::Value::Null).map_err(deserialize),
             ResponseShape::Content => {
                 T::deserialize(serde::de::value::BytesDeserializer::<serde_json::Error>::new(body))
@@ -580,7 +602,7 @@ impl<T: DeserializeOwned> Operation<T> {
     ) -> Result<Option<T>, Error> {
         let no_content = response.status().is_success()
             && response.body().as_ref().iter().all(u8::is_ascii_whitespace);
-        if no_content && self.shape != ResponseShape::Empty {
+        if no_content && self.parts.shape != ResponseShape::Empty {
             return Ok(None);
         }
         self.parse_response(response).map(Some)
@@ -589,7 +611,7 @@ impl<T: DeserializeOwned> Operation<T> {
     /// How the answer's body is read.
     #[allow(dead_code)]
     pub(crate) fn shape(&self) -> ResponseShape {
-        self.shape
+        self.parts.shape
     }
 }
 

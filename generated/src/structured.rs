@@ -326,14 +326,20 @@ mod tests {
         let value = read_json(json).unwrap();
         assert_eq!(value.display_name.as_deref(), Some("x"));
         assert_eq!(value.additional_properties.len(), 2);
-        assert_eq!(written(&value), r#"{"displayName":"x","@odata.etag":"W/1","extra":{"a":[1,2]}}"#);
+        assert_eq!(
+            written(&value),
+            r#"{"displayName":"x","@odata.etag":"W/1","extra":{"a":[1,2]}}"#
+        );
     }
 
     #[test]
     fn an_explicit_null_is_kept_and_written_back() {
         let value = read_json(r#"{"displayName":null}"#).unwrap();
         assert_eq!(value.display_name, None);
-        assert_eq!(value.additional_properties.get("displayName"), Some(&Value::Null));
+        assert_eq!(
+            value.additional_properties.get("displayName"),
+            Some(&Value::Null)
+        );
         assert_eq!(written(&value), r#"{"displayName":null}"#);
     }
 
@@ -355,7 +361,10 @@ mod tests {
         assert_eq!(value.display_name, None);
         assert_eq!(written(&value), r#"{"tags":[],"displayName":null}"#);
         value.set_null("notDeclared");
-        assert_eq!(written(&value), r#"{"tags":[],"displayName":null,"notDeclared":null}"#);
+        assert_eq!(
+            written(&value),
+            r#"{"tags":[],"displayName":null,"notDeclared":null}"#
+        );
     }
 
     #[test]
@@ -370,7 +379,10 @@ mod tests {
     #[test]
     fn a_value_of_the_wrong_type_is_an_error_that_names_the_property() {
         let error = read_json(r#"{"displayName":5}"#).unwrap_err();
-        assert!(error.to_string().starts_with("`displayName`: invalid type"), "{error}");
+        assert!(
+            error.to_string().starts_with("`displayName`: invalid type"),
+            "{error}"
+        );
         assert!(read_json("[]").is_err());
     }
 
