@@ -6,8 +6,9 @@
 //! read + [`msgraph_codegen::resolve::resolve`], their ratios to tokenizing, and the peak resident
 //! memory of each phase. It then generates the whole of Graph (`--all`, with features per area)
 //! and prints that time against tokenizing and the size of the output; with `--cargo`, also the
-//! time and peak memory of `cargo check` and `cargo build` of that crate, with every area and with
-//! one small area alone. Then it reads synthetic documents of growing size (up to
+//! time and peak memory of cargo on that crate against issue #11's targets: `cargo build` of
+//! every area alone (the five slowest printed) and of the seed's area, `cargo check` and
+//! `cargo build` with `full`, and `cargo doc` with `full`. Then it reads synthetic documents of growing size (up to
 //! `--synthetic-mb`, 100 by default) and prints time and peak memory per megabyte, which stay flat
 //! when both are linear in the size.
 //!
@@ -36,8 +37,8 @@ pub struct Options {
     pub iterations: usize,
     /// The largest synthetic document, in MB; 0 skips the synthetic runs.
     pub synthetic_mb: usize,
-    /// Also time `cargo check` and `cargo build` of the whole-Graph crate (all areas, and one
-    /// area alone): minutes, not seconds.
+    /// Also time cargo on the whole-Graph crate (every area alone, `full`, rustdoc): tens of
+    /// minutes, not seconds.
     pub cargo: bool,
 }
 
@@ -191,8 +192,24 @@ pub fn run(options: Options) -> Result<String, Failure> {
     Ok(out)
 }
 
-/// The area that `--cargo` builds alone: a small entity set of Graph v1.0.
-pub const SMALL_AREA: &str = "agreements";
+/// The area that holds the seed's assignment API (`/deviceAppManagement/...`).
+pub const SEED_AREA: &str = "device-app-management";
+
+/// Issue #11's targets for compiling the whole-Graph crate, in seconds and megabytes.
+mod target {
+    /// `cargo build` of any one area alone.
+    pub const AREA_BUILD_S: f64 = 20.0;
+    /// Peak memory of `cargo build` of any one area alone.
+    pub const AREA_PEAK_MB: f64 = 1536.0;
+    /// `cargo build` of the seed's area alone.
+    pub const SEED_BUILD_S: f64 = 10.0;
+    /// `cargo build --features full`.
+    pub const FULL_BUILD_S: f64 = 60.0;
+    /// Peak memory of `cargo build --features full`.
+    pub const FULL_PEAK_MB: f64 = 3072.0;
+    /// `cargo check --features full`.
+    pub const FULL_CHECK_S: f64 = 40.0;
+}
 
 /// Generation of the whole of Graph (`--all`, with features per area): its time against
 /// tokenizing, the size of its output and, with `cargo`, the compile times of that output.
@@ -298,9 +315,10 @@ fn stage_times(
     Ok(())
 }
 
-/// Writes the whole-Graph crate below `target/` and times `cargo check` and `cargo build` of it
-/// with every area and with [`SMALL_AREA`] alone (dependencies built beforehand, so the figures
-/// are the crate's own).
+/// Writes the whole-Graph crate below `target/` and times cargo on it (dependencies built
+/// beforehand, so the figures are the crate's own): `cargo build` of every area alone (the five
+/// slowest are printed), of the seed's area, `cargo check` and `cargo build` with `full`, and
+/// `cargo doc` with `full`; each against issue #11's targets.
 fn compile_times(
     out: &mut String,
     files: &std::collections::BTreeMap<String, String>,
@@ -310,7 +328,7 @@ fn compile_times(
     crate::files::write(&dir, files)?;
     let target = crate::workspace_root().join("target/bench-whole-graph-target");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let run = |args: &[&str]| -> Result<(Duration, Option<u64>), Failure> {
+    let run = |args: &[&str]| -> Result<Compiled, Failure> {
         // Touching lib.rs makes cargo rebuild the crate and nothing else.
         let lib = dir.join("src/lib.rs");
         let text = std::fs::read(&lib).map_err(|e| Failure(format!("xtask: error: {e}")))?;
@@ -336,7 +354,7 @@ fn compile_times(
         let output = command
             .output()
             .map_err(|e| Failure(format!("xtask: error: cannot run cargo: {e}")))?;
-        let elapsed = started.elapsed();
+        let seconds = started.elapsed().as_secs_f64();
         if !output.status.success() {
             return Err(Failure(format!(
                 "xtask: error: `cargo {}` failed in {}:\n{}",
@@ -346,40 +364,126 @@ fn compile_times(
             )));
         }
         // GNU time prints the peak resident set (KB) as the last line of stderr.
-        let peak = String::from_utf8_lossy(&output.stderr)
+        let peak_mb = String::from_utf8_lossy(&output.stderr)
             .lines()
             .last()
-            .and_then(|line| line.trim().parse::<u64>().ok());
-        Ok((elapsed, peak))
+            .and_then(|line| line.trim().parse::<u64>().ok())
+            .map(|kb| kb as f64 / 1024.0);
+        Ok(Compiled { seconds, peak_mb })
     };
+    let manifest = files.get("Cargo.toml").map(String::as_str).unwrap_or("");
+    let areas = area_features(manifest);
     let _ = writeln!(
         out,
-        "
-compiling the whole-Graph crate (written to {}; dependencies built first):",
+        "\ncompiling the whole-Graph crate (written to {}; dependencies built first):",
         dir.display()
+    );
+    // The features per area, `transport` and `default`.
+    let features = crate::codegen::feature_count(manifest) + 2;
+    let _ = writeln!(
+        out,
+        "  cargo features {features} (target: <= {}) {}",
+        crate::codegen::CRATES_IO_FEATURES,
+        verdict(features <= crate::codegen::CRATES_IO_FEATURES)
     );
     run(&["check", "--no-default-features"])?;
     run(&["build", "--no-default-features"])?;
-    let all = "--features=full".to_string();
-    let one = format!("--features={SMALL_AREA}");
-    for (command, features, what) in [
-        ("check", &all, "every area"),
-        ("check", &one, SMALL_AREA),
-        ("build", &all, "every area"),
-        ("build", &one, SMALL_AREA),
-    ] {
-        let (elapsed, peak) = run(&[command, features])?;
+
+    let mut alone = Vec::new();
+    for area in &areas {
+        let compiled = run(&["build", &format!("--features={area}")])?;
+        alone.push((area.as_str(), compiled));
+    }
+    alone.sort_by(|a, b| b.1.seconds.total_cmp(&a.1.seconds));
+    let over: Vec<&str> = alone
+        .iter()
+        .filter(|(_, c)| {
+            c.seconds > target::AREA_BUILD_S || c.peak_mb.unwrap_or(0.0) > target::AREA_PEAK_MB
+        })
+        .map(|(area, _)| *area)
+        .collect();
+    let most_memory = alone
+        .iter()
+        .filter_map(|(_, c)| c.peak_mb)
+        .fold(0.0, f64::max);
+    let _ = writeln!(
+        out,
+        "  cargo build, each of the {} areas alone (target: <= {} s and {:.0} MB each): {}; \
+         the most memory {most_memory:.0} MB; the five slowest:",
+        alone.len(),
+        target::AREA_BUILD_S,
+        target::AREA_PEAK_MB,
+        if over.is_empty() {
+            "met".to_string()
+        } else {
+            format!("NOT MET by {}", over.join(", "))
+        },
+    );
+    for (area, compiled) in alone.iter().take(5) {
+        let _ = writeln!(out, "    {area:<36} {compiled}");
+    }
+    if let Some((_, seed)) = alone.iter().find(|(area, _)| *area == SEED_AREA) {
         let _ = writeln!(
             out,
-            "  cargo {command:<5} {what:<12} {:>7.1} s  peak memory {}",
-            elapsed.as_secs_f64(),
-            peak.map_or("n/a".to_string(), |kb| format!(
-                "{:.0} MB",
-                kb as f64 / 1024.0
-            )),
+            "  cargo build {SEED_AREA:<26} {seed}  (target: <= {} s) {}",
+            target::SEED_BUILD_S,
+            verdict(seed.seconds <= target::SEED_BUILD_S)
         );
     }
+    let check = run(&["check", "--features=full"])?;
+    let _ = writeln!(
+        out,
+        "  cargo check full                        {check}  (target: <= {} s) {}",
+        target::FULL_CHECK_S,
+        verdict(check.seconds <= target::FULL_CHECK_S)
+    );
+    let build = run(&["build", "--features=full"])?;
+    let _ = writeln!(
+        out,
+        "  cargo build full                        {build}  (target: <= {} s and {:.0} MB) {}",
+        target::FULL_BUILD_S,
+        target::FULL_PEAK_MB,
+        verdict(
+            build.seconds <= target::FULL_BUILD_S
+                && build.peak_mb.unwrap_or(0.0) <= target::FULL_PEAK_MB
+        )
+    );
+    let doc = run(&["doc", "--no-deps", "--features=full"])?;
+    let _ = writeln!(
+        out,
+        "  cargo doc full                          {doc}  (docs.rs: <= 900 s and 6144 MB) {}",
+        verdict(doc.seconds <= 900.0 && doc.peak_mb.unwrap_or(0.0) <= 6144.0)
+    );
     Ok(())
+}
+
+/// The time and peak memory of one cargo command.
+struct Compiled {
+    seconds: f64,
+    peak_mb: Option<f64>,
+}
+
+impl std::fmt::Display for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:>6.1} s  peak memory ", self.seconds)?;
+        match self.peak_mb {
+            Some(mb) => write!(f, "{mb:>5.0} MB"),
+            None => write!(f, "  n/a"),
+        }
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "NOT MET" }
+}
+
+/// The area features of a generated crate: its features per area that are neither `full` nor
+/// a hidden group.
+fn area_features(manifest: &str) -> Vec<String> {
+    crate::codegen::features_per_area(manifest)
+        .filter(|name| *name != "full" && !name.starts_with('_'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// The time and memory of one phase.

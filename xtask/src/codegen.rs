@@ -284,16 +284,22 @@ pub fn run_standalone(
 }
 
 /// The most features crates.io accepts in one crate.
-const CRATES_IO_FEATURES: usize = 300;
+pub(crate) const CRATES_IO_FEATURES: usize = 300;
 
 /// How many features per area (areas, their groups and `full`) a generated `Cargo.toml`
 /// declares: the features below the areas marker.
-fn feature_count(manifest: &str) -> usize {
+pub(crate) fn feature_count(manifest: &str) -> usize {
+    features_per_area(manifest).count()
+}
+
+/// The names of the features per area that a generated `Cargo.toml` declares, in order.
+pub(crate) fn features_per_area(manifest: &str) -> impl Iterator<Item = &str> {
     manifest
         .lines()
         .skip_while(|line| !line.starts_with("# ---- Areas:"))
-        .filter(|line| !line.starts_with('#') && line.contains(" = ["))
-        .count()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once(" = ["))
+        .map(|(name, _)| name.trim())
 }
 
 /// Refuses to write into a non-empty folder that does not hold a generated crate, so a typo in
