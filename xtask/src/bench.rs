@@ -317,7 +317,7 @@ fn stage_times(
 
 /// Writes the whole-Graph crate below `target/` and times cargo on it (dependencies built
 /// beforehand, so the figures are the crate's own): `cargo build` of every area alone (the five
-/// slowest are printed), of the seed's area, `cargo check` and `cargo build` with `full`, and
+/// slowest are printed), of the seed's area, `cargo check` and `cargo build` with `full`, `cargo package`, and
 /// `cargo doc` with `full`; each against issue #11's targets.
 fn compile_times(
     out: &mut String,
@@ -448,6 +448,33 @@ fn compile_times(
                 && build.peak_mb.unwrap_or(0.0) <= target::FULL_PEAK_MB
         )
     );
+    run(&["package", "--no-verify", "--allow-dirty"])?;
+    // `cargo package` writes `target/package/NAME-VERSION.crate`.
+    let package_field = |key: &str| {
+        manifest
+            .lines()
+            .find_map(|line| line.strip_prefix(key)?.trim().strip_prefix("= \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_default()
+    };
+    let package = target.join(format!(
+        "package/{}-{}.crate",
+        package_field("name"),
+        package_field("version")
+    ));
+    match std::fs::metadata(&package) {
+        Ok(metadata) => {
+            let mib = metadata.len() as f64 / (1024.0 * 1024.0);
+            let _ = writeln!(
+                out,
+                "  cargo package                          {mib:>6.1} MiB packaged  (crates.io: <= 10 MiB) {}",
+                verdict(mib <= 10.0)
+            );
+        }
+        Err(error) => {
+            let _ = writeln!(out, "  cargo package: {}: {error}", package.display());
+        }
+    }
     let doc = run(&["doc", "--no-deps", "--features=full"])?;
     let _ = writeln!(
         out,
