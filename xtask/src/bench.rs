@@ -475,11 +475,76 @@ fn compile_times(
             let _ = writeln!(out, "  cargo package: {}: {error}", package.display());
         }
     }
+    binary_sizes(out, &dir)?;
     let doc = run(&["doc", "--no-deps", "--features=full"])?;
     let _ = writeln!(
         out,
         "  cargo doc full                          {doc}  (docs.rs: <= 900 s and 6144 MB) {}",
         verdict(doc.seconds <= 900.0 && doc.peak_mb.unwrap_or(0.0) <= 6144.0)
+    );
+    Ok(())
+}
+
+/// How much msgraph adds to a release binary: the seed's PATCH and a list of users sent through
+/// msgraph's transport (`bench/size_msgraph.rs`, with the areas they need), against the same
+/// program written with reqwest and serde_json alone (`bench/size_plain.rs`, same TLS setup).
+fn binary_sizes(out: &mut String, whole_graph: &std::path::Path) -> Result<(), Failure> {
+    const PROGRAMS: [(&str, &str, &str); 2] = [
+        (
+            "size-msgraph",
+            include_str!("bench/size_msgraph.rs"),
+            "msgraph = { path = \"../../bench-whole-graph\", features = [\"transport\", \"users\", \"device-app-management\"] }\n\
+             tokio = { version = \"1\", default-features = false, features = [\"rt\"] }\n",
+        ),
+        (
+            "size-plain",
+            include_str!("bench/size_plain.rs"),
+            "reqwest = { version = \"0.13\", default-features = false, features = [\"rustls-no-provider\"] }\n\
+             rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }\n\
+             rustls-platform-verifier = \">=0.6, <0.8\"\n\
+             serde_json = \"1\"\n\
+             tokio = { version = \"1\", default-features = false, features = [\"rt\"] }\n",
+        ),
+    ];
+    let root = whole_graph.with_file_name("bench-binary-size");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let fail = |e: std::io::Error| Failure(format!("xtask: error: {e}"));
+    let mut sizes = Vec::new();
+    for (name, main, dependencies) in PROGRAMS {
+        let dir = root.join(name);
+        std::fs::create_dir_all(dir.join("src")).map_err(fail)?;
+        // An empty `[workspace]`: the program is not a member of this repository's workspace.
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\n{dependencies}\n[workspace]\n"
+        );
+        std::fs::write(dir.join("Cargo.toml"), manifest).map_err(fail)?;
+        std::fs::write(dir.join("src/main.rs"), main).map_err(fail)?;
+        let output = std::process::Command::new(&cargo)
+            .args(["build", "--release", "--quiet"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .output()
+            .map_err(|e| Failure(format!("xtask: error: cannot run cargo: {e}")))?;
+        if !output.status.success() {
+            return Err(Failure(format!(
+                "xtask: error: `cargo build --release` failed in {}:\n{}",
+                dir.display(),
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        let binary = root.join("target/release").join(name);
+        let bytes = std::fs::metadata(&binary).map_err(fail)?.len();
+        sizes.push(bytes as f64 / (1024.0 * 1024.0));
+    }
+    let added = sizes[0] - sizes[1];
+    let _ = writeln!(
+        out,
+        "  release binary: the seed's PATCH and a list of users {:.2} MiB with msgraph, {:.2} MiB \
+         with reqwest and serde_json alone: msgraph adds {added:.2} MiB (target: <= 2 MB) {}",
+        sizes[0],
+        sizes[1],
+        verdict(added * 1.048_576 <= 2.0)
     );
     Ok(())
 }
