@@ -263,7 +263,8 @@ macro_rules! property_names {
 #[allow(unused_imports)]
 pub(crate) use property_names;
 
-/// `Serialize`, `Deserialize` and `set_null` for a model struct, through its
+/// `Serialize`, `Deserialize`, `set_null` and `AdditionalProperties` (over the struct's
+/// `additional_properties` field) for a model struct, through its
 /// [`Structured`](crate::structured::Structured) impl (see the `structured` module for what
 /// they keep):
 /// - an explicit `null` read for a property is kept in `additional_properties` and written back;
@@ -279,6 +280,20 @@ macro_rules! structured {
             pub fn set_null(&mut self, property: &str) -> &mut Self {
                 crate::structured::set_null(self, property);
                 self
+            }
+        }
+
+        impl crate::structured::AdditionalProperties for $model {
+            fn additional_properties(
+                &self,
+            ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &self.additional_properties
+            }
+
+            fn additional_properties_mut(
+                &mut self,
+            ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &mut self.additional_properties
             }
         }
 

@@ -3,9 +3,10 @@
 //! Reading and writing model structs (CSDL entity and complex types) as JSON objects.
 //!
 //! Every model struct implements [`Structured`] with two plain functions the generator writes:
-//! one that hands each set property to a [`Properties`] writer, and one that reads a property by
-//! its name on the wire. The struct's `Serialize` and `Deserialize` impls (written by
-//! `macros::structured!`) call [`serialize`] and [`deserialize`] here, so what every struct shares
+//! one that hands each set property to a [`Properties`] writer, and one that offers a JSON
+//! [`Member`] to each declared property (the one with the member's name on the wire reads it).
+//! `macros::structured!` implements [`AdditionalProperties`] and the struct's `Serialize` and
+//! `Deserialize`, which call [`serialize`] and [`deserialize`] here, so what every struct shares
 //! is compiled once, for the whole crate, instead of once per struct by a derive:
 //!
 //! - properties that are `None` are not written; set ones are written in declaration order,
@@ -29,14 +30,18 @@ use serde_json::{Map, Value};
 pub(crate) type Fields = Map<String, Value>;
 
 /// A model struct: its properties by their names on the wire.
-pub(crate) trait Structured {
+pub(crate) trait Structured: AdditionalProperties {
     /// Hands every property that is set to `out`, in declaration order.
     fn write_properties(&self, out: &mut Properties);
 
-    /// Reads the declared property `name` from `value`; a name the struct does not declare
-    /// gives the value back as [`Read::NotDeclared`].
-    fn read_property(&mut self, name: &str, value: Value) -> Read;
+    /// Offers `member` to every declared property, in declaration order; the property with
+    /// the member's name reads it (see [`Member::read`]).
+    fn read_property(&mut self, member: &mut Member<'_>);
+}
 
+/// The field that keeps what a model struct does not declare: every model struct has one,
+/// named `additional_properties` (`macros::structured!` implements this).
+pub(crate) trait AdditionalProperties {
     /// The properties the struct does not declare, and the explicit `null`s it keeps.
     fn additional_properties(&self) -> &Fields;
 
@@ -128,29 +133,76 @@ impl Properties {
     }
 }
 
-/// Reads a property of type `T` into `field` (see [`Read`]).
-pub(crate) fn read<T: DeserializeOwned>(field: &mut Option<T>, value: Value) -> Read {
-    read_with(value, &mut |value| {
-        *field = match value {
-            Some(value) => Some(serde_json::from_value(value)?),
-            None => None,
-        };
-        Ok(())
-    })
+/// One member of a JSON object, offered to each declared property of a struct in turn by
+/// [`Structured::read_property`]: the property with the member's name reads it, the others
+/// leave it alone.
+pub(crate) struct Member<'a> {
+    name: &'a str,
+    offer: Offer,
 }
 
-/// Reads an Edm number (or a collection of them) in any of its accepted forms into `field`.
-pub(crate) fn read_lenient<T: crate::edm::LenientValue>(
-    field: &mut Option<T>,
-    value: Value,
-) -> Read {
-    read_with(value, &mut |value| {
-        *field = match value {
-            Some(value) => Some(T::from_json(value)?),
-            None => None,
+/// Whether a [`Member`] is still to be read, or what reading it did.
+enum Offer {
+    Open(Value),
+    Done(Read),
+}
+
+impl<'a> Member<'a> {
+    /// The member `name` with its `value`, not read yet.
+    pub(crate) fn new(name: &'a str, value: Value) -> Self {
+        Member {
+            name,
+            offer: Offer::Open(value),
+        }
+    }
+
+    /// Reads the member into `field` if the member is `name`: `None` for `null`.
+    pub(crate) fn read<T: DeserializeOwned>(&mut self, name: &str, field: &mut Option<T>) {
+        self.read_as(name, &mut |value| {
+            read_with(value, &mut |value| {
+                *field = match value {
+                    Some(value) => Some(serde_json::from_value(value)?),
+                    None => None,
+                };
+                Ok(())
+            })
+        });
+    }
+
+    /// [`Member::read`] for an Edm number whose JSON form varies (see `edm::LenientValue`).
+    pub(crate) fn read_lenient<T: crate::edm::LenientValue>(
+        &mut self,
+        name: &str,
+        field: &mut Option<T>,
+    ) {
+        self.read_as(name, &mut |value| {
+            read_with(value, &mut |value| {
+                *field = match value {
+                    Some(value) => Some(T::from_json(value)?),
+                    None => None,
+                };
+                Ok(())
+            })
+        });
+    }
+
+    fn read_as(&mut self, name: &str, read: &mut dyn FnMut(Value) -> Read) {
+        if self.name != name {
+            return;
+        }
+        self.offer = match std::mem::replace(&mut self.offer, Offer::Done(Read::Set)) {
+            Offer::Open(value) => Offer::Done(read(value)),
+            done @ Offer::Done(_) => done,
         };
-        Ok(())
-    })
+    }
+
+    /// What reading the member did: [`Read::NotDeclared`] if no property had its name.
+    pub(crate) fn outcome(self) -> Read {
+        match self.offer {
+            Offer::Open(value) => Read::NotDeclared(value),
+            Offer::Done(read) => read,
+        }
+    }
 }
 
 /// What [`read`] and [`read_lenient`] share, kept apart from the field's type so that it is
@@ -237,7 +289,9 @@ where
 /// Reads every field of a JSON object into a struct.
 fn read_fields(value: &mut dyn Structured, fields: Fields) -> Result<(), String> {
     for (name, field) in fields {
-        match value.read_property(&name, field) {
+        let mut member = Member::new(&name, field);
+        value.read_property(&mut member);
+        match member.outcome() {
             Read::Set => {}
             Read::Null => {
                 value.additional_properties_mut().insert(name, Value::Null);
@@ -255,7 +309,7 @@ fn read_fields(value: &mut dyn Structured, fields: Fields) -> Result<(), String>
 /// so that it is sent as `null`. A property the struct does not declare is only sent as `null`.
 pub(crate) fn set_null(value: &mut dyn Structured, property: &str) {
     // Reading `null` clears a declared field; for any other name it changes nothing.
-    let _ = value.read_property(property, Value::Null);
+    value.read_property(&mut Member::new(property, Value::Null));
     value
         .additional_properties_mut()
         .insert(property.to_string(), Value::Null);
@@ -281,21 +335,10 @@ mod tests {
             out.write_lenient("weight", &self.weight);
         }
 
-        fn read_property(&mut self, name: &str, value: Value) -> Read {
-            match name {
-                "tags" => read(&mut self.tags, value),
-                "displayName" => read(&mut self.display_name, value),
-                "weight" => read_lenient(&mut self.weight, value),
-                _ => Read::NotDeclared(value),
-            }
-        }
-
-        fn additional_properties(&self) -> &Fields {
-            &self.additional_properties
-        }
-
-        fn additional_properties_mut(&mut self) -> &mut Fields {
-            &mut self.additional_properties
+        fn read_property(&mut self, member: &mut Member<'_>) {
+            member.read("tags", &mut self.tags);
+            member.read("displayName", &mut self.display_name);
+            member.read_lenient("weight", &mut self.weight);
         }
     }
 

@@ -15,20 +15,6 @@ pub struct AllLicensedUsersAssignmentTarget {
 }
 impl crate::structured::Structured for AllLicensedUsersAssignmentTarget {
     fn write_properties(&self, _out: &mut crate::structured::Properties) {}
-    fn read_property(
-        &mut self,
-        _name: &str,
-        value: ::serde_json::Value,
-    ) -> crate::structured::Read {
-        crate::structured::Read::NotDeclared(value)
-    }
-    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
-        &mut self.additional_properties
-    }
+    fn read_property(&mut self, _member: &mut crate::structured::Member<'_>) {}
 }
 crate::macros::structured!(AllLicensedUsersAssignmentTarget);

@@ -23,26 +23,10 @@ impl crate::structured::Structured for AppConfigurationSettingItem {
         out.write("appConfigKeyType", &self.app_config_key_type);
         out.write("appConfigKeyValue", &self.app_config_key_value);
     }
-    fn read_property(
-        &mut self,
-        name: &str,
-        value: ::serde_json::Value,
-    ) -> crate::structured::Read {
-        use crate::structured::{read, Read};
-        match name {
-            "appConfigKey" => read(&mut self.app_config_key, value),
-            "appConfigKeyType" => read(&mut self.app_config_key_type, value),
-            "appConfigKeyValue" => read(&mut self.app_config_key_value, value),
-            _ => Read::NotDeclared(value),
-        }
-    }
-    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
-        &mut self.additional_properties
+    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+        member.read("appConfigKey", &mut self.app_config_key);
+        member.read("appConfigKeyType", &mut self.app_config_key_type);
+        member.read("appConfigKeyValue", &mut self.app_config_key_value);
     }
 }
 crate::macros::structured!(AppConfigurationSettingItem);

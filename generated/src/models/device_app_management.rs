@@ -47,44 +47,29 @@ impl crate::structured::Structured for DeviceAppManagement {
             &self.microsoft_store_for_business_last_successful_sync_date_time,
         );
     }
-    fn read_property(
-        &mut self,
-        name: &str,
-        value: ::serde_json::Value,
-    ) -> crate::structured::Read {
-        use crate::structured::{read, Read};
-        match name {
-            "id" => read(&mut self.id, value),
-            "isEnabledForMicrosoftStoreForBusiness" => {
-                read(&mut self.is_enabled_for_microsoft_store_for_business, value)
-            }
-            "microsoftStoreForBusinessLanguage" => {
-                read(&mut self.microsoft_store_for_business_language, value)
-            }
-            "microsoftStoreForBusinessLastCompletedApplicationSyncTime" => {
-                read(
-                    &mut self
-                        .microsoft_store_for_business_last_completed_application_sync_time,
-                    value,
-                )
-            }
-            "microsoftStoreForBusinessLastSuccessfulSyncDateTime" => {
-                read(
-                    &mut self
-                        .microsoft_store_for_business_last_successful_sync_date_time,
-                    value,
-                )
-            }
-            _ => Read::NotDeclared(value),
-        }
-    }
-    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
-        &mut self.additional_properties
+    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+        member.read("id", &mut self.id);
+        member
+            .read(
+                "isEnabledForMicrosoftStoreForBusiness",
+                &mut self.is_enabled_for_microsoft_store_for_business,
+            );
+        member
+            .read(
+                "microsoftStoreForBusinessLanguage",
+                &mut self.microsoft_store_for_business_language,
+            );
+        member
+            .read(
+                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
+                &mut self
+                    .microsoft_store_for_business_last_completed_application_sync_time,
+            );
+        member
+            .read(
+                "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
+                &mut self.microsoft_store_for_business_last_successful_sync_date_time,
+            );
     }
 }
 crate::macros::structured!(DeviceAppManagement);

@@ -19,24 +19,8 @@ impl crate::structured::Structured for ExclusionGroupAssignmentTarget {
     fn write_properties(&self, out: &mut crate::structured::Properties) {
         out.write("groupId", &self.group_id);
     }
-    fn read_property(
-        &mut self,
-        name: &str,
-        value: ::serde_json::Value,
-    ) -> crate::structured::Read {
-        use crate::structured::{read, Read};
-        match name {
-            "groupId" => read(&mut self.group_id, value),
-            _ => Read::NotDeclared(value),
-        }
-    }
-    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
-        &mut self.additional_properties
+    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+        member.read("groupId", &mut self.group_id);
     }
 }
 crate::macros::structured!(ExclusionGroupAssignmentTarget);

@@ -43,32 +43,16 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         out.write("encodedSettingXml", &self.encoded_setting_xml);
         out.write("settings", &self.settings);
     }
-    fn read_property(
-        &mut self,
-        name: &str,
-        value: ::serde_json::Value,
-    ) -> crate::structured::Read {
-        use crate::structured::{read, Read};
-        match name {
-            "id" => read(&mut self.id, value),
-            "createdDateTime" => read(&mut self.created_date_time, value),
-            "description" => read(&mut self.description, value),
-            "displayName" => read(&mut self.display_name, value),
-            "lastModifiedDateTime" => read(&mut self.last_modified_date_time, value),
-            "targetedMobileApps" => read(&mut self.targeted_mobile_apps, value),
-            "version" => read(&mut self.version, value),
-            "encodedSettingXml" => read(&mut self.encoded_setting_xml, value),
-            "settings" => read(&mut self.settings, value),
-            _ => Read::NotDeclared(value),
-        }
-    }
-    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
-        &mut self.additional_properties
+    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+        member.read("id", &mut self.id);
+        member.read("createdDateTime", &mut self.created_date_time);
+        member.read("description", &mut self.description);
+        member.read("displayName", &mut self.display_name);
+        member.read("lastModifiedDateTime", &mut self.last_modified_date_time);
+        member.read("targetedMobileApps", &mut self.targeted_mobile_apps);
+        member.read("version", &mut self.version);
+        member.read("encodedSettingXml", &mut self.encoded_setting_xml);
+        member.read("settings", &mut self.settings);
     }
 }
 crate::macros::structured!(IosMobileAppConfiguration);

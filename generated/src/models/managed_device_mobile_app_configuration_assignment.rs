@@ -22,25 +22,9 @@ impl crate::structured::Structured for ManagedDeviceMobileAppConfigurationAssign
         out.write("id", &self.id);
         out.write("target", &self.target);
     }
-    fn read_property(
-        &mut self,
-        name: &str,
-        value: ::serde_json::Value,
-    ) -> crate::structured::Read {
-        use crate::structured::{read, Read};
-        match name {
-            "id" => read(&mut self.id, value),
-            "target" => read(&mut self.target, value),
-            _ => Read::NotDeclared(value),
-        }
-    }
-    fn additional_properties(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
-        &self.additional_properties
-    }
-    fn additional_properties_mut(
-        &mut self,
-    ) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
-        &mut self.additional_properties
+    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+        member.read("id", &mut self.id);
+        member.read("target", &mut self.target);
     }
 }
 crate::macros::structured!(ManagedDeviceMobileAppConfigurationAssignment);

@@ -142,7 +142,6 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let mut fields = Vec::new();
     let mut writes = Vec::new();
     let mut reads = Vec::new();
-    let (mut uses_plain, mut uses_lenient) = (false, false);
     for (owner, property) in plan.model.all_properties(id) {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
@@ -176,54 +175,24 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         // runtime's `edm` module.
         if plan.is_lenient(property.ty) {
             writes.push(quote!(out.write_lenient(#wire, &self.#ident);));
-            reads.push(quote!(#wire => read_lenient(&mut self.#ident, value),));
-            uses_lenient = true;
+            reads.push(quote!(member.read_lenient(#wire, &mut self.#ident);));
         } else {
             writes.push(quote!(out.write(#wire, &self.#ident);));
-            reads.push(quote!(#wire => read(&mut self.#ident, value),));
-            uses_plain = true;
+            reads.push(quote!(member.read(#wire, &mut self.#ident);));
         }
     }
-    let readers = [
-        uses_plain.then(|| quote!(read,)),
-        uses_lenient.then(|| quote!(read_lenient,)),
-    ];
-    let read_property = if reads.is_empty() {
-        quote! {
-            fn read_property(
-                &mut self,
-                _name: &str,
-                value: ::serde_json::Value,
-            ) -> crate::structured::Read {
-                crate::structured::Read::NotDeclared(value)
-            }
-        }
+    // A struct without declared properties writes and reads none.
+    let (out, member) = if writes.is_empty() {
+        (format_ident!("_out"), format_ident!("_member"))
     } else {
-        quote! {
-            fn read_property(
-                &mut self,
-                name: &str,
-                value: ::serde_json::Value,
-            ) -> crate::structured::Read {
-                use crate::structured::{#(#readers)* Read};
-                match name {
-                    #(#reads)*
-                    _ => Read::NotDeclared(value),
-                }
-            }
-        }
-    };
-    // A struct without declared properties writes none.
-    let out = if writes.is_empty() {
-        format_ident!("_out")
-    } else {
-        format_ident!("out")
+        (format_ident!("out"), format_ident!("member"))
     };
     let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
     let name = name.ident();
     // Serialization is table-like: the struct names its properties on the wire once for
     // writing and once for reading, and the runtime's `structured` module does the rest for
-    // every struct alike (`structured!` writes the serde impls and `set_null` that call it).
+    // every struct alike (`structured!` writes the serde impls, `set_null` and the
+    // `additional_properties` accessors that call it).
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -241,18 +210,8 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
                 #(#writes)*
             }
 
-            #read_property
-
-            fn additional_properties(
-                &self,
-            ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
-                &self.#additional
-            }
-
-            fn additional_properties_mut(
-                &mut self,
-            ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-                &mut self.#additional
+            fn read_property(&mut self, #member: &mut crate::structured::Member<'_>) {
+                #(#reads)*
             }
         }
 
