@@ -288,6 +288,77 @@ fn a_next_link_outside_the_service_root_is_not_followed() {
 }
 
 #[test]
+fn a_next_link_that_a_url_parser_would_resolve_out_of_the_root_is_not_followed() {
+    // Each link starts with this server's service root, and each climbs out of it once an HTTP
+    // client's URL parser has read it (`\\` as `/`, tabs removed) or a server has decoded it
+    // (`%5C`, `%2F`, `.%2E`): none may be sent with the token.
+    let server = TestServer::start();
+    let root = server.base_url();
+    let client = client();
+    for climbing in [
+        format!("{root}/..\\beta/users"),
+        format!("{root}/deviceAppManagement\\..\\..\\beta"),
+        format!("{root}/.\t./beta/users"),
+        format!("{root}/.%2E/beta/users"),
+        format!("{root}/..%5Cbeta/users"),
+        format!("{root}/x%2F..%2F..%2Fbeta"),
+    ] {
+        let page = json!({"value": [], "@odata.nextLink": climbing}).to_string();
+        server.inject([Fault::Respond {
+            status: 200,
+            headers: Vec::new(),
+            body: page,
+        }]);
+        let error = block_on(client.list_all(assignments(&server).list())).unwrap_err();
+        assert!(
+            matches!(error, TransportError::Graph(Error::ForeignNextLink { .. })),
+            "{climbing}: {error:?}"
+        );
+    }
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets.len(), 6, "one request per listing: {targets:?}");
+    assert!(
+        targets.iter().all(|target| target.starts_with("/v1.0/deviceAppManagement/")),
+        "{targets:?}"
+    );
+}
+
+#[test]
+fn a_next_link_that_comes_back_ends_the_paging_with_an_error() {
+    let server = TestServer::start();
+    let root = server.base_url();
+    let path = "/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments";
+    let page = |token: &str| Fault::Respond {
+        status: 200,
+        headers: Vec::new(),
+        body: json!({
+            "value": [{"id": token, "target": {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"}}],
+            "@odata.nextLink": format!("{root}{path}?$skiptoken={token}"),
+        })
+        .to_string(),
+    };
+    // The service answers the first page, then page A twice with the same link.
+    server.inject([page("A"), page("A")]);
+    let client = client();
+    let error = block_on(client.list_all(assignments(&server).list())).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            TransportError::Graph(Error::RepeatedNextLink { pages: 2, .. })
+        ),
+        "{error:?}"
+    );
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            format!("/v1.0{path}"),
+            format!("/v1.0{path}?$skiptoken=A"),
+        ]
+    );
+}
+
+#[test]
 fn assign_replaces_the_assignments() {
     let server = TestServer::start();
     server.seed_assignment(CONFIGURATION, "old");

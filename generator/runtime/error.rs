@@ -77,6 +77,14 @@ pub enum Error {
         /// The service root it should have started with.
         service_root: String,
     },
+    /// An `@odata.nextLink` that the paging already followed: the service sent it again, so
+    /// following it would read the same pages forever.
+    RepeatedNextLink {
+        /// The link as the service sent it.
+        link: String,
+        /// The pages read when it came back.
+        pages: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -128,6 +136,12 @@ impl fmt::Display for Error {
                     "the next link `{link}` is outside the service root `{service_root}`; it is not followed"
                 )
             }
+            Error::RepeatedNextLink { link, pages } => {
+                write!(
+                    f,
+                    "the next link `{link}` came back after {pages} pages; paging stopped instead of reading the same pages again"
+                )
+            }
             Error::EmptyBody { status } => {
                 write!(
                     f,
@@ -151,6 +165,7 @@ impl std::error::Error for Error {
             | Error::EmptyBody { .. }
             | Error::InvalidHeader { .. }
             | Error::ForeignNextLink { .. }
+            | Error::RepeatedNextLink { .. }
             | Error::BatchFull { .. }
             | Error::EmptyBatch
             | Error::UnknownBatchDependency { .. }

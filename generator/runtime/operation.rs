@@ -111,6 +111,9 @@ struct Parts {
     invalid_header: Option<(String, String)>,
     /// A URL that replaces the path and query (the next page of a collection).
     absolute_url: Option<String>,
+    /// Hashes of the next links followed to reach this page (none for a first page), so
+    /// that a link that comes back ends the paging instead of looping.
+    followed_links: Vec<u64>,
     /// The body's media type when it is not JSON (raw content).
     content_type: Option<String>,
 }
@@ -126,6 +129,7 @@ impl Parts {
             headers: http::HeaderMap::new(),
             invalid_header: None,
             absolute_url: None,
+            followed_links: Vec::new(),
             content_type: None,
         }
     }
@@ -494,26 +498,33 @@ impl<T: Selectable> Operation<T> {
 impl<T> Operation<Page<T>> {
     /// The operation that reads the page after `page`, if there is one.
     ///
-    /// The next link is followed only when it starts with the service root this operation
-    /// addresses, so a response cannot send the caller's credentials elsewhere. Headers are
-    /// kept; the link already carries the query.
+    /// The next link is followed only when it is inside the service root this operation
+    /// addresses, so a response cannot send the caller's credentials elsewhere: it must start
+    /// with the root, no path segment may be `.` or `..` or hide a separator once
+    /// percent-decoded, and a link with a character that URL parsers drop or rewrite (`\`,
+    /// tabs, newlines, spaces, non-ASCII) is refused, so the link that was checked is exactly
+    /// the one sent. A link that this paging has
+    /// already followed (a service that answers the same next link again) ends it with
+    /// [`Error::RepeatedNextLink`] instead of looping. Headers are kept; the link already
+    /// carries the query.
     pub fn next_page(&self, page: &Page<T>) -> Option<Result<Self, Error>> {
         let link = page.next_link.as_ref()?;
         let root = self.parts.path.base_url();
-        // Inside the root, and no `.` or `..` segment (plain or percent-encoded) that a client
-        // would resolve to climb out of it.
-        let inside = link.strip_prefix(root).is_some_and(|rest| {
-            let path = rest.split(['?', '#']).next().unwrap_or_default();
-            (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
-                && path.split('/').all(|segment| {
-                    let decoded = segment.replace("%2E", ".").replace("%2e", ".");
-                    decoded != "." && decoded != ".."
-                })
-        });
-        if !inside {
+        if !is_inside(link, root) {
             return Some(Err(Error::ForeignNextLink {
                 link: link.clone(),
                 service_root: root.to_string(),
+            }));
+        }
+        let hash = {
+            let mut hasher = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(link, &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
+        if self.parts.followed_links.contains(&hash) {
+            return Some(Err(Error::RepeatedNextLink {
+                link: link.clone(),
+                pages: self.parts.followed_links.len() + 1,
             }));
         }
         let mut next = self.clone();
@@ -521,8 +532,70 @@ impl<T> Operation<Page<T>> {
         next.parts.body = None;
         next.parts.query.clear();
         next.parts.absolute_url = Some(link.clone());
+        next.parts.followed_links.push(hash);
         Some(Ok(next))
     }
+}
+
+/// Whether `link` addresses a resource inside `root` (a service root such as
+/// `https://graph.microsoft.com/v1.0`) the same way for this check and for any HTTP client that
+/// sends it.
+///
+/// The link must start with the root, followed by `/`, `?`, `#` or nothing, and none of its path
+/// segments may climb or hide a separator once percent-decoded: no `.` or `..` (`%2E%2E`,
+/// `.%2e` and `%252E%252E` included), no `/` or `\` inside a segment (`%2F`, `%5C`, which some
+/// servers read as separators). A link with a character that URL parsers drop or read as
+/// another (WHATWG parsers, such as the transport's, remove tabs and newlines and read `\` as
+/// `/` in http(s) URLs), a space or a non-ASCII character is refused whole: what is checked is
+/// then exactly what is sent.
+fn is_inside(link: &str, root: &str) -> bool {
+    let rewritable = |c: char| c == '\\' || c == ' ' || c.is_ascii_control() || !c.is_ascii();
+    if link.chars().any(rewritable) {
+        return false;
+    }
+    let Some(rest) = link.strip_prefix(root) else {
+        return false;
+    };
+    if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+        return false;
+    }
+    let path = rest.split(['?', '#']).next().unwrap_or_default();
+    path.split('/').all(|segment| {
+        // Decoded until nothing changes, for a server that decodes twice (`%252E`).
+        let mut decoded = segment.as_bytes().to_vec();
+        loop {
+            let again = percent_decoded(&decoded);
+            if again == decoded {
+                break;
+            }
+            decoded = again;
+        }
+        decoded != b"." && decoded != b".." && !decoded.iter().any(|b| matches!(b, b'/' | b'\\'))
+    })
+}
+
+/// `bytes` with every `%XX` escape decoded (an escape that is not one stays as written).
+fn percent_decoded(bytes: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escape = bytes
+            .get(at + 1..at + 3)
+            .filter(|_| bytes[at] == b'%')
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    decoded
 }
 
 /// Parses `url`, which must have a scheme and an authority.
@@ -1255,6 +1328,51 @@ mod tests {
     }
 
     #[test]
+    fn a_next_link_that_comes_back_ends_the_paging() {
+        let page = |link: &str| Page::<Item> {
+            next_link: Some(format!(
+                "https://graph.microsoft.com/v1.0/items?$skiptoken={link}"
+            )),
+            ..Page::default()
+        };
+        let first = list();
+        let a = first.next_page(&page("A")).unwrap().unwrap();
+        let error = a.next_page(&page("A")).unwrap().unwrap_err();
+        assert!(
+            matches!(&error, Error::RepeatedNextLink { pages: 2, .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("$skiptoken=A"), "{error}");
+        let b = a.next_page(&page("B")).unwrap().unwrap();
+        let c = b.next_page(&page("C")).unwrap().unwrap();
+        assert!(matches!(
+            c.next_page(&page("A")),
+            Some(Err(Error::RepeatedNextLink { pages: 4, .. }))
+        ));
+        // A new listing starts afresh.
+        assert!(first.next_page(&page("A")).unwrap().is_ok());
+    }
+
+    #[test]
+    fn next_links_inside_the_root_are_followed_as_written() {
+        let operation = list();
+        for inside in [
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/v1.0/items?$skiptoken=a%2Fb..c",
+            "https://graph.microsoft.com/v1.0/items/a..b/%2E%2Ex?$top=2#frag",
+            "https://graph.microsoft.com/v1.0?$skiptoken=X",
+        ] {
+            let page = Page::<Item> {
+                next_link: Some(inside.to_string()),
+                ..Page::default()
+            };
+            let next = operation.next_page(&page).unwrap().unwrap();
+            assert_eq!(next.parts.absolute_url.as_deref(), Some(inside));
+        }
+        assert_eq!(percent_decoded(b"%2e%2E%zz%4"), b"..%zz%4");
+    }
+
+    #[test]
     fn review_fixes_headers_select_and_climbing_links() {
         let request = list()
             .header("Accept", "application/json;odata.metadata=none")
@@ -1287,6 +1405,22 @@ mod tests {
             "https://graph.microsoft.com/v1.0/../beta/x",
             "https://graph.microsoft.com/v1.0/items/%2E%2E/%2e%2e/beta",
             "https://graph.microsoft.com/v1.0/./items",
+            "https://graph.microsoft.com/v1.0/..\\beta/x",
+            "https://graph.microsoft.com/v1.0/items\\..\\..\\beta",
+            "https://graph.microsoft.com/v1.0/.%2E/beta",
+            "https://graph.microsoft.com/v1.0/%2e./beta",
+            "https://graph.microsoft.com/v1.0/%252E%252e/beta",
+            "https://graph.microsoft.com/v1.0/.\t./beta",
+            "https://graph.microsoft.com/v1.0/.\n./beta",
+            "https://graph.microsoft.com/v1.0/..%2Fbeta",
+            "https://graph.microsoft.com/v1.0/..%5Cbeta",
+            "https://graph.microsoft.com/v1.0/items%2F..%2F..%2Fbeta",
+            "https://graph.microsoft.com/v1.0/ ../beta",
+            "https://graph.microsoft.com/v1.0/\u{2024}\u{2024}/beta",
+            " https://graph.microsoft.com/v1.0/items",
+            "https://graph.microsoft.com:8443/v1.0/items",
+            "https://graph.microsoft.com.evil.example/v1.0/items",
+            "https://graph.microsoft.com/beta/items",
         ] {
             let page = Page::<Item> {
                 next_link: Some(climbing.to_string()),

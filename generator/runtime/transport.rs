@@ -490,8 +490,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`Client::send`] for any page, and [`Error::ForeignNextLink`] (in
-    /// [`TransportError::Graph`]) for a next link outside the service root.
+    /// As [`Client::send`] for any page, and (in [`TransportError::Graph`])
+    /// [`Error::ForeignNextLink`] for a next link outside the service root or
+    /// [`Error::RepeatedNextLink`] for one that comes back.
     pub async fn list_all<T: DeserializeOwned>(
         &self,
         first: Operation<Page<T>>,
@@ -695,8 +696,9 @@ type PageFuture<T> = Pin<
 
 /// The pages of a collection, from [`Client::pages`]: each page is read when it is asked for.
 ///
-/// After an error the stream ends. A next link outside the service root is not followed: the
-/// page that carries it is given, then [`Error::ForeignNextLink`], then the end.
+/// After an error the stream ends. A next link outside the service root, or one already
+/// followed, is not followed: the page that carries it is given, then
+/// [`Error::ForeignNextLink`] or [`Error::RepeatedNextLink`], then the end.
 #[must_use = "a stream does nothing unless polled"]
 pub struct Pages<T> {
     client: Client,
