@@ -263,6 +263,10 @@ impl<T: DeserializeOwned> BatchItem<T> {
                     ),
                 })?
             }
+            // A count comes back as the text of its plain-text answer, or as a number.
+            Some(Value::String(text)) if self.operation.shape() == ResponseShape::Count => {
+                text.clone().into_bytes()
+            }
             Some(value) => serde_json::to_vec(value).map_err(Error::Serialize)?,
         };
         let response = builder.body(body).map_err(|source| Error::InvalidRequest {

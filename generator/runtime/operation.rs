@@ -22,6 +22,9 @@ pub(crate) enum ResponseShape {
     Value,
     /// The body is raw content (a stream); the result type is [`Content`].
     Content,
+    /// The body is a number as plain text (a `$count` segment's answer); the result type is
+    /// `u64`.
+    Count,
 }
 
 /// Raw content read from a stream property, a media entity's `$value` or a function that
@@ -114,6 +117,9 @@ struct Parts {
     /// Hashes of the next links followed to reach this page (none for a first page), so
     /// that a link that comes back ends the paging instead of looping.
     followed_links: Vec<u64>,
+    /// A listing of objects that Graph counts and searches only with `ConsistencyLevel:
+    /// eventual` (directory objects): `$count` and `$search` then send it.
+    counts_eventually: bool,
     /// The body's media type when it is not JSON (raw content).
     content_type: Option<String>,
 }
@@ -130,6 +136,7 @@ impl Parts {
             invalid_header: None,
             absolute_url: None,
             followed_links: Vec::new(),
+            counts_eventually: false,
             content_type: None,
         }
     }
@@ -189,6 +196,36 @@ impl<T> Operation<T> {
         body: &B,
     ) -> Self {
         Self::new(method, path.clone(), ResponseShape::Json).with_json_body(body)
+    }
+
+    /// A `GET` of `path`'s `$count` segment, whose answer is the number of items as plain
+    /// text.
+    #[allow(dead_code)]
+    pub(crate) fn count_of(path: &ResourcePath) -> Self {
+        Self::new(
+            http::Method::GET,
+            path.segment("$count"),
+            ResponseShape::Count,
+        )
+    }
+
+    /// Marks a listing of objects that Graph counts and searches only with
+    /// `ConsistencyLevel: eventual` (directory objects, whose advanced queries need it):
+    /// [`Operation::count`] and [`Operation::search`] then send that header, unless one is set.
+    #[allow(dead_code)]
+    pub(crate) fn counted_eventually(mut self) -> Self {
+        self.parts.counts_eventually = true;
+        self
+    }
+
+    /// `ConsistencyLevel: eventual` if this is a listing marked by
+    /// [`Operation::counted_eventually`] and no consistency level is set yet.
+    fn eventual_if_needed(self) -> Self {
+        if self.parts.counts_eventually && !self.parts.headers.contains_key("consistencylevel") {
+            self.consistency_level_eventual()
+        } else {
+            self
+        }
     }
 
     /// A `DELETE` of `path`.
@@ -275,6 +312,7 @@ impl<T> Operation<T> {
         };
         let accept = match self.parts.shape {
             ResponseShape::Content => "*/*",
+            ResponseShape::Count => "text/plain",
             _ => "application/json",
         };
         let mut builder = http::Request::builder()
@@ -374,9 +412,10 @@ impl<T> Operation<T> {
     }
 
     /// `$search`: only the items that match a search text (Graph expects it in double quotes,
-    /// such as `"displayName:Contoso"`, and often `ConsistencyLevel: eventual`).
+    /// such as `"displayName:Contoso"`). On directory objects (users, groups, ...), which Graph
+    /// searches only with `ConsistencyLevel: eventual`, that header is sent too.
     pub fn search(self, text: &str) -> Self {
-        self.query("$search", text)
+        self.query("$search", text).eventual_if_needed()
     }
 
     /// `$top`: at most `count` items per page.
@@ -389,9 +428,16 @@ impl<T> Operation<T> {
         self.query("$skip", &count.to_string())
     }
 
-    /// `$count`: include the total number of items (`@odata.count`) in the answer.
+    /// `$count`: include the total number of items (`@odata.count`) in the answer. On
+    /// directory objects (users, groups, ...), which Graph counts only with
+    /// `ConsistencyLevel: eventual`, `count(true)` sends that header too.
     pub fn count(self, include: bool) -> Self {
-        self.query("$count", if include { "true" } else { "false" })
+        let counted = self.query("$count", if include { "true" } else { "false" });
+        if include {
+            counted.eventual_if_needed()
+        } else {
+            counted
+        }
     }
 
     /// `$expand`: include the named navigation properties (and any nested options written in
@@ -655,6 +701,21 @@ impl<T: DeserializeOwned> Operation<T> {
             ResponseShape::Value => serde_json::from_slice::<ValueBody<T>>(body)
                 .map(|wrapper| wrapper.value)
                 .map_err(deserialize),
+            ResponseShape::Count => {
+                let text = String::from_utf8_lossy(body);
+                let count = text.trim().trim_start_matches('\u{feff}');
+                match count.parse::<u64>() {
+                    Ok(count) => {
+                        T::deserialize(serde_json::Value::from(count)).map_err(deserialize)
+                    }
+                    Err(_) if count.is_empty() => Err(Error::EmptyBody { status }),
+                    Err(_) => Err(deserialize(
+                        <serde_json::Error as serde::de::Error>::custom(format!(
+                            "expected a count as plain text, found `{count}`"
+                        )),
+                    )),
+                }
+            }
         }
     }
 }
@@ -1324,6 +1385,76 @@ mod tests {
         assert_eq!(
             service.headers()["location"],
             "https://download.example/file"
+        );
+    }
+
+    #[test]
+    fn a_count_segment_is_read_as_plain_text() {
+        let path = ResourcePath::new("https://graph.microsoft.com/v1.0".into()).segment("users");
+        let count = Operation::<u64>::count_of(&path).filter("accountEnabled eq true");
+        let request = count.to_http_request().unwrap();
+        assert_eq!(request.method(), Method::GET);
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.microsoft.com/v1.0/users/$count?$filter=accountEnabled%20eq%20true"
+        );
+        assert_eq!(request.headers()["accept"], "text/plain");
+        let answer = |body: &str| {
+            count.parse_response(
+                http::Response::builder()
+                    .status(200)
+                    .body(body.as_bytes().to_vec())
+                    .unwrap(),
+            )
+        };
+        assert_eq!(answer("42").unwrap(), 42);
+        assert_eq!(answer("\u{feff}7\r\n").unwrap(), 7);
+        assert!(matches!(answer(""), Err(Error::EmptyBody { .. })));
+        let error = answer("{\"value\":3}").unwrap_err();
+        assert!(matches!(error, Error::Deserialize { .. }), "{error:?}");
+        assert!(error.to_string().contains("plain text"), "{error}");
+    }
+
+    #[test]
+    fn directory_listings_count_and_search_with_eventual_consistency() {
+        let level = |operation: &Operation<Page<Item>>| {
+            let request = operation.to_http_request().unwrap();
+            request
+                .headers()
+                .get("consistencylevel")
+                .map(|value| value.to_str().unwrap().to_string())
+        };
+        let directory = || list().counted_eventually();
+        assert_eq!(level(&directory()), None, "a plain listing needs none");
+        assert_eq!(level(&directory().count(true)).as_deref(), Some("eventual"));
+        assert_eq!(level(&directory().count(false)), None);
+        assert_eq!(
+            level(&directory().search("\"displayName:a\"")).as_deref(),
+            Some("eventual")
+        );
+        assert_eq!(
+            level(&list().count(true)),
+            None,
+            "other collections need none"
+        );
+        let chosen = directory()
+            .header("ConsistencyLevel", "session")
+            .count(true);
+        assert_eq!(
+            level(&chosen).as_deref(),
+            Some("session"),
+            "a level set stays"
+        );
+
+        let page = Page::<Item> {
+            next_link: Some("https://graph.microsoft.com/v1.0/items?$skiptoken=A".into()),
+            ..Page::default()
+        };
+        let next = directory().count(true).next_page(&page).unwrap().unwrap();
+        assert_eq!(
+            level(&next).as_deref(),
+            Some("eventual"),
+            "kept on next pages"
         );
     }
 

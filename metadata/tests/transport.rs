@@ -356,6 +356,26 @@ fn a_next_link_that_comes_back_ends_the_paging_with_an_error() {
 }
 
 #[test]
+fn a_count_is_read_from_the_plain_text_answer() {
+    let server = TestServer::start();
+    for group in ["g1", "g2", "g3"] {
+        server.seed_assignment(CONFIGURATION, group);
+    }
+    let count = block_on(client().send(&assignments(&server).count_items())).unwrap();
+    assert_eq!(count, 3);
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.target,
+        "/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments/$count"
+    );
+    assert_eq!(request.headers["accept"], "text/plain");
+    assert!(
+        !request.headers.contains_key("consistencylevel"),
+        "assignments are not directory objects"
+    );
+}
+
+#[test]
 fn assign_replaces_the_assignments() {
     let server = TestServer::start();
     server.seed_assignment(CONFIGURATION, "old");

@@ -115,6 +115,67 @@ fn the_seed_root_slice_of_clean_xml() {
     );
 }
 
+/// Collections of directory objects (users, groups, devices, and the casts to them) count and
+/// search with `ConsistencyLevel: eventual`, as Graph needs; other collections do not.
+#[test]
+fn directory_object_collections_count_with_eventual_consistency() {
+    let Some(source) = graph_metadata::require(
+        "v1.0/clean.xml",
+        "directory_object_collections_count_with_eventual_consistency",
+    ) else {
+        return;
+    };
+    let bytes = std::fs::read(source).unwrap();
+    let slice = SliceSpec {
+        all: true,
+        ..SliceSpec::default()
+    };
+    let generated = msgraph_codegen::generate(&bytes, &GenerateOptions::standalone(slice, "test"))
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    let collection_impl = |file: &str, builder: &str| -> String {
+        let text = &generated.files[&format!("src/requests/{file}")];
+        let start = text
+            .find(&format!("impl {builder} {{"))
+            .unwrap_or_else(|| panic!("{file} has no `impl {builder}`"));
+        let end = text[start..]
+            .find("\n}\n")
+            .map_or(text.len(), |end| start + end);
+        text[start..end].to_string()
+    };
+    for (file, builder) in [
+        ("user.rs", "UserCollectionRequest"),
+        ("group.rs", "GroupCollectionRequest"),
+        ("device.rs", "DeviceCollectionRequest"),
+        ("directory_object.rs", "DirectoryObjectCollectionRequest"),
+        ("service_principal.rs", "ServicePrincipalCollectionRequest"),
+    ] {
+        let code = collection_impl(file, builder);
+        assert!(
+            code.contains("crate::Operation::read(&self.path).counted_eventually()"),
+            "{builder}::list:\n{code}"
+        );
+        assert!(
+            code.contains("crate::Operation::count_of(&self.path).consistency_level_eventual()"),
+            "{builder}::count_items:\n{code}"
+        );
+    }
+    for (file, builder) in [
+        ("managed_device.rs", "ManagedDeviceCollectionRequest"),
+        ("message.rs", "MessageCollectionRequest"),
+    ] {
+        let code = collection_impl(file, builder);
+        assert!(!code.contains("counted_eventually"), "{builder}:\n{code}");
+        assert!(
+            code.contains("crate::Operation::count_of(&self.path)\n"),
+            "{builder}::count_items:\n{code}"
+        );
+    }
+    // Collections with a bound function named `count` keep it; `$count` is `count_items`.
+    let charts = collection_impl("workbook_chart.rs", "WorkbookChartCollectionRequest");
+    assert!(charts.contains("pub fn count(&self)"), "{charts}");
+    assert!(charts.contains("pub fn count_items(&self)"), "{charts}");
+}
+
 /// The defects real Graph metadata ships are warnings with positions, never errors: counted and
 /// checked here against clean.xml (and Prod.csdl.xml for conflicting duplicate annotations).
 #[test]

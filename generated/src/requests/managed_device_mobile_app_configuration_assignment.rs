@@ -48,6 +48,11 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
     > {
         crate::Operation::read(&self.path)
     }
+    /// Counts the collection's members (`GET .../$count`, answered as plain
+    /// text). `$filter` narrows the count.
+    pub fn count_items(&self) -> crate::Operation<u64> {
+        crate::Operation::count_of(&self.path)
+    }
     /// Creates a member (`POST`) and returns it as created.
     pub fn create(
         &self,

@@ -149,6 +149,10 @@ pub struct TypeItems {
     pub file: String,
 }
 
+/// The entity type whose collections Graph counts and searches only with `ConsistencyLevel:
+/// eventual` (see [`Plan::counts_eventually`]).
+const EVENTUALLY_COUNTED: &str = "microsoft.graph.directoryObject";
+
 /// Names and shapes of everything to generate.
 pub struct Plan<'m> {
     /// The model.
@@ -537,6 +541,17 @@ impl<'m> Plan<'m> {
             return scope.claim(struct_name.clone());
         }
         scope.claim(self.qualified_rust_name(member))
+    }
+
+    /// Whether Graph counts and searches collections of this entity type only with
+    /// `ConsistencyLevel: eventual`: directory objects (`microsoft.graph.directoryObject` and
+    /// the types derived from it: users, groups, devices, applications, ...), whose `$count`,
+    /// `$search` and `/$count` are advanced queries. A service without that type has none.
+    pub fn counts_eventually(&self, ty: TypeId) -> bool {
+        self.model
+            .ancestors_and_self(ty)
+            .into_iter()
+            .any(|id| self.model.ty(id).qualified_name() == EVENTUALLY_COUNTED)
     }
 
     /// Whether values of this type are Edm numbers whose JSON form varies (see the runtime's

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::{doc_attributes, sanitize};
 use super::edm::{self, LiteralForm};
@@ -23,6 +23,10 @@ use crate::naming::{self, RustName, Scope};
 const FIXED_METHODS: &[&str] = &[
     "new", "path", "get", "patch", "delete", "list", "create", "by_id",
 ];
+
+/// The collection builders' method for the `$count` segment (not `count`: collections of
+/// workbook charts, tables and the like have a bound function of that name).
+const COUNT_METHOD: &str = "count_items";
 
 /// The method name of an operation: its own name, or, when several operations of that name
 /// apply to one builder (overloads), the name with its parameters:
@@ -144,6 +148,9 @@ pub(super) fn builder_methods<'m>(
     collection: bool,
 ) -> Vec<(RustName, MethodKind<'m>)> {
     let mut scope = Scope::with_reserved(FIXED_METHODS);
+    if collection {
+        scope.reserve(&RustName::new(COUNT_METHOD.to_string()));
+    }
     let mut methods = Vec::new();
     if !collection {
         let navigations: Vec<&NavigationDef> = plan
@@ -491,6 +498,31 @@ impl Requests<'_, '_> {
                 }
             }
         });
+        let count_method = format_ident!("{}", COUNT_METHOD);
+        let (list, count) = if self.plan.counts_eventually(ty) {
+            (
+                quote!(crate::Operation::read(&self.path).counted_eventually()),
+                quote! {
+                    /// Counts the collection's members (`GET .../$count`, answered as plain
+                    /// text), with `ConsistencyLevel: eventual`, which Graph needs to count
+                    /// directory objects. `$filter` and `$search` narrow the count.
+                    pub fn #count_method(&self) -> crate::Operation<u64> {
+                        crate::Operation::count_of(&self.path).consistency_level_eventual()
+                    }
+                },
+            )
+        } else {
+            (
+                quote!(crate::Operation::read(&self.path)),
+                quote! {
+                    /// Counts the collection's members (`GET .../$count`, answered as plain
+                    /// text). `$filter` narrows the count.
+                    pub fn #count_method(&self) -> crate::Operation<u64> {
+                        crate::Operation::count_of(&self.path)
+                    }
+                },
+            )
+        };
         let methods: Vec<TokenStream> = builder_methods(self.plan, ty, true)
             .into_iter()
             .filter_map(|(name, kind)| self.method(ty, name, kind, true))
@@ -512,8 +544,10 @@ impl Requests<'_, '_> {
 
                 /// Lists the collection (`GET`), one page at a time.
                 pub fn list(&self) -> crate::Operation<crate::Page<#value>> {
-                    crate::Operation::read(&self.path)
+                    #list
                 }
+
+                #count
 
                 #create
 

@@ -496,6 +496,12 @@ fn handle(request: &Request, shared: &Shared) -> Answer {
             }
             json_answer(200, &page)
         }
+        // `$count`: the number of assignments, as plain text.
+        ("GET", ["assignments", "$count"]) => Answer {
+            status: 200,
+            headers: vec![("content-type", "text/plain".to_string())],
+            body: store.configurations[&configuration].len().to_string(),
+        },
         ("POST", ["assignments"]) => {
             let Ok(body) = body() else {
                 return error_answer(400, "BadRequest", "The body is not a JSON object.");
