@@ -90,7 +90,8 @@ pub(crate) use string_enum;
 /// A union over an abstract type's concrete descendants, chosen by `@odata.type`: the enum, with
 /// an `Other` variant that keeps a value of a type this crate does not know (or one without
 /// `@odata.type`) whole, `odata_type`, `From` each member, `Serialize` (with `@odata.type`
-/// first) and `Deserialize`.
+/// first: the one the value was read with, or else its type's, which an abstract type's slot
+/// needs) and `Deserialize`.
 ///
 /// Input: `pub enum Name { Variant(path::Struct) = "ns.qualifiedName", ... }`. A variant may
 /// carry `#[cfg(...)]` attributes (in a crate with areas, its struct's feature): they gate the
@@ -108,7 +109,10 @@ macro_rules! union_type {
             $(#[$meta])*
             $name,
             |fields| ::std::result::Result::Ok(Self::Other(fields)),
-            $( $(#[$variant_meta])* $variant($member) = $wire, )*
+            $(
+                $(#[$variant_meta])* $variant($member) = $wire,
+                ::std::option::Option::Some(concat!("#", $wire));
+            )*
         }
     };
 }
@@ -116,7 +120,8 @@ macro_rules! union_type {
 pub(crate) use union_type;
 
 /// A union over a concrete type and its descendants: like [`union_type!`], but a value without
-/// `@odata.type` is the first variant's type (the base).
+/// `@odata.type` is the first variant's type (the base), and a base value is written without
+/// one unless it was read with one.
 ///
 /// Input: `pub enum Name { Base(path::Base) = "ns.base", Variant(path::Struct) = "ns.x", ... }`.
 #[allow(unused_macros)]
@@ -131,9 +136,12 @@ macro_rules! union_with_base {
         crate::macros::union_impls! {
             $(#[$meta])*
             $name,
-            |fields| crate::polymorphic::from_fields(fields).map(Self::$base),
-            $(#[$base_meta])* $base($base_member) = $base_wire,
-            $( $(#[$variant_meta])* $variant($member) = $wire, )*
+            |fields| crate::polymorphic::from_fields(fields, None).map(Self::$base),
+            $(#[$base_meta])* $base($base_member) = $base_wire, ::std::option::Option::None;
+            $(
+                $(#[$variant_meta])* $variant($member) = $wire,
+                ::std::option::Option::Some(concat!("#", $wire));
+            )*
         }
     };
 }
@@ -141,14 +149,15 @@ macro_rules! union_with_base {
 pub(crate) use union_with_base;
 
 /// What [`union_type!`] and [`union_with_base!`] share; `$untyped` reads a value without
-/// `@odata.type`.
+/// `@odata.type`, and each variant's `$tag` is the `@odata.type` it is written with when it
+/// keeps none of its own (`None` for a concrete base, which reads back as itself without one).
 #[allow(unused_macros)]
 macro_rules! union_impls {
     (
         $(#[$meta:meta])*
         $name:ident,
         $untyped:expr,
-        $( $(#[$variant_meta:meta])* $variant:ident($member:ty) = $wire:literal, )*
+        $( $(#[$variant_meta:meta])* $variant:ident($member:ty) = $wire:literal, $tag:expr; )*
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
@@ -190,11 +199,9 @@ macro_rules! union_impls {
                 match self {
                     $(
                         $(#[$variant_meta])*
-                        Self::$variant(value) => crate::polymorphic::serialize_tagged(
-                            concat!("#", $wire),
-                            value,
-                            serializer,
-                        ),
+                        Self::$variant(value) => {
+                            crate::structured::serialize_tagged(value, $tag, serializer)
+                        }
                     )*
                     Self::Other(fields) => ::serde::Serialize::serialize(fields, serializer),
                 }
@@ -213,7 +220,7 @@ macro_rules! union_impls {
                     $(
                         $(#[$variant_meta])*
                         ::std::option::Option::Some($wire) => {
-                            crate::polymorphic::from_fields(fields).map(Self::$variant)
+                            crate::polymorphic::from_fields(fields, $tag).map(Self::$variant)
                         }
                     )*
                     ::std::option::Option::None => untyped(fields),

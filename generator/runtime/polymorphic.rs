@@ -1,11 +1,11 @@
 //! Reading and writing values whose concrete type is named by `@odata.type`.
 //!
-//! Generated unions (one variant per concrete type) call these helpers from their `Serialize`
-//! and `Deserialize` implementations.
+//! Generated unions (one variant per concrete type) call these helpers from their `Deserialize`
+//! implementations; their `Serialize` calls `structured::serialize_tagged`, which writes the
+//! tag a value was read with, or the one its slot needs.
 
 use serde::de::{DeserializeOwned, Error as _};
-use serde::ser::{Error as _, SerializeMap};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 /// A JSON object's fields, as received.
@@ -13,44 +13,6 @@ pub(crate) type Fields = Map<String, Value>;
 
 /// The control property that names a value's type.
 pub(crate) const ODATA_TYPE: &str = "@odata.type";
-
-/// Writes `value`, which must serialize to a JSON object, with `@odata.type` first.
-#[allow(dead_code)]
-pub(crate) fn serialize_tagged<T, S>(
-    odata_type: &str,
-    value: &T,
-    serializer: S,
-) -> Result<S::Ok, S::Error>
-where
-    T: Serialize + ?Sized,
-    S: Serializer,
-{
-    write_tagged(odata_type, serde_json::to_value(value), serializer)
-}
-
-/// What [`serialize_tagged`] does once the value is JSON, compiled once per serializer.
-fn write_tagged<S: Serializer>(
-    odata_type: &str,
-    value: Result<Value, serde_json::Error>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let fields = match value.map_err(S::Error::custom)? {
-        Value::Object(fields) => fields,
-        other => {
-            return Err(S::Error::custom(format!(
-                "a value of `{odata_type}` must serialize to a JSON object, not {other}"
-            )));
-        }
-    };
-    let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
-    map.serialize_entry(ODATA_TYPE, odata_type)?;
-    for (name, field) in &fields {
-        if name != ODATA_TYPE {
-            map.serialize_entry(name, field)?;
-        }
-    }
-    map.end()
-}
 
 /// Reads a JSON object and the type its `@odata.type` names, without a leading `#`.
 #[allow(dead_code)]
@@ -73,14 +35,19 @@ where
     Ok((odata_type, fields))
 }
 
-/// Turns the fields of a value of a known type into that type, leaving out `@odata.type`.
+/// Turns the fields of a value of a known type into that type. Its `@odata.type` is kept with
+/// the value (in `additional_properties`, and so written back) unless it is exactly `tag`, the
+/// one the value's variant is written with anyway: a tag without `#`, or one on a concrete
+/// base's value (written without one), comes back as it was read.
 #[allow(dead_code)]
-pub(crate) fn from_fields<T, E>(mut fields: Fields) -> Result<T, E>
+pub(crate) fn from_fields<T, E>(mut fields: Fields, tag: Option<&str>) -> Result<T, E>
 where
     T: DeserializeOwned,
     E: serde::de::Error,
 {
-    fields.remove(ODATA_TYPE);
+    if tag.is_some() && fields.get(ODATA_TYPE).and_then(Value::as_str) == tag {
+        fields.remove(ODATA_TYPE);
+    }
     serde_json::from_value(Value::Object(fields)).map_err(E::custom)
 }
 
@@ -97,27 +64,10 @@ pub(crate) fn odata_type_of(fields: &Fields) -> Option<&str> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, PartialEq, serde::Deserialize)]
     struct Sample {
         #[serde(rename = "groupId")]
         group_id: String,
-    }
-
-    struct Tagged(Sample);
-
-    impl Serialize for Tagged {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serialize_tagged("#ns.sample", &self.0, serializer)
-        }
-    }
-
-    #[test]
-    fn writes_the_type_first_and_once() {
-        let json = serde_json::to_string(&Tagged(Sample {
-            group_id: "g".into(),
-        }))
-        .unwrap();
-        assert_eq!(json, r##"{"@odata.type":"#ns.sample","groupId":"g"}"##);
     }
 
     #[test]
@@ -130,7 +80,8 @@ mod tests {
             let (odata_type, fields) = deserialize_tagged(&mut deserializer).unwrap();
             assert_eq!(odata_type.as_deref(), Some("ns.sample"));
             assert_eq!(odata_type_of(&fields), Some("ns.sample"));
-            let sample: Sample = from_fields::<_, serde_json::Error>(fields).unwrap();
+            let sample: Sample =
+                from_fields::<_, serde_json::Error>(fields, Some("#ns.sample")).unwrap();
             assert_eq!(sample.group_id, "g");
         }
     }

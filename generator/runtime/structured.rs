@@ -27,6 +27,9 @@ use serde_json::{Map, Value};
 /// A JSON object's fields, as received.
 pub(crate) type Fields = Map<String, Value>;
 
+/// The control information that names a value's type.
+const ODATA_TYPE: &str = "@odata.type";
+
 /// A model struct: its properties by their names on the wire.
 pub(crate) trait Structured: AdditionalProperties {
     /// Hands every property that is set to `out`, in declaration order.
@@ -246,11 +249,30 @@ pub(crate) fn serialize<T: Structured, S: Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    write_object(value, serializer)
+    write_object(value, None, serializer)
 }
 
-/// [`serialize`] for any struct, compiled once per serializer.
-fn write_object<S: Serializer>(value: &dyn Structured, serializer: S) -> Result<S::Ok, S::Error> {
+/// Writes a model struct that is a union's variant: as [`serialize`], with `@odata.type` set
+/// to `tag` when the value keeps none of its own. `tag` is `Some` where the slot needs one for
+/// the value to be read back right (a derived type in a base type's slot, any value in an
+/// abstract type's slot) and `None` for a concrete base's value. A value read with another
+/// `@odata.type` than `tag` (without `#`, or on a base's value) keeps it in
+/// `additional_properties` (`polymorphic::from_fields`), so every value is written back with
+/// exactly the tag it was read with, or none.
+pub(crate) fn serialize_tagged<T: Structured, S: Serializer>(
+    value: &T,
+    tag: Option<&str>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    write_object(value, tag, serializer)
+}
+
+/// [`serialize`] and [`serialize_tagged`] for any struct, compiled once per serializer.
+fn write_object<S: Serializer>(
+    value: &dyn Structured,
+    tag: Option<&str>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     let mut properties = Properties::default();
     value.write_properties(&mut properties);
     if let Some(error) = properties.error {
@@ -260,12 +282,23 @@ fn write_object<S: Serializer>(value: &dyn Structured, serializer: S) -> Result<
     // A kept `null` (or any kept value) for a property that is set now is not written: the set
     // property wins. Control information (`@odata.etag`) never names a property.
     let shadowed = |name: &str| !name.contains('@') && written.iter().any(|(n, _)| *n == name);
+    let additional = value.additional_properties();
     let mut map = serializer.serialize_map(None)?;
+    // The object's own control information (`@odata.type`, `@odata.etag`, ...) comes first, as
+    // OData's JSON format asks; property annotations (`name@odata.type`) stay with the rest.
+    if let Some(tag) = tag.filter(|_| !additional.contains_key(ODATA_TYPE)) {
+        map.serialize_entry(ODATA_TYPE, tag)?;
+    }
+    for (name, value) in additional {
+        if name.starts_with('@') {
+            map.serialize_entry(name, value)?;
+        }
+    }
     for (name, value) in written {
         map.serialize_entry(name, value)?;
     }
-    for (name, value) in value.additional_properties() {
-        if !shadowed(name) {
+    for (name, value) in additional {
+        if !name.starts_with('@') && !shadowed(name) {
             map.serialize_entry(name, value)?;
         }
     }
@@ -369,7 +402,40 @@ mod tests {
         assert_eq!(value.additional_properties.len(), 2);
         assert_eq!(
             written(&value),
-            r#"{"displayName":"x","@odata.etag":"W/1","extra":{"a":[1,2]}}"#
+            r#"{"@odata.etag":"W/1","displayName":"x","extra":{"a":[1,2]}}"#,
+            "control information first"
+        );
+    }
+
+    #[test]
+    fn a_union_variant_is_written_with_the_tag_it_was_read_with_or_the_one_its_slot_needs() {
+        let tagged = |value: &Labels, tag: Option<&str>| {
+            let mut out = Vec::new();
+            serialize_tagged(value, tag, &mut serde_json::Serializer::new(&mut out)).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let built = Labels {
+            display_name: Some("x".into()),
+            ..Default::default()
+        };
+        assert_eq!(tagged(&built, None), r#"{"displayName":"x"}"#);
+        assert_eq!(
+            tagged(&built, Some("#ns.labels")),
+            r##"{"@odata.type":"#ns.labels","displayName":"x"}"##
+        );
+        // Read with a tag (here without `#`): that tag, written back first and exactly.
+        let read = read_json(r#"{"displayName":"x","@odata.type":"ns.labels"}"#).unwrap();
+        for tag in [None, Some("#ns.labels")] {
+            assert_eq!(
+                tagged(&read, tag),
+                r#"{"@odata.type":"ns.labels","displayName":"x"}"#
+            );
+        }
+        // A property annotation stays beside the properties.
+        let read = read_json(r#"{"tags@odata.type":"Collection(String)","tags":[]}"#).unwrap();
+        assert_eq!(
+            written(&read),
+            r#"{"tags":[],"tags@odata.type":"Collection(String)"}"#
         );
     }
 
