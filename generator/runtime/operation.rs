@@ -755,42 +755,26 @@ struct ValueBody<T> {
 
 /// One page of a collection.
 ///
-/// When [`Page::next_link`] is set, more items follow at that URL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// When [`Page::next_link`] is set, more items follow at that URL. Members of the answer that
+/// this type does not name (such as `@microsoft.graph.tips`) are kept in
+/// [`Page::additional_properties`], so a page read and written back loses nothing.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items of this page.
     pub value: Vec<T>,
     /// The URL of the next page, if there is one (`@odata.nextLink`).
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_link: Option<String>,
     /// The URL that asks for later changes, on the last page of a delta
     /// query (`@odata.deltaLink`).
-    #[serde(
-        rename = "@odata.deltaLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delta_link: Option<String>,
     /// The number of items in the whole collection, when it was asked for
     /// (`@odata.count`).
-    #[serde(
-        rename = "@odata.count",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count: Option<i64>,
     /// The URL of the metadata that describes the payload (`@odata.context`).
-    #[serde(
-        rename = "@odata.context",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub context: Option<String>,
+    /// The answer's other members, as received.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An empty page without links. Written by hand so that `T` needs no `Default`.
@@ -802,7 +786,87 @@ impl<T> Default for Page<T> {
             delta_link: None,
             count: None,
             context: None,
+            additional_properties: serde_json::Map::new(),
         }
+    }
+}
+
+/// The control information a [`Page`] names, as written on the wire.
+const CONTEXT: &str = "@odata.context";
+const COUNT: &str = "@odata.count";
+const NEXT_LINK: &str = "@odata.nextLink";
+const DELTA_LINK: &str = "@odata.deltaLink";
+
+/// Control information first (the context, the count, the links, then any other), then the
+/// items, then the other members; `None` is not written.
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(context) = &self.context {
+            map.serialize_entry(CONTEXT, context)?;
+        }
+        if let Some(count) = &self.count {
+            map.serialize_entry(COUNT, count)?;
+        }
+        if let Some(link) = &self.next_link {
+            map.serialize_entry(NEXT_LINK, link)?;
+        }
+        if let Some(link) = &self.delta_link {
+            map.serialize_entry(DELTA_LINK, link)?;
+        }
+        let (control, other): (Vec<_>, Vec<_>) = self
+            .additional_properties
+            .iter()
+            .partition(|(name, _)| name.starts_with('@'));
+        for (name, value) in control {
+            map.serialize_entry(name, value)?;
+        }
+        map.serialize_entry("value", &self.value)?;
+        for (name, value) in other {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Reads the members in one pass; `value` is required.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PageVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for PageVisitor<T> {
+            type Value = Page<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a page of a collection: a JSON object with `value`")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Page<T>, A::Error> {
+                let mut page = Page::default();
+                let mut value = None;
+                while let Some(name) = map.next_key::<String>()? {
+                    match name.as_str() {
+                        "value" => value = Some(map.next_value()?),
+                        CONTEXT => page.context = map.next_value()?,
+                        COUNT => page.count = map.next_value()?,
+                        NEXT_LINK => page.next_link = map.next_value()?,
+                        DELTA_LINK => page.delta_link = map.next_value()?,
+                        _ => {
+                            let member = map.next_value()?;
+                            page.additional_properties.insert(name, member);
+                        }
+                    }
+                }
+                page.value = value.ok_or_else(|| serde::de::Error::missing_field("value"))?;
+                Ok(page)
+            }
+        }
+
+        deserializer.deserialize_map(PageVisitor(PhantomData))
     }
 }
 
@@ -1386,6 +1450,43 @@ mod tests {
             service.headers()["location"],
             "https://download.example/file"
         );
+    }
+
+    #[test]
+    fn a_page_keeps_the_members_it_does_not_name() {
+        let answer = json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+            "@odata.count": 2,
+            "@microsoft.graph.tips": "Use $select to choose the properties.",
+            "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=X",
+            "value": [{"id": "1"}, {"id": "2", "displayName": "B"}],
+            "extra": {"nested": [1, null]}
+        });
+        let page: Page<Value> = serde_json::from_value(answer.clone()).unwrap();
+        assert_eq!(page.value.len(), 2);
+        assert_eq!(page.count, Some(2));
+        assert_eq!(page.additional_properties.len(), 2);
+        assert_eq!(serde_json::to_value(&page).unwrap(), answer);
+        let text = serde_json::to_string(&page).unwrap();
+        assert!(text.starts_with(r#"{"@odata.context":"#), "{text}");
+        assert!(
+            text.ends_with(r#"],"extra":{"nested":[1,null]}}"#),
+            "{text}"
+        );
+
+        let error = serde_json::from_value::<Page<Value>>(json!({"@odata.count": 1})).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `value`"),
+            "{error}"
+        );
+        let error = serde_json::from_value::<Page<Value>>(json!([])).unwrap_err();
+        assert!(
+            error.to_string().contains("a page of a collection"),
+            "{error}"
+        );
+        let empty: Page<Value> = serde_json::from_value(json!({"value": []})).unwrap();
+        assert_eq!(empty, Page::default());
+        assert_eq!(serde_json::to_value(&empty).unwrap(), json!({"value": []}));
     }
 
     #[test]
