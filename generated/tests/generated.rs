@@ -88,15 +88,19 @@ fn check_unknown_type<T: Serialize + DeserializeOwned + Debug>() {
 fn check_untyped_is_base<U: DeserializeOwned + PartialEq + Debug + From<B>, B: Default>() {
     assert_eq!(from_json:: < U > (json!({})), U::from(B::default()));
 }
-/// Every member round-trips by name; an unknown member is kept.
+/// Every member round-trips by name, and is written in URLs as the qualified literal
+/// OData 4.0 requires (`ns.type'member'`); an unknown member is kept.
 #[allow(dead_code)]
-fn check_enum<T: Serialize + DeserializeOwned + PartialEq + Debug + std::fmt::Display>(
-    members: &[&str],
-) {
+fn check_enum<T>(qualified: &str, members: &[&str])
+where
+    T: Serialize + DeserializeOwned + PartialEq + Debug + std::fmt::Display
+        + krate::path::ODataLiteral,
+{
     for member in members {
         let value: T = from_json(json!(member));
         assert_eq!(to_json(& value), json!(member));
         assert_eq!(value.to_string(), * member);
+        assert_eq!(value.to_odata_literal(), format!("{qualified}'{member}'"));
     }
     let future: T = from_json(json!("memberFromTheFuture"));
     assert_eq!(to_json(& future), json!("memberFromTheFuture"));
@@ -181,7 +185,10 @@ fn unions_are_chosen_by_odata_type() {
 fn enums_round_trip_and_keep_unknown_members() {
     check_enum::<
         krate::models::MdmAppConfigKeyType,
-    >(&["stringType", "integerType", "realType", "booleanType", "tokenType"]);
+    >(
+        "microsoft.graph.mdmAppConfigKeyType",
+        &["stringType", "integerType", "realType", "booleanType", "tokenType"],
+    );
 }
 fn check_request<T>(operation: krate::Operation<T>, method: &str, url: &str) {
     let request = operation.to_http_request().expect("the request builds");

@@ -2,8 +2,13 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A member of a flags enum: generated for every enum type marked `IsFlags`.
+/// A member of an enum type (generated for every one), as a flags enum (`IsFlags`) combines
+/// them.
 pub trait FlagMember: for<'a> From<&'a str> {
+    /// The enum type's qualified name (`microsoft.graph.timeZoneStandard`), which its OData
+    /// literals start with.
+    const ENUM_TYPE: &'static str;
+
     /// The member's name on the wire.
     fn name(&self) -> &str;
 }
@@ -63,9 +68,10 @@ impl<'de, T: FlagMember> Deserialize<'de> for Flags<T> {
     }
 }
 
+/// The qualified literal OData 4.0 requires: `ns.type'read,write'`.
 impl<T: FlagMember> crate::path::ODataLiteral for Flags<T> {
     fn to_odata_literal(&self) -> String {
-        crate::path::ODataLiteral::to_odata_literal(self.to_wire().as_str())
+        crate::path::enum_literal(T::ENUM_TYPE, &self.to_wire())
     }
 }
 
@@ -91,6 +97,8 @@ mod tests {
     }
 
     impl FlagMember for Access {
+        const ENUM_TYPE: &'static str = "ns.access";
+
         fn name(&self) -> &str {
             match self {
                 Access::Read => "read",
@@ -98,6 +106,17 @@ mod tests {
                 Access::Other(name) => name,
             }
         }
+    }
+
+    #[test]
+    fn a_flags_literal_is_qualified_by_its_enum_type() {
+        use crate::path::ODataLiteral;
+        let flags = Flags(vec![Access::Read, Access::Other("it's".into())]);
+        assert_eq!(flags.to_odata_literal(), "ns.access'read,it''s'");
+        assert_eq!(
+            Flags::<Access>(Vec::new()).to_odata_literal(),
+            "ns.access''"
+        );
     }
 
     #[test]
@@ -118,7 +137,7 @@ mod tests {
         assert!(serde_json::from_str::<Flags<Access>>("3").is_err());
         assert_eq!(
             crate::path::ODataLiteral::to_odata_literal(&Flags(vec![Access::Read, Access::Write])),
-            "'read,write'"
+            "ns.access'read,write'"
         );
     }
 }

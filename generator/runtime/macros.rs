@@ -8,10 +8,12 @@
 /// does not know, and `as_str`, `From<&str>`, `Display`, `Serialize`, `Deserialize` (the member
 /// name as a JSON string), `FlagMember` (for flags enums) and `ODataLiteral`.
 ///
-/// Input: `pub enum Name { Member = "wireName", ... }`.
+/// Input: `#[odata_name = "ns.qualifiedName"] pub enum Name { Member = "wireName", ... }`; the
+/// qualified name starts the enum's OData literals (`ns.qualifiedName'wireName'`).
 #[allow(unused_macros)]
 macro_rules! string_enum {
     (
+        #[odata_name = $qualified:literal]
         $(#[$meta:meta])*
         pub enum $name:ident {
             $( $(#[$member_meta:meta])* $member:ident = $wire:literal, )*
@@ -70,6 +72,8 @@ macro_rules! string_enum {
         }
 
         impl crate::flags::FlagMember for $name {
+            const ENUM_TYPE: &'static str = $qualified;
+
             fn name(&self) -> &str {
                 self.as_str()
             }
@@ -77,7 +81,7 @@ macro_rules! string_enum {
 
         impl crate::path::ODataLiteral for $name {
             fn to_odata_literal(&self) -> ::std::string::String {
-                crate::path::ODataLiteral::to_odata_literal(self.as_str())
+                crate::path::enum_literal($qualified, self.as_str())
             }
         }
     };

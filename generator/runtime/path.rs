@@ -215,6 +215,12 @@ impl<T: ODataLiteral + ?Sized> ODataLiteral for &T {
     }
 }
 
+/// An enum literal as OData 4.0 requires it: the enum type's qualified name, then the member
+/// (or the comma-separated members of a flags value) as a string, `ns.color'red'`.
+pub(crate) fn enum_literal(enum_type: &str, members: &str) -> String {
+    format!("{enum_type}{}", members.to_odata_literal())
+}
+
 /// `true` or `false`.
 impl ODataLiteral for bool {
     fn to_odata_literal(&self) -> String {

@@ -315,8 +315,10 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         variants.push(quote! { #member_doc #variant = #wire, });
     }
     let ident = name.ident();
+    let qualified = plan.model.ty(id).qualified_name();
     quote! {
         crate::macros::string_enum! {
+            #[odata_name = #qualified]
             #doc
             pub enum #ident {
                 #(#variants)*

@@ -70,7 +70,8 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             let path = krate_path(plan.model_path(&items.module, name));
             if let TypeKind::Enum(def) = &plan.model.ty(id).kind {
                 let members: Vec<&str> = def.members.iter().map(|m| &*m.name).collect();
-                enum_checks.push(quote!(check_enum::<#path>(&[#(#members),*]);));
+                let qualified = plan.model.ty(id).qualified_name();
+                enum_checks.push(quote!(check_enum::<#path>(#qualified, &[#(#members),*]);));
                 if def.is_flags {
                     enum_checks.push(quote!(check_flags::<#path>(&[#(#members),*]);));
                 }
@@ -210,13 +211,23 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             assert_eq!(from_json::<U>(json!({})), U::from(B::default()));
         }
 
-        /// Every member round-trips by name; an unknown member is kept.
+        /// Every member round-trips by name, and is written in URLs as the qualified literal
+        /// OData 4.0 requires (`ns.type'member'`); an unknown member is kept.
         #[allow(dead_code)]
-        fn check_enum<T: Serialize + DeserializeOwned + PartialEq + Debug + std::fmt::Display>(members: &[&str]) {
+        fn check_enum<T>(qualified: &str, members: &[&str])
+        where
+            T: Serialize
+                + DeserializeOwned
+                + PartialEq
+                + Debug
+                + std::fmt::Display
+                + krate::path::ODataLiteral,
+        {
             for member in members {
                 let value: T = from_json(json!(member));
                 assert_eq!(to_json(&value), json!(member));
                 assert_eq!(value.to_string(), *member);
+                assert_eq!(value.to_odata_literal(), format!("{qualified}'{member}'"));
             }
             let future: T = from_json(json!("memberFromTheFuture"));
             assert_eq!(to_json(&future), json!("memberFromTheFuture"));
