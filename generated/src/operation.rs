@@ -116,6 +116,9 @@ struct Parts {
     invalid_header: Option<(String, String)>,
     /// A URL that replaces the path and query (the next page of a collection).
     absolute_url: Option<String>,
+    /// An entity whose URL is sent as the `$id` query option (removing one link of a
+    /// collection by the linked entity's URL), worked out when the request is built.
+    id_option: Option<ResourcePath>,
     /// Hashes of the next links followed to reach this page (none for a first page), so
     /// that a link that comes back ends the paging instead of looping.
     followed_links: Vec<u64>,
@@ -137,6 +140,7 @@ impl Parts {
             headers: http::HeaderMap::new(),
             invalid_header: None,
             absolute_url: None,
+            id_option: None,
             followed_links: Vec::new(),
             counts_eventually: false,
             content_type: None,
@@ -230,6 +234,13 @@ impl<T> Operation<T> {
         }
     }
 
+    /// This request with the URL of the entity at `target` as its `$id` query option.
+    #[allow(dead_code)]
+    pub(crate) fn with_id_option(mut self, target: &ResourcePath) -> Self {
+        self.parts.id_option = Some(target.clone());
+        self
+    }
+
     /// A `DELETE` of `path`.
     #[allow(dead_code)]
     pub(crate) fn remove(path: &ResourcePath) -> Self {
@@ -290,7 +301,12 @@ impl<T> Operation<T> {
             Some(url) => url.clone(),
             None => {
                 let mut url = self.parts.path.to_url()?;
-                for (index, (name, value)) in self.parts.query.iter().enumerate() {
+                let id_option = match &self.parts.id_option {
+                    Some(target) => Some(("$id".to_string(), target.to_url()?)),
+                    None => None,
+                };
+                for (index, (name, value)) in self.parts.query.iter().chain(&id_option).enumerate()
+                {
                     url.push(if index == 0 { '?' } else { '&' });
                     push_query_component(&mut url, name);
                     url.push('=');

@@ -74,6 +74,17 @@ impl ReferenceCollectionRequest {
         let path = self.path.key(self.name, id.into()).segment("$ref");
         Operation::new(http::Method::DELETE, path, ResponseShape::Empty)
     }
+
+    /// Unlinks `target`, named by its URL (`DELETE .../$ref?$id={url}`, the form Graph
+    /// documents for removing a member or an owner); the entity itself stays.
+    pub fn remove_link_to(&self, target: &impl Addressable) -> Operation<()> {
+        Operation::new(
+            http::Method::DELETE,
+            self.path.segment("$ref"),
+            ResponseShape::Empty,
+        )
+        .with_id_option(target.resource_path())
+    }
 }
 
 /// The link of a single-valued navigation property that does not contain its target
@@ -180,6 +191,22 @@ mod tests {
             remove.uri().to_string(),
             "https://graph.microsoft.com/v1.0/groups/g1/members/u1/$ref"
         );
+        let unlink = members
+            .remove_link_to(&member("u/1"))
+            .to_http_request()
+            .unwrap();
+        assert_eq!(unlink.method(), http::Method::DELETE);
+        assert_eq!(
+            unlink.uri().to_string(),
+            "https://graph.microsoft.com/v1.0/groups/g1/members/$ref?$id=https://graph.microsoft.com/v1.0/directoryObjects/u%252F1"
+        );
+        assert!(unlink.body().is_empty());
+        assert!(matches!(
+            members.remove_link_to(&member("")).to_http_request(),
+            Err(crate::Error::EmptyKey {
+                collection: "directoryObjects"
+            })
+        ));
         let list = members.list();
         let page = list
             .parse_response(
