@@ -114,6 +114,20 @@ impl Properties {
 
     /// Writes the Edm number (or collection of them) `name` if `value` is set: `INF`, `-INF` and
     /// `NaN` as strings, `Edm.Decimal` as the number its text is (see the `edm` module).
+    /// Hands over a value that is always written (a required action parameter).
+    pub(crate) fn write_required<T: Serialize>(&mut self, name: &'static str, value: &T) {
+        self.push(name, Written::value(value));
+    }
+
+    /// [`Properties::write_required`] for an Edm number whose JSON form varies.
+    pub(crate) fn write_lenient_required<T: crate::edm::LenientValue>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) {
+        self.push(name, value.to_json());
+    }
+
     pub(crate) fn write_lenient<T: crate::edm::LenientValue>(
         &mut self,
         name: &'static str,

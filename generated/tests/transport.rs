@@ -389,6 +389,7 @@ fn assign_replaces_the_assignments() {
         .by_id(CONFIGURATION)
         .assign(&ManagedDeviceMobileAppConfigurationAssignParameters {
             assignments: Some(vec![for_group("g7"), for_group("g8")]),
+            ..Default::default()
         });
     block_on(client.send(&assign)).unwrap();
     let groups: Vec<Value> = server

@@ -327,6 +327,49 @@ macro_rules! structured {
 #[allow(unused_imports)]
 pub(crate) use structured;
 
+/// `Serialize`, `set_null` and `AdditionalProperties` for the body of an action (its
+/// parameters), through its [`Structured`](crate::structured::Structured) impl: what
+/// [`structured!`] writes for a model, except `Deserialize` (a body is only sent).
+#[allow(unused_macros)]
+macro_rules! parameters {
+    ($parameters:ty) => {
+        impl $parameters {
+            /// Sends `parameter` (its name on the wire) as JSON `null`: an optional parameter
+            /// becomes `None` and the `null` is kept in `additional_properties`. A required
+            /// parameter is sent as set (its value wins over the `null`).
+            pub fn set_null(&mut self, parameter: &str) -> &mut Self {
+                crate::structured::set_null(self, parameter);
+                self
+            }
+        }
+
+        impl crate::structured::AdditionalProperties for $parameters {
+            fn additional_properties(
+                &self,
+            ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &self.additional_properties
+            }
+
+            fn additional_properties_mut(
+                &mut self,
+            ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &mut self.additional_properties
+            }
+        }
+
+        impl ::serde::Serialize for $parameters {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                crate::structured::serialize(self, serializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use parameters;
+
 /// An item builder (requests for one entity): the struct, which holds the path it addresses,
 /// `path()`, and the `Builder` and `Addressable` impls.
 ///

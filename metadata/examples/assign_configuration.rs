@@ -48,6 +48,7 @@ pub async fn run(
         .by_id(configuration_id)
         .assign(&ManagedDeviceMobileAppConfigurationAssignParameters {
             assignments: Some(assignments),
+            ..Default::default()
         });
     client.send(&assign).await?;
     println!("assigned to {} groups", group_ids.len());

@@ -319,6 +319,7 @@ fn assign_replaces_the_assignments_of_a_configuration() {
             target: Some(AllLicensedUsersAssignmentTarget::default().into()),
             ..Default::default()
         }]),
+        ..Default::default()
     };
     let op = Graph::v1()
         .device_app_management()
@@ -336,6 +337,36 @@ fn assign_replaces_the_assignments_of_a_configuration() {
         json!({"assignments": [{"target": {"@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget"}}]})
     );
     op.parse_response(response(204, "")).unwrap();
+}
+
+/// An action parameter is sent as an explicit `null` with `set_null`, like a model's property;
+/// members the crate does not declare are sent too.
+#[test]
+fn action_parameters_can_be_sent_as_null() {
+    let mut parameters = ManagedDeviceMobileAppConfigurationAssignParameters {
+        assignments: Some(Vec::new()),
+        ..Default::default()
+    };
+    parameters.set_null("assignments");
+    assert_eq!(parameters.assignments, None);
+    parameters
+        .additional_properties
+        .insert("dryRun".into(), json!(true));
+    let op = Graph::v1()
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id("cfg-1")
+        .assign(&parameters);
+    assert_eq!(
+        op.body().map(|body| std::str::from_utf8(body).unwrap()),
+        Some(r#"{"assignments":null,"dryRun":true}"#)
+    );
+    assert_eq!(
+        serde_json::to_value(ManagedDeviceMobileAppConfigurationAssignParameters::default())
+            .unwrap(),
+        json!({}),
+        "nothing set, nothing sent"
+    );
 }
 
 /// The configuration itself is polymorphic: the abstract base reads as its concrete type.

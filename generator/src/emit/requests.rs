@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attributes, sanitize};
 use super::edm::{self, LiteralForm};
 use super::features::Item;
+use super::models::ADDITIONAL_PROPERTIES;
 use super::{EmittedFiles, FileContent, Plan};
 use crate::csdl::syntax::{ContainerChildKind, OperationKind};
 use crate::model::*;
@@ -336,8 +337,7 @@ impl Requests<'_, '_> {
             if files.wants("src/requests/parameters.rs") {
                 let structs = self.parameters.iter().map(|(&id, name)| {
                     let gate = self.plan.gate(Item::Operation(id));
-                    let tokens = self.parameter_struct(id, name);
-                    quote!(#gate #tokens)
+                    self.parameter_struct(id, name, &gate)
                 });
                 files.insert(
                     "src/requests/parameters.rs".to_string(),
@@ -885,12 +885,22 @@ impl Requests<'_, '_> {
         }
     }
 
-    fn parameter_struct(&self, id: OperationId, name: &RustName) -> TokenStream {
+    /// The body of an action: a struct with a field per parameter (`Option` for nullable ones)
+    /// and `additional_properties`, written like a model struct (`structured.rs`), so that
+    /// `set_null` sends a parameter as an explicit `null`. Every item carries `gate`.
+    fn parameter_struct(
+        &self,
+        id: OperationId,
+        name: &RustName,
+        gate: &TokenStream,
+    ) -> TokenStream {
         let operation = self.plan.model.operation(id);
         let qualified = format!("{}.{}", operation.namespace, operation.name);
         let doc = doc_attributes(&format!("The body of the `{qualified}` action."));
-        let mut scope = Scope::new();
+        let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
         let mut fields = Vec::new();
+        let mut writes = Vec::new();
+        let mut reads = Vec::new();
         let mut all_default = true;
         for parameter in &operation.parameters {
             let Some(rust) = self.plan.use_type(parameter.ty) else {
@@ -899,43 +909,76 @@ impl Requests<'_, '_> {
             let field = scope.claim(naming::member_name(&parameter.name));
             let ident = field.ident();
             let wire = &parameter.name;
-            let rename = (field.as_str() != wire).then(|| quote!(rename = #wire,));
             let field_doc = format!(
                 " The `{wire}` parameter: {}.",
                 super::describe_use(self.plan, parameter.ty)
             );
-            let with = |optional: bool| {
-                self.plan
-                    .lenient_module(parameter.ty, optional)
-                    .map(|module| quote!(with = #module,))
-            };
+            let lenient = self.plan.is_lenient(parameter.ty);
             if parameter.ty.nullable {
-                let with = with(true);
                 fields.push(quote! {
                     #[doc = #field_doc]
-                    #[serde(#rename #with skip_serializing_if = "::std::option::Option::is_none")]
                     pub #ident: ::std::option::Option<#rust>,
                 });
+                if lenient {
+                    writes.push(quote!(out.write_lenient(#wire, &self.#ident);));
+                    reads.push(quote!(member.read_lenient(#wire, &mut self.#ident);));
+                } else {
+                    writes.push(quote!(out.write(#wire, &self.#ident);));
+                    reads.push(quote!(member.read(#wire, &mut self.#ident);));
+                }
             } else {
                 all_default &= self.has_default(parameter.ty);
-                let with = with(false);
-                let attribute =
-                    (rename.is_some() || with.is_some()).then(|| quote!(#[serde(#rename #with)]));
                 fields.push(quote! {
                     #[doc = #field_doc]
-                    #attribute
                     pub #ident: #rust,
                 });
+                // A required parameter is always sent; `set_null` cannot clear it.
+                if lenient {
+                    writes.push(quote!(out.write_lenient_required(#wire, &self.#ident);));
+                } else {
+                    writes.push(quote!(out.write_required(#wire, &self.#ident);));
+                }
             }
         }
+        let (out, member) = (
+            if writes.is_empty() {
+                format_ident!("_out")
+            } else {
+                format_ident!("out")
+            },
+            if reads.is_empty() {
+                format_ident!("_member")
+            } else {
+                format_ident!("member")
+            },
+        );
+        let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
         let ident = name.ident();
         let derive_default = all_default.then(|| quote!(Default,));
         quote! {
+            #gate
             #doc
-            #[derive(Clone, Debug, #derive_default PartialEq, ::serde::Serialize)]
+            #[derive(Clone, Debug, #derive_default PartialEq)]
             pub struct #ident {
                 #(#fields)*
+                /// Members to send that this crate does not declare, and parameters set to JSON
+                /// `null` with `set_null`: written after the declared parameters.
+                pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
+
+            #gate
+            impl crate::structured::Structured for #ident {
+                fn write_properties(&self, #out: &mut crate::structured::Properties) {
+                    #(#writes)*
+                }
+
+                fn read_property(&mut self, #member: &mut crate::structured::Member<'_>) {
+                    #(#reads)*
+                }
+            }
+
+            #gate
+            crate::macros::parameters!(#ident);
         }
     }
 
