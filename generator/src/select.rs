@@ -62,6 +62,8 @@ pub fn select(
         diagnostics: Diagnostics::new(),
         origin,
         area: None,
+        walked: BTreeSet::new(),
+        every_navigation: false,
     };
     if spec.all {
         closure.select_all();
@@ -104,6 +106,12 @@ struct Closure<'m> {
     origin: SliceOrigin,
     /// For an area: which builders it owns. `None` for the whole selection.
     area: Option<AreaOwner<'m>>,
+    /// Builder types whose navigations have been followed.
+    walked: BTreeSet<TypeId>,
+    /// Whether every builder has all of its navigations, however it was reached (by an entry,
+    /// a navigation, a cast or a composable function): true for `all` and for areas; a slice of
+    /// roots or paths has only the navigations its paths name.
+    every_navigation: bool,
 }
 
 /// The area a closure selects, and who owns each builder.
@@ -170,6 +178,8 @@ impl Ownership {
             diagnostics: Diagnostics::new(),
             origin: SliceOrigin::Config,
             area: None,
+            walked: BTreeSet::new(),
+            every_navigation: true,
         };
         whole.entries_and_their_navigations(0..container.children.len());
         whole.casts();
@@ -282,6 +292,7 @@ impl Closure<'_> {
     }
 
     fn select_all(&mut self) {
+        self.every_navigation = true;
         for index in 0..self.model.types.len() {
             self.use_as_value(TypeId(index as u32));
         }
@@ -305,9 +316,14 @@ impl Closure<'_> {
             self.add_builder(entry.ty, entry.kind == ContainerChildKind::EntitySet);
             pending.push(entry.ty);
         }
-        let mut visited = BTreeSet::new();
+        self.walk_navigations(pending);
+    }
+
+    /// Follows every navigation from the builders of `pending`, adding the builders they lead
+    /// to (in an area, only those it does not leave to another area), and from those in turn.
+    fn walk_navigations(&mut self, mut pending: Vec<TypeId>) {
         while let Some(ty) = pending.pop() {
-            if !visited.insert(ty) {
+            if !self.walked.insert(ty) {
                 continue;
             }
             for (owner, index, navigation) in self.model.all_navigations(ty) {
@@ -492,6 +508,17 @@ impl Closure<'_> {
                     }
                 }
             }
+            // Builders that casts and composable functions added have all their navigations too.
+            if self.every_navigation {
+                let unwalked: Vec<TypeId> = self
+                    .selection
+                    .builders
+                    .keys()
+                    .copied()
+                    .filter(|ty| !self.walked.contains(ty))
+                    .collect();
+                self.walk_navigations(unwalked);
+            }
             if self.selection.builders.len() == builders_before {
                 break;
             }
@@ -532,6 +559,8 @@ pub fn areas(model: &Model) -> Vec<Area> {
                     entry,
                     ownership: &ownership,
                 }),
+                walked: BTreeSet::new(),
+                every_navigation: true,
             };
             closure.entries_and_their_navigations([entry]);
             closure.casts();
@@ -562,6 +591,8 @@ pub fn value_closure(
             entry: usize::MAX,
             ownership,
         }),
+        walked: BTreeSet::new(),
+        every_navigation: false,
     };
     for id in types {
         closure.use_as_value(id);
