@@ -309,6 +309,9 @@ pub struct Capabilities {
     pub updatable: bool,
     /// Members can be deleted (`DELETE`).
     pub deletable: bool,
+    /// Members are written whole with `PUT` (the `UpdateRestrictions` record's `UpdateMethod`
+    /// is `PUT`). Where the CSDL says nothing, they are not.
+    pub replaceable: bool,
 }
 
 impl Default for Capabilities {
@@ -317,6 +320,7 @@ impl Default for Capabilities {
             insertable: true,
             updatable: true,
             deletable: true,
+            replaceable: false,
         }
     }
 }

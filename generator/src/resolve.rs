@@ -1938,7 +1938,9 @@ fn capabilities_term(term: &str) -> Option<&str> {
 
 /// `capabilities` restricted by Insert-, Update- and DeleteRestrictions records among
 /// `annotations` (term name if a Capabilities term, annotation). A record property that is
-/// `false` forbids; anything else leaves the capability as it was.
+/// `false` forbids; anything else leaves the capability as it was. An `UpdateRestrictions`
+/// record whose `UpdateMethod` is `PUT` (`Org.OData.Capabilities.V1.HttpMethod/PUT`, under any
+/// alias) makes members replaceable.
 fn restrictions<'x, 'a: 'x>(
     mut capabilities: Capabilities,
     annotations: impl Iterator<Item = (Option<&'x str>, &'x syntax::Annotation<'a>)>,
@@ -1960,6 +1962,14 @@ fn restrictions<'x, 'a: 'x>(
                         *slot = *allowed;
                     }
                 }
+            }
+            if term == "UpdateRestrictions" {
+                let puts = values.iter().any(|(name, value)| {
+                    name.as_ref() == "UpdateMethod"
+                        && matches!(value, AnnotationValue::EnumMember(member)
+                            if member.as_ref().ends_with("HttpMethod/PUT"))
+                });
+                capabilities.replaceable |= puts;
             }
         }
     }

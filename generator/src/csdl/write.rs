@@ -263,7 +263,8 @@ fn write_operation(out: &mut String, model: &Model, operation: &OperationDef) {
     let _ = writeln!(out, "      </{element}>");
 }
 
-/// The Capabilities annotations that say what `capabilities` forbids, one per line.
+/// The Capabilities annotations that say what `capabilities` forbids (and that updates are a
+/// `PUT`, where they are), one per line.
 fn restrictions(capabilities: Capabilities, indent: &str) -> String {
     let mut out = String::new();
     for (allowed, term, property) in [
@@ -271,10 +272,23 @@ fn restrictions(capabilities: Capabilities, indent: &str) -> String {
         (capabilities.updatable, "UpdateRestrictions", "Updatable"),
         (capabilities.deletable, "DeleteRestrictions", "Deletable"),
     ] {
+        let mut values = Vec::new();
         if !allowed {
+            values.push(format!(
+                "<PropertyValue Property=\"{property}\" Bool=\"false\" />"
+            ));
+        }
+        if term == "UpdateRestrictions" && capabilities.replaceable {
+            values.push(
+                "<PropertyValue Property=\"UpdateMethod\"><EnumMember>Org.OData.Capabilities.V1.HttpMethod/PUT</EnumMember></PropertyValue>"
+                    .to_string(),
+            );
+        }
+        if !values.is_empty() {
             let _ = writeln!(
                 out,
-                "{indent}<Annotation Term=\"Org.OData.Capabilities.V1.{term}\"><Record><PropertyValue Property=\"{property}\" Bool=\"false\" /></Record></Annotation>"
+                "{indent}<Annotation Term=\"Org.OData.Capabilities.V1.{term}\"><Record>{}</Record></Annotation>",
+                values.concat()
             );
         }
     }

@@ -22,7 +22,7 @@ use crate::naming::{self, RustName, Scope};
 /// Methods every item or collection builder has; navigation properties and operations with
 /// these names are numbered.
 const FIXED_METHODS: &[&str] = &[
-    "new", "path", "get", "patch", "delete", "list", "create", "by_id",
+    "new", "path", "get", "patch", "put", "delete", "list", "create", "by_id",
 ];
 
 /// The collection builders' method for the `$count` segment (not `count`: collections of
@@ -119,6 +119,7 @@ pub(super) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
             insertable: a.insertable || b.insertable,
             updatable: a.updatable || b.updatable,
             deletable: a.deletable || b.deletable,
+            replaceable: a.replaceable || b.replaceable,
         })
     }
     visit(plan, ty, &mut Vec::new()).unwrap_or_default()
@@ -445,6 +446,15 @@ impl Requests<'_, '_> {
                 }
             }
         });
+        let put = allowed.replaceable.then(|| {
+            quote! {
+                /// Creates or replaces the entity with `body` (`PUT`), which is how the service
+                /// updates it here (its `UpdateMethod` is `PUT`).
+                pub fn put(&self, body: &#value) -> crate::Operation<#value> {
+                    crate::Operation::write(::http::Method::PUT, &self.path, body)
+                }
+            }
+        });
         let delete = allowed.deletable.then(|| {
             quote! {
                 /// Deletes the entity (`DELETE`).
@@ -470,6 +480,8 @@ impl Requests<'_, '_> {
                 }
 
                 #patch
+
+                #put
 
                 #delete
 
