@@ -358,12 +358,22 @@ impl<'m> Plan<'m> {
                 TypeKind::Structured(def) => {
                     let has_derived = !self.model.descendants(id).is_empty();
                     let used_as_value = self.selection.value_types.contains(&id);
-                    if !def.is_abstract {
+                    // An abstract type none of whose derived types is concrete has values of
+                    // types this crate cannot know (added to the service later): it gets a
+                    // struct too, so that its declared properties are typed, and a value keeps
+                    // its own `@odata.type` (in `additional_properties`).
+                    let as_struct = !def.is_abstract
+                        || !self.model.descendants(id).iter().any(|&derived| {
+                            self.model
+                                .structured(derived)
+                                .is_some_and(|derived| !derived.is_abstract)
+                        });
+                    if as_struct {
                         items.struct_name =
                             Some(self.claim(items_scope, base.clone(), id, "the struct"));
                     }
-                    if used_as_value && (def.is_abstract || has_derived) {
-                        let union = if def.is_abstract {
+                    if used_as_value && (!as_struct || has_derived) {
+                        let union = if !as_struct {
                             base.clone()
                         } else {
                             RustName::from_parts("Any", &base)

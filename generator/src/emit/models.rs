@@ -131,6 +131,14 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         StructuredKind::Complex => "complex type",
     };
     let mut fallback = format!("The `{}` {kind}.", ty.qualified_name());
+    if def.is_abstract {
+        // Only abstract types without concrete derived types have a struct.
+        fallback.push_str(
+            "\n\nIt is abstract, and no type in this crate derives from it: a value is of a type \
+             the service added later, whose `@odata.type` is kept in `additional_properties` (set \
+             it there when creating one).",
+        );
+    }
     if let Some(base) = def.base {
         fallback.push_str(&format!(
             "\n\nIt has the properties of its base type `{}` too.",
@@ -238,8 +246,10 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
     };
     let doc = doc_attributes(&format!(
         "{lead}A `{qualified}` value of any concrete type: the type named by the value's `@odata.type`.\n\n\
-         Reading accepts the type name with or without the leading `#`; writing always adds it. A type \
-         this crate does not know is kept whole in [`{name}::Other`] and written back unchanged.{untyped}"
+         Reading accepts the type name with or without the leading `#`, and a value is written back \
+         with the `@odata.type` it was read with, or none; a value built in code gets one where this \
+         slot needs it to be read back right. A type this crate does not know is kept whole in \
+         [`{name}::Other`] and written back unchanged.{untyped}"
     ));
     if has_base {
         family.retain(|&member| member != id);

@@ -55,15 +55,10 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
                 });
             }
             union_checks.push(quote!(check_unknown_type::<#union>();));
-            if plan
-                .model
-                .structured(id)
-                .is_some_and(|def| !def.is_abstract)
-            {
-                if let Some(struct_name) = &items.struct_name {
-                    let path = krate_path(plan.model_path(&items.module, struct_name));
-                    union_checks.push(quote!(check_untyped_is_base::<#union, #path>();));
-                }
+            // A type with a struct is its union's base: a value without `@odata.type` is one.
+            if let Some(struct_name) = &items.struct_name {
+                let path = krate_path(plan.model_path(&items.module, struct_name));
+                union_checks.push(quote!(check_untyped_is_base::<#union, #path>();));
             }
         }
         if let Some(name) = &items.enum_name {
