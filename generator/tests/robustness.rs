@@ -25,7 +25,7 @@ const DOCUMENT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
       <Action Name="close" IsBound="true"><Parameter Name="bindingParameter" Type="shop.order" /><Parameter Name="reason" Type="Edm.String" /></Action>
       <Function Name="total" IsBound="true"><Parameter Name="bindingParameter" Type="shop.order" /><Parameter Name="currency" Type="Edm.String" /><ReturnType Type="Edm.Double" /></Function>
       <EntityContainer Name="Shop"><EntitySet Name="orders" EntityType="shop.order" /></EntityContainer>
-      <Annotations Target="shop.order/state"><Annotation Term="Org.OData.Core.V1.Description" String="Where the order is &amp; why." /></Annotations>
+      <Annotations Target="shop.order/state"><Annotation Term="Org.OData.Core.V1.Description" String="Where the order is &amp; why.&#10;&#10;````&#10;&#10;panic!()&#10;&#10;~~~" /></Annotations>
     </Schema>
   </edmx:DataServices>
 </edmx:Edmx>
