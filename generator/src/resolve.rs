@@ -763,8 +763,21 @@ impl<'d, 'a> Resolver<'d, 'a> {
         } else {
             written.span
         };
-        let target = if inner.starts_with("Edm.") {
-            TypeTarget::Primitive(self.primitive(inner, inner_span)?)
+        let target = if let Some(name) = inner.strip_prefix("Edm.") {
+            // A type OData does not define (`Edm.Float` in some services' metadata) is a defect
+            // of the document, not a reason to refuse the service: its values are kept as JSON.
+            match Primitive::from_edm_name(name) {
+                Some(primitive) => TypeTarget::Primitive(primitive),
+                None => {
+                    self.diagnostics.warning(
+                        inner_span,
+                        format!(
+                            "`Edm.{name}` is not a primitive type OData defines: values of this {what} are kept as untyped JSON (`Edm.Untyped`)"
+                        ),
+                    );
+                    TypeTarget::Primitive(Primitive::Untyped)
+                }
+            }
         } else {
             TypeTarget::Named(self.named_type(inner, inner_span, what)?)
         };

@@ -176,3 +176,57 @@ fn a_repeated_attribute_is_an_error() {
         "{first}"
     );
 }
+
+/// A primitive type OData does not define (SAP's test services use `Edm.Float`) is a warning
+/// with its position, and its values are kept as untyped JSON; the rest of the service
+/// generates.
+#[test]
+fn an_unknown_primitive_type_is_a_warning_and_untyped_json() {
+    const SERVICE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="example.sap" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="product">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Property Name="weight" Type="Edm.Float" />
+        <Property Name="readings" Type="Collection(Edm.Float)" />
+      </EntityType>
+      <EntityContainer Name="Service"><EntitySet Name="products" EntityType="example.sap.product" /></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let (_, warnings) = msgraph_codegen::load(SERVICE.as_bytes())
+        .unwrap_or_else(|errors| panic!("the service must load: {errors:#?}"));
+    let headlines: Vec<String> = warnings
+        .iter()
+        .map(|w| w.render("service.xml", SERVICE))
+        .filter_map(|text| text.lines().next().map(str::to_string))
+        .collect();
+    assert_eq!(
+        headlines,
+        [
+            "service.xml:8:39: warning: `Edm.Float` is not a primitive type OData defines: values of this property type are kept as untyped JSON (`Edm.Untyped`)",
+            "service.xml:9:52: warning: `Edm.Float` is not a primitive type OData defines: values of this property type are kept as untyped JSON (`Edm.Untyped`)",
+        ]
+    );
+    let options = msgraph_codegen::GenerateOptions::standalone(
+        msgraph_codegen::SliceSpec {
+            all: true,
+            ..msgraph_codegen::SliceSpec::default()
+        },
+        "test",
+    );
+    let generated =
+        msgraph_codegen::generate(SERVICE.as_bytes(), &options).unwrap_or_else(|d| panic!("{d:?}"));
+    let product = &generated.files["src/models/product.rs"];
+    assert!(
+        product.contains("pub weight: Option<::serde_json::Value>,"),
+        "{product}"
+    );
+    assert!(
+        product.contains("pub readings: Option<Vec<::serde_json::Value>>,"),
+        "{product}"
+    );
+}
