@@ -603,8 +603,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
             };
             // Inline annotations on the type element win over `Annotations` blocks.
             let inline = match decl.declared {
-                Declared::Structured(t) => annotation_description(&t.annotations),
-                Declared::Enum(t) => annotation_description(&t.annotations),
+                Declared::Structured(t) => annotation_description(&self.qualifiers, &t.annotations),
+                Declared::Enum(t) => annotation_description(&self.qualifiers, &t.annotations),
                 Declared::Definition(_) => None,
             };
             types.push(TypeDef {
@@ -811,7 +811,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 properties.push(PropertyDef {
                     name: property.name.value.clone(),
                     ty: use_,
-                    description: annotation_description(&property.annotations),
+                    description: annotation_description(&self.qualifiers, &property.annotations),
                 });
             }
         }
@@ -853,9 +853,9 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     navigation
                         .annotations
                         .iter()
-                        .map(|a| (capabilities_term(a.term.as_str()), a)),
+                        .map(|a| (capabilities_term(&self.qualifiers, a.term.as_str()), a)),
                 ),
-                description: annotation_description(&navigation.annotations),
+                description: annotation_description(&self.qualifiers, &navigation.annotations),
             });
         }
         StructuredDef {
@@ -1007,7 +1007,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             members.push(MemberDef {
                 name: member.name.value.clone(),
                 value,
-                description: annotation_description(&member.annotations),
+                description: annotation_description(&self.qualifiers, &member.annotations),
             });
         }
         EnumDef {
@@ -1220,7 +1220,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 parameters: resolved,
                 return_type,
                 is_composable: operation.is_composable,
-                description: annotation_description(&operation.annotations)
+                description: annotation_description(&self.qualifiers, &operation.annotations)
                     .or_else(|| description_of(descriptions, TargetKey::Operation(index)))
                     .or_else(|| {
                         let first = self.operations_by_name.get(&(namespace, name))?[0];
@@ -1310,7 +1310,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 child
                     .annotations
                     .iter()
-                    .map(|a| (capabilities_term(a.term.as_str()), a)),
+                    .map(|a| (capabilities_term(&self.qualifiers, a.term.as_str()), a)),
             );
             let capabilities =
                 match descriptions.get(&TargetKey::ContainerChild(child.name.as_str())) {
@@ -1330,9 +1330,9 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 name: child.name.value.clone(),
                 ty,
                 capabilities,
-                description: annotation_description(&child.annotations).or_else(|| {
-                    description_of(descriptions, TargetKey::ContainerChild(child.name.as_str()))
-                }),
+                description: annotation_description(&self.qualifiers, &child.annotations).or_else(
+                    || description_of(descriptions, TargetKey::ContainerChild(child.name.as_str())),
+                ),
                 span: child.name.span,
             });
             for binding in &child.bindings {
@@ -1942,11 +1942,13 @@ fn model_member<'m, 'a>(
     }
 }
 
-/// The term name of an inline annotation if it is a Capabilities term (written with the full
-/// namespace or the usual `Capabilities` alias).
-fn capabilities_term(term: &str) -> Option<&str> {
-    term.strip_prefix("Org.OData.Capabilities.V1.")
-        .or_else(|| term.strip_prefix("Capabilities."))
+/// The term name of an inline annotation if it is a Capabilities term (under any alias of the
+/// vocabulary, see `inline_term`).
+fn capabilities_term<'t>(qualifiers: &FastMap<&str, &str>, term: &'t str) -> Option<&'t str> {
+    match inline_term(qualifiers, term)? {
+        (CAPABILITIES_NAMESPACE, name) => Some(name),
+        _ => None,
+    }
 }
 
 /// `capabilities` restricted by Insert-, Update- and DeleteRestrictions records among
@@ -2021,24 +2023,55 @@ fn describe<'d, 'a: 'd>(annotations: impl Iterator<Item = Applied<'d, 'a>>) -> O
     join_descriptions(short, long)
 }
 
-/// The description written inline in an element's own annotations.
-fn annotation_description<'a>(annotations: &[syntax::Annotation<'a>]) -> Option<Text<'a>> {
+/// The description written inline in an element's own annotations, their terms read through
+/// the document's aliases (`inline_term`) as in `Annotations` blocks.
+fn annotation_description<'a>(
+    qualifiers: &FastMap<&str, &str>,
+    annotations: &[syntax::Annotation<'a>],
+) -> Option<Text<'a>> {
     if annotations.is_empty() {
         return None;
     }
     let mut short = None;
     let mut long = None;
     for annotation in annotations {
-        let term = annotation.term.as_str();
+        let Some((CORE_NAMESPACE, name)) = inline_term(qualifiers, annotation.term.as_str()) else {
+            continue;
+        };
         if let AnnotationValue::String(text) = &annotation.value {
-            if term.ends_with("Core.V1.Description") || term == "Core.Description" {
-                short.get_or_insert(text);
-            } else if term.ends_with("Core.V1.LongDescription") || term == "Core.LongDescription" {
-                long.get_or_insert(text);
+            match name {
+                "Description" => {
+                    short.get_or_insert(text);
+                }
+                "LongDescription" => {
+                    long.get_or_insert(text);
+                }
+                _ => {}
             }
         }
     }
     join_descriptions(short, long)
+}
+
+/// The (namespace, name) of an inline annotation's term, read through the document's aliases and
+/// namespaces like the terms of `Annotations` blocks (`Resolver::resolve_term`), so that
+/// `Term="Cap.InsertRestrictions"` under `Alias="Cap"` counts. `Core` and `Capabilities` name
+/// their standard vocabularies when the document does not use them otherwise.
+fn inline_term<'t>(qualifiers: &FastMap<&str, &str>, term: &'t str) -> Option<(&'t str, &'t str)> {
+    let (qualifier, name) = split_at_last_dot(term)?;
+    let namespace = match qualifiers.get(qualifier) {
+        Some(namespace) => *namespace,
+        None => match qualifier {
+            "Core" => CORE_NAMESPACE,
+            "Capabilities" => CAPABILITIES_NAMESPACE,
+            _ => return None,
+        },
+    };
+    match namespace {
+        CORE_NAMESPACE => Some((CORE_NAMESPACE, name)),
+        CAPABILITIES_NAMESPACE => Some((CAPABILITIES_NAMESPACE, name)),
+        _ => None,
+    }
 }
 
 /// The short description, then the long one if it says something else, each trimmed; borrowed

@@ -230,3 +230,56 @@ fn an_unknown_primitive_type_is_a_warning_and_untyped_json() {
         "{product}"
     );
 }
+
+/// Inline annotations read their terms through the document's aliases, as `Annotations` blocks
+/// do: a vocabulary included under another alias (`Cap`, `C`) still restricts and describes.
+#[test]
+fn inline_annotation_terms_are_read_through_any_alias() {
+    const SERVICE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml">
+    <edmx:Include Namespace="Org.OData.Capabilities.V1" Alias="Cap" />
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="C" />
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="example.shop" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="order">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false">
+          <Annotation Term="C.Description" String="The order's number." />
+        </Property>
+        <Annotation Term="C.Description" String="An order." />
+      </EntityType>
+      <EntityContainer Name="Shop">
+        <EntitySet Name="orders" EntityType="example.shop.order">
+          <Annotation Term="Cap.InsertRestrictions">
+            <Record><PropertyValue Property="Insertable" Bool="false" /></Record>
+          </Annotation>
+          <Annotation Term="Capabilities.DeleteRestrictions">
+            <Record><PropertyValue Property="Deletable" Bool="false" /></Record>
+          </Annotation>
+        </EntitySet>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let (model, warnings) = msgraph_codegen::load(SERVICE.as_bytes())
+        .unwrap_or_else(|errors| panic!("the service must load: {errors:#?}"));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let order = model.ty(model.find("example.shop.order").unwrap());
+    assert_eq!(order.description.as_deref(), Some("An order."));
+    let TypeKind::Structured(def) = &order.kind else {
+        panic!("order is structured")
+    };
+    assert_eq!(
+        def.properties[0].description.as_deref(),
+        Some("The order's number.")
+    );
+    let orders = &model.container.as_ref().unwrap().children[0];
+    assert!(!orders.capabilities.insertable, "Cap.InsertRestrictions");
+    assert!(!orders.capabilities.deletable, "the conventional alias");
+    assert!(orders.capabilities.updatable);
+}
