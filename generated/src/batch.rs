@@ -277,6 +277,240 @@ impl<T: DeserializeOwned> BatchItem<T> {
     }
 }
 
+impl Batch {
+    /// The batch to send again after `response`: the items answered `429` or `503` (throttled
+    /// or unavailable, so not processed) and the items answered `424 Failed Dependency` because
+    /// one of those failed, with their ids, and `dependsOn` kept among themselves (a dependency
+    /// that succeeded is done). With it, how long to wait first: the longest `Retry-After` the
+    /// items ask for (`None` when none asks). `None` when no item is to be sent again.
+    pub fn retry_of(
+        &self,
+        response: &BatchResponse,
+    ) -> Option<(Batch, Option<std::time::Duration>)> {
+        let status_of = |id: &str| {
+            response
+                .responses
+                .iter()
+                .find(|item| item.id == id)
+                .map(|item| item.status)
+        };
+        let mut again: Vec<&BatchRequest> = Vec::new();
+        for request in &self.requests {
+            let retry = match status_of(&request.id) {
+                Some(429 | 503) => true,
+                // Failed because an item it depends on is sent again.
+                Some(424) => request
+                    .depends_on
+                    .iter()
+                    .any(|id| again.iter().any(|r| r.id == *id)),
+                _ => false,
+            };
+            if retry {
+                again.push(request);
+            }
+        }
+        if again.is_empty() {
+            return None;
+        }
+        let wait = response
+            .responses
+            .iter()
+            .filter(|item| again.iter().any(|r| r.id == item.id))
+            .filter_map(|item| {
+                let (_, value) = item
+                    .headers
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))?;
+                let seconds = match value {
+                    Value::String(text) => text.trim().parse::<u64>().ok()?,
+                    Value::Number(number) => number.as_u64()?,
+                    _ => return None,
+                };
+                Some(std::time::Duration::from_secs(seconds))
+            })
+            .max();
+        let requests = again
+            .iter()
+            .map(|request| {
+                let mut request = (*request).clone();
+                request
+                    .depends_on
+                    .retain(|id| again.iter().any(|r| r.id == *id));
+                request
+            })
+            .collect();
+        Some((
+            Batch {
+                service_root: self.service_root.clone(),
+                requests,
+            },
+            wait,
+        ))
+    }
+}
+
+impl BatchResponse {
+    /// Takes the responses of `retried` (an answer to [`Batch::retry_of`]'s batch) in place of
+    /// the ones with the same ids.
+    pub fn merge(&mut self, retried: BatchResponse) {
+        for response in retried.responses {
+            match self.responses.iter_mut().find(|r| r.id == response.id) {
+                Some(slot) => *slot = response,
+                None => self.responses.push(response),
+            }
+        }
+    }
+}
+
+/// Any number of operations for JSON batching, split into as many [`Batch`]es of at most
+/// [`MAX_BATCH_SIZE`] operations as they need, to be sent one after another (the transport's
+/// `Client::send_batches`, or each [`Batch::to_http_request`] in order).
+///
+/// An operation added after others ([`Batches::add_after`]) goes into the batch that holds
+/// them, so every `dependsOn` chain stays inside one batch, where Graph runs it in order; other
+/// operations fill the last batch, then start a new one.
+#[derive(Debug, Clone, Default)]
+pub struct Batches {
+    batches: Vec<Batch>,
+}
+
+/// The handle of one operation in [`Batches`]: which batch holds it, and its item there.
+#[derive(Debug)]
+pub struct BatchesItem<T> {
+    batch: usize,
+    item: BatchItem<T>,
+}
+
+/// Where an operation of [`Batches`] is: what [`Batches::add_after`] takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchPosition {
+    batch: usize,
+    id: String,
+}
+
+impl<T> BatchesItem<T> {
+    /// Which batch of [`Batches::batches`] holds the operation (from 0).
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// The operation's id in its batch.
+    pub fn id(&self) -> &str {
+        self.item.id()
+    }
+
+    /// Where the operation is, for [`Batches::add_after`].
+    pub fn position(&self) -> BatchPosition {
+        BatchPosition {
+            batch: self.batch,
+            id: self.item.id().to_string(),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> BatchesItem<T> {
+    /// This operation's result, from the answers to [`Batches::batches`] in the same order (as
+    /// [`BatchItem::result`] reads it from its batch's answer).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingBatchResponse`] when `responses` has no answer for the operation's batch,
+    /// and the errors of [`BatchItem::result`].
+    pub fn result(&self, responses: &[BatchResponse]) -> Result<T, Error> {
+        match responses.get(self.batch) {
+            Some(response) => self.item.result(response),
+            None => Err(Error::MissingBatchResponse {
+                id: self.item.id().to_string(),
+            }),
+        }
+    }
+}
+
+impl Batches {
+    /// No operation yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many operations the batches hold.
+    pub fn len(&self) -> usize {
+        self.batches.iter().map(Batch::len).sum()
+    }
+
+    /// Whether no operation was added.
+    pub fn is_empty(&self) -> bool {
+        self.batches.is_empty()
+    }
+
+    /// The batches, in the order they are to be sent.
+    pub fn batches(&self) -> &[Batch] {
+        &self.batches
+    }
+
+    /// Adds an operation to the last batch, or to a new one when that is full.
+    ///
+    /// # Errors
+    ///
+    /// As [`Batch::add`], except [`Error::BatchFull`].
+    pub fn add<T>(&mut self, operation: &Operation<T>) -> Result<BatchesItem<T>, Error> {
+        let batch = match self.batches.last() {
+            Some(last) if last.len() < MAX_BATCH_SIZE => self.batches.len() - 1,
+            _ => {
+                self.batches.push(Batch::new());
+                self.batches.len() - 1
+            }
+        };
+        self.add_to(batch, operation, &[])
+    }
+
+    /// Adds an operation that Graph runs only after the given ones (`dependsOn`), in the batch
+    /// that holds them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DependenciesInSeveralBatches`] when the given operations are not all in one
+    /// batch (an operation can only depend on operations of its own batch, so start a chain
+    /// with [`Batches::add_after`] from its first operation on), [`Error::BatchFull`] when their
+    /// batch already holds [`MAX_BATCH_SIZE`] operations (a `dependsOn` chain is one batch), and
+    /// the errors of [`Batch::add_after`].
+    pub fn add_after<T>(
+        &mut self,
+        operation: &Operation<T>,
+        after: &[BatchPosition],
+    ) -> Result<BatchesItem<T>, Error> {
+        let Some(first) = after.first() else {
+            return self.add(operation);
+        };
+        if after.iter().any(|position| position.batch != first.batch) {
+            return Err(Error::DependenciesInSeveralBatches);
+        }
+        if first.batch >= self.batches.len() {
+            return Err(Error::UnknownBatchDependency {
+                id: first.id.clone(),
+            });
+        }
+        let ids: Vec<&str> = after.iter().map(|position| position.id.as_str()).collect();
+        self.add_to(first.batch, operation, &ids)
+    }
+
+    fn add_to<T>(
+        &mut self,
+        batch: usize,
+        operation: &Operation<T>,
+        after: &[&str],
+    ) -> Result<BatchesItem<T>, Error> {
+        let result = self.batches[batch].add_after(operation, after);
+        // A batch made for this operation stays only if the operation went in.
+        if result.is_err() && self.batches[batch].is_empty() {
+            self.batches.pop();
+        }
+        Ok(BatchesItem {
+            batch,
+            item: result?,
+        })
+    }
+}
+
 /// Standard base64 (RFC 4648, with padding), for raw content inside a batch.
 pub(crate) mod base64 {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -345,6 +579,152 @@ mod tests {
             root().segment(segment),
             ResponseShape::Json,
         )
+    }
+
+    #[test]
+    fn throttled_items_and_their_dependents_are_sent_again() {
+        let mut batch = Batch::new();
+        let a = batch.add(&get("a")).unwrap();
+        let b = batch.add(&get("b")).unwrap();
+        let c = batch.add_after(&get("c"), &[b.id()]).unwrap();
+        let d = batch.add_after(&get("d"), &[a.id()]).unwrap();
+        let answer = |items: Value| {
+            batch
+                .parse_response(
+                    http::Response::builder()
+                        .status(200)
+                        .body(
+                            serde_json::to_vec(&serde_json::json!({ "responses": items })).unwrap(),
+                        )
+                        .unwrap(),
+                )
+                .unwrap()
+        };
+        let mut response = answer(serde_json::json!([
+            {"id": "1", "status": 200, "body": {"n": 1}},
+            {"id": "2", "status": 429, "headers": {"Retry-After": "3"}, "body": {"error": {"code": "TooManyRequests"}}},
+            {"id": "3", "status": 424},
+            {"id": "4", "status": 503, "headers": {"retry-after": 7}},
+        ]));
+        let (again, wait) = batch.retry_of(&response).unwrap();
+        assert_eq!(wait, Some(std::time::Duration::from_secs(7)));
+        let body: Value = serde_json::from_slice(again.to_http_request().unwrap().body()).unwrap();
+        let sent: Vec<(&str, &Value)> = body["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_str().unwrap(), &r["dependsOn"]))
+            .collect();
+        // `d` depended on `a`, which succeeded: it is sent again on its own.
+        assert_eq!(
+            sent,
+            [
+                ("2", &Value::Null),
+                ("3", &serde_json::json!(["2"])),
+                ("4", &Value::Null)
+            ]
+        );
+        response.merge(answer(serde_json::json!([
+            {"id": "2", "status": 200, "body": {"n": 2}},
+            {"id": "3", "status": 200, "body": {"n": 3}},
+            {"id": "4", "status": 200, "body": {"n": 4}},
+        ])));
+        assert!(batch.retry_of(&response).is_none());
+        for (item, n) in [(&a, 1), (&b, 2), (&c, 3), (&d, 4)] {
+            assert_eq!(item.result(&response).unwrap()["n"], n);
+        }
+    }
+
+    #[test]
+    fn batches_split_at_twenty_and_keep_dependency_chains_together() {
+        let mut batches = Batches::new();
+        let first: Vec<BatchesItem<Value>> =
+            (0..19).map(|_| batches.add(&get("a")).unwrap()).collect();
+        assert_eq!(batches.batches().len(), 1);
+        // A chain that starts in the first batch stays there while it has room...
+        let chained = batches
+            .add_after(&get("b"), &[first[3].position()])
+            .unwrap();
+        assert_eq!((chained.batch(), chained.id()), (0, "20"));
+        // ...and is refused when it has none: a dependsOn chain is one batch.
+        assert!(matches!(
+            batches.add_after(&get("c"), &[chained.position()]),
+            Err(Error::BatchFull { limit: 20 })
+        ));
+        // Other operations start the next batch.
+        let later = batches.add(&get("d")).unwrap();
+        assert_eq!((later.batch(), later.id()), (1, "1"));
+        let after_later = batches.add_after(&get("e"), &[later.position()]).unwrap();
+        assert_eq!((after_later.batch(), after_later.id()), (1, "2"));
+        assert!(matches!(
+            batches.add_after(&get("f"), &[first[0].position(), later.position()]),
+            Err(Error::DependenciesInSeveralBatches)
+        ));
+        assert_eq!(batches.len(), 22);
+        assert_eq!(
+            batches.batches().iter().map(Batch::len).collect::<Vec<_>>(),
+            [20, 2]
+        );
+
+        let body = |batch: &Batch| -> Value {
+            serde_json::from_slice(batch.to_http_request().unwrap().body()).unwrap()
+        };
+        let second = body(&batches.batches()[1]);
+        assert_eq!(second["requests"][1]["dependsOn"], serde_json::json!(["1"]));
+        assert_eq!(
+            body(&batches.batches()[0])["requests"][19]["dependsOn"],
+            serde_json::json!(["4"])
+        );
+
+        // Each item reads its result from its own batch's answer.
+        let answer = |ids: &[&str]| {
+            let responses: Vec<Value> = ids
+                .iter()
+                .map(
+                    |id| serde_json::json!({"id": id, "status": 200, "body": {"batch": ids.len()}}),
+                )
+                .collect();
+            batches.batches()[0]
+                .parse_response(
+                    http::Response::builder()
+                        .status(200)
+                        .body(
+                            serde_json::to_vec(&serde_json::json!({"responses": responses}))
+                                .unwrap(),
+                        )
+                        .unwrap(),
+                )
+                .unwrap()
+        };
+        let ids_first: Vec<String> = (1..=20).map(|n| n.to_string()).collect();
+        let ids_first: Vec<&str> = ids_first.iter().map(String::as_str).collect();
+        let responses = [answer(&ids_first), answer(&["1", "2"])];
+        assert_eq!(first[0].result(&responses).unwrap()["batch"], 20);
+        assert_eq!(after_later.result(&responses).unwrap()["batch"], 2);
+        assert!(matches!(
+            later.result(&responses[..1]),
+            Err(Error::MissingBatchResponse { .. })
+        ));
+    }
+
+    #[test]
+    fn a_failed_add_leaves_no_empty_batch() {
+        let mut batches = Batches::new();
+        for _ in 0..20 {
+            batches.add(&get("a")).unwrap();
+        }
+        let unbuildable = Operation::<Value>::new(
+            http::Method::GET,
+            root().segment("users").key("users", String::new()),
+            ResponseShape::Json,
+        );
+        assert!(matches!(
+            batches.add(&unbuildable),
+            Err(Error::EmptyKey {
+                collection: "users"
+            })
+        ));
+        assert_eq!(batches.batches().len(), 1, "{batches:?}");
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub enum Error {
         /// The other one.
         other: String,
     },
+    /// An operation of [`Batches`](crate::batch::Batches) was to depend on operations of
+    /// several batches; a `dependsOn` chain is one batch.
+    DependenciesInSeveralBatches,
     /// The batch's answer has no response for an operation.
     MissingBatchResponse {
         /// The operation's id in the batch.
@@ -113,6 +116,9 @@ impl fmt::Display for Error {
                 write!(f, "a batch holds at most {limit} operations")
             }
             Error::EmptyBatch => f.write_str("a batch needs at least one operation"),
+            Error::DependenciesInSeveralBatches => f.write_str(
+                "an operation can only depend on operations of one batch: a dependsOn chain is one batch",
+            ),
             Error::UnknownBatchDependency { id } => {
                 write!(
                     f,
@@ -170,6 +176,7 @@ impl std::error::Error for Error {
             | Error::RepeatedNextLink { .. }
             | Error::BatchFull { .. }
             | Error::EmptyBatch
+            | Error::DependenciesInSeveralBatches
             | Error::UnknownBatchDependency { .. }
             | Error::MixedServiceRoots { .. }
             | Error::MissingBatchResponse { .. } => None,

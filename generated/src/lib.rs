@@ -38,7 +38,7 @@ pub mod values;
 pub mod transport;
 pub mod models;
 pub mod requests;
-pub use batch::{Batch, BatchItem, BatchResponse};
+pub use batch::{Batch, BatchItem, BatchPosition, BatchResponse, Batches, BatchesItem};
 pub use error::Error;
 pub use flags::Flags;
 pub use graph::{Cloud, Graph, Version};

@@ -94,8 +94,7 @@ pub(crate) use string_enum;
 /// A union over an abstract type's concrete descendants, chosen by `@odata.type`: the enum, with
 /// an `Other` variant that keeps a value of a type this crate does not know (or one without
 /// `@odata.type`) whole, `odata_type`, `From` each member, `Serialize` (with `@odata.type`
-/// first: the one the value was read with, or else its type's, which an abstract type's slot
-/// needs) and `Deserialize`.
+/// first: its type's, which an abstract type's slot needs) and `Deserialize`.
 ///
 /// Input: `pub enum Name { Variant(path::Struct) = "ns.qualifiedName", ... }`. A variant may
 /// carry `#[cfg(...)]` attributes (in a crate with areas, its struct's feature): they gate the

@@ -38,16 +38,23 @@ where
 }
 
 /// Turns the fields of a value of a known type into that type. Its `@odata.type` is kept with
-/// the value (in `additional_properties`, and so written back) unless it is exactly `tag`, the
-/// one the value's variant is written with anyway: a tag without `#`, or one on a concrete
-/// base's value (written without one), comes back as it was read.
+/// the value (in `additional_properties`, and so written back) unless it names `tag`, the type
+/// the value's variant is written with anyway (with or without the `#`, which is written back
+/// with it): a tag on a concrete base's value (written without one) comes back as it was read,
+/// and a value read with its type's tag equals the same value built in code.
 #[allow(dead_code)]
 pub(crate) fn from_fields<T, E>(mut fields: Fields, tag: Option<&str>) -> Result<T, E>
 where
     T: DeserializeOwned,
     E: serde::de::Error,
 {
-    if tag.is_some() && fields.get(ODATA_TYPE).and_then(Value::as_str) == tag {
+    let names_tag =
+        |read: &str| tag.is_some_and(|tag| read == tag || tag.strip_prefix('#') == Some(read));
+    if fields
+        .get(ODATA_TYPE)
+        .and_then(Value::as_str)
+        .is_some_and(names_tag)
+    {
         fields.remove(ODATA_TYPE);
     }
     serde_json::from_value(Value::Object(fields)).map_err(E::custom)

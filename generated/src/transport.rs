@@ -488,6 +488,59 @@ impl Client {
         Ok(operation.parse_response(response)?)
     }
 
+    /// Sends a batch (retrying the `$batch` request itself as [`Client::send`] does) and reads
+    /// its answer. Items answered `429` or `503` (not processed), and the items that failed
+    /// with `424` because they depend on one of those, are sent again in a new batch after the
+    /// longest `Retry-After` they ask for (or the policy's backoff), within the
+    /// [`RetryPolicy`]'s attempts and time; other items are never sent twice. The answer holds
+    /// each item's last response: read it with [`BatchItem::result`](crate::BatchItem::result).
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send`] for the `$batch` requests ([`Error::EmptyBatch`] for an empty one).
+    pub async fn send_batch(
+        &self,
+        batch: &crate::Batch,
+    ) -> Result<crate::BatchResponse, TransportError> {
+        let start = Instant::now();
+        let policy = self.retry;
+        let answer = self.execute(batch.to_http_request()?).await?;
+        let mut response = batch.parse_response(answer)?;
+        let mut attempt = 1;
+        while let Some((again, asked_wait)) = batch.retry_of(&response) {
+            let wait = asked_wait.unwrap_or_else(|| policy.backoff_for(attempt));
+            if attempt >= policy.max_attempts
+                || start.elapsed().saturating_add(wait) >= policy.max_elapsed
+            {
+                break;
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+            let answer = self.execute(again.to_http_request()?).await?;
+            response.merge(again.parse_response(answer)?);
+        }
+        Ok(response)
+    }
+
+    /// Sends [`Batches`](crate::Batches) one batch after another, each as
+    /// [`Client::send_batch`] does, and returns their answers in the same order (read each
+    /// item's result with [`BatchesItem::result`](crate::BatchesItem::result)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send_batch`], for the first batch that fails; the batches after it are not
+    /// sent.
+    pub async fn send_batches(
+        &self,
+        batches: &crate::Batches,
+    ) -> Result<Vec<crate::BatchResponse>, TransportError> {
+        let mut responses = Vec::with_capacity(batches.batches().len());
+        for batch in batches.batches() {
+            responses.push(self.send_batch(batch).await?);
+        }
+        Ok(responses)
+    }
+
     /// Reads every page of a collection, following `@odata.nextLink`, and returns all items.
     ///
     /// # Errors

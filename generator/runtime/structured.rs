@@ -269,10 +269,10 @@ pub(crate) fn serialize<T: Structured, S: Serializer>(
 /// Writes a model struct that is a union's variant: as [`serialize`], with `@odata.type` set
 /// to `tag` when the value keeps none of its own. `tag` is `Some` where the slot needs one for
 /// the value to be read back right (a derived type in a base type's slot, any value in an
-/// abstract type's slot) and `None` for a concrete base's value. A value read with another
-/// `@odata.type` than `tag` (without `#`, or on a base's value) keeps it in
-/// `additional_properties` (`polymorphic::from_fields`), so every value is written back with
-/// exactly the tag it was read with, or none.
+/// abstract type's slot) and `None` for a concrete base's value. A base's value read with an
+/// `@odata.type` keeps it in `additional_properties` (`polymorphic::from_fields`), so every
+/// value is written back with the tag it was read with (a derived type's with its `#`), or
+/// none.
 pub(crate) fn serialize_tagged<T: Structured, S: Serializer>(
     value: &T,
     tag: Option<&str>,

@@ -376,6 +376,71 @@ fn a_count_is_read_from_the_plain_text_answer() {
 }
 
 #[test]
+fn a_throttled_batch_item_and_its_dependents_are_sent_again_and_nothing_else() {
+    let server = TestServer::start();
+    let client = client();
+    let assignments = assignments(&server);
+    let mut batch = msgraph::Batch::new();
+    let first = batch.add(&assignments.create(&for_group("g1"))).unwrap();
+    let listed = batch
+        .add_after(&assignments.list(), &[first.id()])
+        .unwrap();
+    let second = batch.add(&assignments.create(&for_group("g2"))).unwrap();
+    // The first create is throttled; the list that depends on it fails with 424; the second
+    // create succeeds and must not be sent again.
+    server.inject([Fault::status(429, "TooManyRequests", Some(0))]);
+    let response = block_on(client.send_batch(&batch)).unwrap();
+    let created = first.result(&response).unwrap();
+    assert_eq!(created.target, Some(group_target("g1")));
+    assert_eq!(second.result(&response).unwrap().target, Some(group_target("g2")));
+    assert_eq!(listed.result(&response).unwrap().value.len(), 2);
+    assert_eq!(server.assignments(CONFIGURATION).len(), 2, "no create ran twice");
+    let sent: Vec<(String, String)> = server
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.target))
+        .collect();
+    let path = "/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments";
+    assert_eq!(
+        sent,
+        [
+            ("POST".to_string(), "/v1.0/$batch".to_string()),
+            ("POST".to_string(), path.to_string()),
+            ("POST".to_string(), path.to_string()),
+            ("POST".to_string(), "/v1.0/$batch".to_string()),
+            ("POST".to_string(), path.to_string()),
+            ("GET".to_string(), path.to_string()),
+        ]
+    );
+}
+
+#[test]
+fn more_than_twenty_operations_go_in_several_batches() {
+    let server = TestServer::start();
+    for n in 0..3 {
+        server.seed_assignment(CONFIGURATION, &format!("g{n}"));
+    }
+    let client = client();
+    let assignments = assignments(&server);
+    let mut batches = msgraph::Batches::new();
+    let items: Vec<_> = (0..45)
+        .map(|_| batches.add(&assignments.list().top(5)).unwrap())
+        .collect();
+    assert_eq!(batches.batches().len(), 3);
+    let responses = block_on(client.send_batches(&batches)).unwrap();
+    assert_eq!(responses.len(), 3);
+    for item in &items {
+        assert_eq!(item.result(&responses).unwrap().value.len(), 3);
+    }
+    let outer = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.target == "/v1.0/$batch")
+        .count();
+    assert_eq!(outer, 3);
+}
+
+#[test]
 fn assign_replaces_the_assignments() {
     let server = TestServer::start();
     server.seed_assignment(CONFIGURATION, "old");

@@ -254,6 +254,12 @@ fn serve(stream: TcpStream, shared: &Shared) {
         headers: request.headers.clone(),
         body: request.body.clone(),
     });
+    // A batch's items take the queued faults, one each, as if each were sent alone.
+    if request.method == "POST" && request.target == "/v1.0/$batch" {
+        let answer = batch_answer(&request, shared);
+        write_answer(stream, shared, answer);
+        return;
+    }
     let fault = lock(&shared.faults).pop_front();
     let answer = match fault {
         Some(Fault::Drop) => {
@@ -285,6 +291,74 @@ fn serve(stream: TcpStream, shared: &Shared) {
         None => handle(&request, shared),
     };
     write_answer(stream, shared, answer);
+}
+
+/// `POST /v1.0/$batch`: each request of the body, in order, recorded and handled as if it were
+/// sent alone (taking the next queued `Fault::Respond`, if any); an item whose `dependsOn` names
+/// an item that failed is answered `424 Failed Dependency` without being handled.
+fn batch_answer(request: &Request, shared: &Shared) -> Answer {
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+        return error_answer(400, "BadRequest", "The batch body is not JSON.");
+    };
+    let items = body["requests"].as_array().cloned().unwrap_or_default();
+    let mut failed: Vec<String> = Vec::new();
+    let mut responses = Vec::new();
+    for item in items {
+        let id = item["id"].as_str().unwrap_or_default().to_string();
+        let blocked = item["dependsOn"]
+            .as_array()
+            .is_some_and(|ids| ids.iter().any(|d| failed.iter().any(|f| Some(f.as_str()) == d.as_str())));
+        if blocked {
+            failed.push(id.clone());
+            responses.push(json!({
+                "id": id,
+                "status": 424,
+                "body": graph_error("FailedDependency", "A request it depends on failed.", "inner-request-id"),
+            }));
+            continue;
+        }
+        let mut headers = request.headers.clone();
+        if let Some(item_headers) = item["headers"].as_object() {
+            for (name, value) in item_headers {
+                headers.insert(name.to_ascii_lowercase(), value.as_str().unwrap_or_default().to_string());
+            }
+        }
+        let inner = Request {
+            method: item["method"].as_str().unwrap_or_default().to_string(),
+            target: format!("/v1.0{}", item["url"].as_str().unwrap_or_default()),
+            headers,
+            body: item.get("body").map(|body| body.to_string().into_bytes()).unwrap_or_default(),
+        };
+        lock(&shared.recorded).push(Recorded {
+            method: inner.method.clone(),
+            target: inner.target.clone(),
+            headers: inner.headers.clone(),
+            body: inner.body.clone(),
+        });
+        let answer = match lock(&shared.faults).pop_front() {
+            Some(Fault::Respond {
+                status,
+                headers,
+                body,
+            }) => Answer {
+                status,
+                headers,
+                body,
+            },
+            _ => handle(&inner, shared),
+        };
+        if !(200..300).contains(&answer.status) {
+            failed.push(id.clone());
+        }
+        let headers: Map<String, Value> = answer
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), Value::String(value.clone())))
+            .collect();
+        let body = serde_json::from_str::<Value>(&answer.body).unwrap_or(Value::Null);
+        responses.push(json!({"id": id, "status": answer.status, "headers": headers, "body": body}));
+    }
+    json_answer(200, &json!({ "responses": responses }))
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {

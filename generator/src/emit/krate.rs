@@ -307,7 +307,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         pub mod models;
         #requests_module
 
-        pub use batch::{Batch, BatchItem, BatchResponse};
+        pub use batch::{Batch, BatchItem, BatchPosition, BatchResponse, Batches, BatchesItem};
         pub use error::Error;
         pub use flags::Flags;
         pub use graph::{Cloud, Graph, Version};
