@@ -283,38 +283,7 @@ pub(crate) use property_names;
 #[allow(unused_macros)]
 macro_rules! structured {
     ($model:ty) => {
-        impl $model {
-            /// Sends `property` (its name on the wire, such as `displayName`) as JSON `null`,
-            /// which clears it in an update: the field becomes `None` and the `null` is kept in
-            /// `additional_properties`.
-            pub fn set_null(&mut self, property: &str) -> &mut Self {
-                crate::structured::set_null(self, property);
-                self
-            }
-        }
-
-        impl crate::structured::AdditionalProperties for $model {
-            fn additional_properties(
-                &self,
-            ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
-                &self.additional_properties
-            }
-
-            fn additional_properties_mut(
-                &mut self,
-            ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-                &mut self.additional_properties
-            }
-        }
-
-        impl ::serde::Serialize for $model {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::structured::serialize(self, serializer)
-            }
-        }
+        crate::macros::serialize_object!($model);
 
         impl<'de> ::serde::Deserialize<'de> for $model {
             fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -328,23 +297,23 @@ macro_rules! structured {
 #[allow(unused_imports)]
 pub(crate) use structured;
 
-/// `Serialize`, `set_null` and `AdditionalProperties` for the body of an action (its
-/// parameters), through its [`Structured`](crate::structured::Structured) impl: what
-/// [`structured!`] writes for a model, except `Deserialize` (a body is only sent).
+/// `Serialize`, `set_null` and `AdditionalProperties` for a struct with a
+/// [`Structured`](crate::structured::Structured) impl: what [`structured!`] writes for a model,
+/// and all that an action's body (its parameters, only ever sent) needs.
 #[allow(unused_macros)]
-macro_rules! parameters {
-    ($parameters:ty) => {
-        impl $parameters {
-            /// Sends `parameter` (its name on the wire) as JSON `null`: an optional parameter
-            /// becomes `None` and the `null` is kept in `additional_properties`. A required
-            /// parameter is sent as set (its value wins over the `null`).
-            pub fn set_null(&mut self, parameter: &str) -> &mut Self {
-                crate::structured::set_null(self, parameter);
+macro_rules! serialize_object {
+    ($object:ty) => {
+        impl $object {
+            /// Sends `name` (its name on the wire, such as `displayName`) as JSON `null`, which
+            /// clears it in an update: an optional field becomes `None` and the `null` is kept
+            /// in `additional_properties` (a required action parameter is sent as set).
+            pub fn set_null(&mut self, name: &str) -> &mut Self {
+                crate::structured::set_null(self, name);
                 self
             }
         }
 
-        impl crate::structured::AdditionalProperties for $parameters {
+        impl crate::structured::AdditionalProperties for $object {
             fn additional_properties(
                 &self,
             ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
@@ -358,7 +327,7 @@ macro_rules! parameters {
             }
         }
 
-        impl ::serde::Serialize for $parameters {
+        impl ::serde::Serialize for $object {
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
@@ -369,7 +338,7 @@ macro_rules! parameters {
     };
 }
 #[allow(unused_imports)]
-pub(crate) use parameters;
+pub(crate) use serialize_object;
 
 /// An item builder (requests for one entity): the struct, which holds the path it addresses,
 /// `path()`, and the `Builder` and `Addressable` impls.

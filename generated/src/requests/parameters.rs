@@ -20,4 +20,4 @@ for ManagedDeviceMobileAppConfigurationAssignParameters {
         member.read("assignments", &mut self.assignments);
     }
 }
-crate::macros::parameters!(ManagedDeviceMobileAppConfigurationAssignParameters);
+crate::macros::serialize_object!(ManagedDeviceMobileAppConfigurationAssignParameters);

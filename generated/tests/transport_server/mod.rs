@@ -53,6 +53,22 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The answer a `Respond` fault gives; `None` for the others.
+    fn into_answer(self) -> Option<Answer> {
+        match self {
+            Fault::Respond {
+                status,
+                headers,
+                body,
+            } => Some(Answer {
+                status,
+                headers,
+                body,
+            }),
+            Fault::Drop | Fault::Slow(_) => None,
+        }
+    }
+
     /// A throttling or unavailability answer with a Graph error body and an optional
     /// `Retry-After` (in seconds).
     pub fn status(status: u16, code: &str, retry_after: Option<u64>) -> Fault {
@@ -267,15 +283,9 @@ fn serve(stream: TcpStream, shared: &Shared) {
             let _ = stream.shutdown(std::net::Shutdown::Both);
             return;
         }
-        Some(Fault::Respond {
-            status,
-            headers,
-            body,
-        }) => Answer {
-            status,
-            headers,
-            body,
-        },
+        Some(respond @ Fault::Respond { .. }) => respond
+            .into_answer()
+            .unwrap_or_else(|| handle(&request, shared)),
         Some(Fault::Slow(delay)) => {
             let (stopped, wake) = &shared.stop_signal;
             let guard = lock(stopped);
@@ -335,18 +345,11 @@ fn batch_answer(request: &Request, shared: &Shared) -> Answer {
             headers: inner.headers.clone(),
             body: inner.body.clone(),
         });
-        let answer = match lock(&shared.faults).pop_front() {
-            Some(Fault::Respond {
-                status,
-                headers,
-                body,
-            }) => Answer {
-                status,
-                headers,
-                body,
-            },
-            _ => handle(&inner, shared),
-        };
+        // Dropping or slowing one item of a batch has no meaning: it is handled normally.
+        let fault = lock(&shared.faults).pop_front();
+        let answer = fault
+            .and_then(Fault::into_answer)
+            .unwrap_or_else(|| handle(&inner, shared));
         if !(200..300).contains(&answer.status) {
             failed.push(id.clone());
         }

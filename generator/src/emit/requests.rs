@@ -990,7 +990,7 @@ impl Requests<'_, '_> {
             }
 
             #gate
-            crate::macros::parameters!(#ident);
+            crate::macros::serialize_object!(#ident);
         }
     }
 
