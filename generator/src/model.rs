@@ -262,12 +262,22 @@ pub struct StructuredDef<'a> {
     pub is_open: bool,
     /// Entity with a media stream.
     pub has_stream: bool,
-    /// Key property names (the nearest declared key in the inheritance chain).
-    pub key: Vec<Text<'a>>,
+    /// Key properties (the nearest declared key in the inheritance chain).
+    pub key: Vec<KeyDef<'a>>,
     /// Declared structural properties (not inherited ones).
     pub properties: Vec<PropertyDef<'a>>,
     /// Declared navigation properties (not inherited ones).
     pub navigations: Vec<NavigationDef<'a>>,
+}
+
+/// A key property: its name, or a path into complex properties (`Info/ID`) with the alias
+/// that names it in URLs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyDef<'a> {
+    /// The property, or the path (segments separated by `/`).
+    pub path: Text<'a>,
+    /// The alias of a path (OData 4.01).
+    pub alias: Option<Text<'a>>,
 }
 
 /// A structural property.

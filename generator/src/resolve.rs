@@ -195,6 +195,59 @@ struct Decl<'d, 'a> {
 
 /// Splits `text` at its last `.`, as `rsplit_once('.')` does; a plain loop from the end is
 /// quicker than the general search for the short qualified names of CSDL.
+/// Follows a key property path (`id`, or `Info/ID` through complex properties) from the entity
+/// type `id`: the property it ends at, or what is wrong with it ("is not a property of ...").
+fn key_path_target<'t, 'a>(
+    types: &'t [TypeDef<'a>],
+    id: TypeId,
+    path: &str,
+) -> Result<&'t PropertyDef<'a>, String> {
+    let mut owner = id;
+    let mut segments = path.split('/').peekable();
+    while let Some(segment) = segments.next() {
+        let property = ancestors_and_self(types, owner)
+            .into_iter()
+            .find_map(|ancestor| match &types[ancestor.index()].kind {
+                TypeKind::Structured(def) => def.properties.iter().find(|p| p.name == segment),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                let entity = types[id.index()].qualified_name();
+                if owner == id {
+                    format!("is not a property of `{entity}` or its base types")
+                } else {
+                    format!(
+                        "is not a property path of `{entity}`: `{segment}` is not a property of `{}`",
+                        types[owner.index()].qualified_name()
+                    )
+                }
+            })?;
+        if property.ty.collection {
+            return Err(format!(
+                "is not a property path of `{}`: `{segment}` is a collection",
+                types[id.index()].qualified_name()
+            ));
+        }
+        if segments.peek().is_none() {
+            return Ok(property);
+        }
+        owner = match property.ty.target {
+            TypeTarget::Named(next)
+                if matches!(types[next.index()].kind, TypeKind::Structured(_)) =>
+            {
+                next
+            }
+            _ => {
+                return Err(format!(
+                    "is not a property path of `{}`: `{segment}` has no properties",
+                    types[id.index()].qualified_name()
+                ));
+            }
+        };
+    }
+    Err("is empty".to_string())
+}
+
 fn split_at_last_dot(text: &str) -> Option<(&str, &str)> {
     let dot = text.bytes().rposition(|byte| byte == b'.')?;
     Some((&text[..dot], &text[dot + 1..]))
@@ -865,7 +918,14 @@ impl<'d, 'a> Resolver<'d, 'a> {
             is_abstract: ty.is_abstract,
             is_open: ty.is_open,
             has_stream: ty.has_stream,
-            key: ty.key.iter().map(|k| k.value.clone()).collect(),
+            key: ty
+                .key
+                .iter()
+                .map(|k| KeyDef {
+                    path: k.name.value.clone(),
+                    alias: k.alias.as_ref().map(|alias| alias.value.clone()),
+                })
+                .collect(),
             properties,
             navigations,
         }
@@ -1118,23 +1178,24 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             let id = TypeId(index as u32);
             for key in &ty.key {
-                let found = ancestors_and_self(types, id).into_iter().any(|owner| {
-                    match &types[owner.index()].kind {
-                        TypeKind::Structured(def) => {
-                            def.properties.iter().any(|p| p.name == key.value)
-                        }
-                        _ => false,
-                    }
-                });
-                if !found {
+                let path = key.name.as_str();
+                if let Err(message) = key_path_target(types, id, path) {
                     self.diagnostics.error(
-                        key.span,
-                        format!(
-                            "the key names `{}`, which is not a property of `{}` or its base types",
-                            key.value,
-                            types[index].qualified_name()
-                        ),
+                        key.name.span,
+                        format!("the key names `{path}`, which {message}"),
                     );
+                    continue;
+                }
+                match (&key.alias, path.contains('/')) {
+                    (None, true) => self.diagnostics.error(
+                        key.name.span,
+                        format!("the key property path `{path}` needs an `Alias` that names it in URLs"),
+                    ),
+                    (Some(alias), false) => self.diagnostics.warning(
+                        alias.span,
+                        format!("`Alias` is only for a key property path; `{path}` is a property, the alias is not used"),
+                    ),
+                    _ => {}
                 }
             }
         }

@@ -283,3 +283,80 @@ fn inline_annotation_terms_are_read_through_any_alias() {
     assert!(!orders.capabilities.deletable, "the conventional alias");
     assert!(orders.capabilities.updatable);
 }
+
+/// OData 4.01 key aliases: a key that is a path into a complex property, named by its alias,
+/// loads and generates (the metadata slice keeps the alias); a path without an alias, or one
+/// that does not lead to a property, is a positioned error.
+#[test]
+fn key_property_paths_with_aliases_are_keys() {
+    let service = |key: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="example.keys" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="info"><Property Name="ID" Type="Edm.Int32" Nullable="false" /></ComplexType>
+      <EntityType Name="item">
+        <Key>{key}</Key>
+        <Property Name="Info" Type="example.keys.info" Nullable="false" />
+        <Property Name="Name" Type="Edm.String" />
+      </EntityType>
+      <EntityContainer Name="Service"><EntitySet Name="items" EntityType="example.keys.item" /></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#
+        )
+    };
+    let aliased = service(r#"<PropertyRef Name="Info/ID" Alias="InfoID" />"#);
+    let (model, warnings) = msgraph_codegen::load(aliased.as_bytes())
+        .unwrap_or_else(|errors| panic!("the service must load: {errors:#?}"));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let item = model.ty(model.find("example.keys.item").unwrap());
+    let TypeKind::Structured(def) = &item.kind else {
+        panic!("item is structured")
+    };
+    assert_eq!(def.key[0].path, "Info/ID");
+    assert_eq!(def.key[0].alias.as_deref(), Some("InfoID"));
+    let all = msgraph_codegen::SliceSpec {
+        all: true,
+        ..msgraph_codegen::SliceSpec::default()
+    };
+    let generated = msgraph_codegen::generate(
+        aliased.as_bytes(),
+        &msgraph_codegen::GenerateOptions::standalone(all.clone(), "test"),
+    )
+    .unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(generated.files["src/requests/item.rs"].contains("pub fn by_id("));
+    let slice = msgraph_codegen::extract_slice(
+        aliased.as_bytes(),
+        &all,
+        msgraph_codegen::SliceOrigin::CommandLine,
+        "a test",
+    )
+    .unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(
+        slice.contains(r#"<PropertyRef Name="Info/ID" Alias="InfoID" />"#),
+        "{slice}"
+    );
+
+    for (key, expected) in [
+        (
+            r#"<PropertyRef Name="Info/ID" />"#,
+            "input.xml:7:33: error: the key property path `Info/ID` needs an `Alias` that names it in URLs",
+        ),
+        (
+            r#"<PropertyRef Name="Info/Code" Alias="Code" />"#,
+            "input.xml:7:33: error: the key names `Info/Code`, which is not a property path of `example.keys.item`: `Code` is not a property of `example.keys.info`",
+        ),
+        (
+            r#"<PropertyRef Name="Name/Length" Alias="Length" />"#,
+            "input.xml:7:33: error: the key names `Name/Length`, which is not a property path of `example.keys.item`: `Name` has no properties",
+        ),
+    ] {
+        let text = service(key);
+        let errors = msgraph_codegen::load(text.as_bytes()).expect_err(key);
+        let first = errors[0].render("input.xml", &text);
+        assert_eq!(first.lines().next(), Some(expected), "{first}");
+    }
+}

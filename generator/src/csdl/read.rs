@@ -123,7 +123,7 @@ struct Parser<'a> {
 /// so each list stays contiguous.
 #[derive(Default)]
 struct Lists<'a> {
-    key: Vec<Spanned<Text<'a>>>,
+    key: Vec<KeyProperty<'a>>,
     properties: Vec<Property<'a>>,
     navigation_properties: Vec<NavigationProperty<'a>>,
     members: Vec<EnumMember<'a>>,
@@ -741,7 +741,8 @@ impl<'a> Parser<'a> {
                 "Key" => parser.children(&child, |parser, reference| {
                     if reference.name == "PropertyRef" {
                         let name = parser.required(&reference, "Name");
-                        parser.lists.key.push(name);
+                        let alias = parser.optional(&reference, "Alias");
+                        parser.lists.key.push(KeyProperty { name, alias });
                     }
                     parser.skip(reference)
                 })?,

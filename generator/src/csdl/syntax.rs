@@ -108,8 +108,8 @@ pub struct StructuredType<'a> {
     pub is_open: bool,
     /// `HasStream="true"`.
     pub has_stream: bool,
-    /// The key's property names, if the type declares a key.
-    pub key: Vec<Spanned<Text<'a>>>,
+    /// The key's properties, if the type declares a key.
+    pub key: Vec<KeyProperty<'a>>,
     /// Structural properties.
     pub properties: Vec<Property<'a>>,
     /// Navigation properties.
@@ -118,6 +118,16 @@ pub struct StructuredType<'a> {
     pub annotations: Vec<Annotation<'a>>,
     /// The whole element's start tag.
     pub span: Span,
+}
+
+/// A `PropertyRef` of a `Key`: a property, or (OData 4.01) a path into complex properties
+/// (`Info/ID`) with the `Alias` that names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyProperty<'a> {
+    /// `Name`: the property or the path.
+    pub name: Spanned<Text<'a>>,
+    /// `Alias`: required for a path, and only allowed for one.
+    pub alias: Option<Spanned<Text<'a>>>,
 }
 
 /// A structural `Property`.

@@ -168,7 +168,15 @@ fn write_type(out: &mut String, model: &Model, selection: &Selection, id: TypeId
             if !def.key.is_empty() {
                 out.push_str("        <Key>\n");
                 for key in &def.key {
-                    let _ = writeln!(out, "          <PropertyRef Name=\"{}\" />", escape(key));
+                    let alias = match &key.alias {
+                        Some(alias) => format!(" Alias=\"{}\"", escape(alias)),
+                        None => String::new(),
+                    };
+                    let _ = writeln!(
+                        out,
+                        "          <PropertyRef Name=\"{}\"{alias} />",
+                        escape(&key.path)
+                    );
                 }
                 out.push_str("        </Key>\n");
             }
