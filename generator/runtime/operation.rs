@@ -35,17 +35,43 @@ pub(crate) enum ResponseShape {
 pub struct Content(pub Vec<u8>);
 
 /// Requests on one stream: a stream property (such as a file's `content`) or a media entity's
-/// `$value`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContentRequest {
+/// `$value`. `E` is the entity that holds the stream, which some uploads answer with.
+pub struct ContentRequest<E = ()> {
     path: ResourcePath,
+    _entity: PhantomData<fn() -> E>,
 }
 
-impl ContentRequest {
+// Written by hand so that `E` needs none of these traits.
+impl<E> Clone for ContentRequest<E> {
+    fn clone(&self) -> Self {
+        ContentRequest::new(self.path.clone())
+    }
+}
+
+impl<E> fmt::Debug for ContentRequest<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContentRequest")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl<E> PartialEq for ContentRequest<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl<E> Eq for ContentRequest<E> {}
+
+impl<E> ContentRequest<E> {
     /// The stream at `path`.
     #[allow(dead_code)]
     pub(crate) fn new(path: ResourcePath) -> Self {
-        ContentRequest { path }
+        ContentRequest {
+            path,
+            _entity: PhantomData,
+        }
     }
 
     /// The resource this builder addresses.
@@ -58,9 +84,18 @@ impl ContentRequest {
         Operation::new(http::Method::GET, self.path.clone(), ResponseShape::Content)
     }
 
-    /// Uploads `content` as the stream's new value (`PUT`), sent with `content_type`.
+    /// Uploads `content` as the stream's new value (`PUT`), sent with `content_type`; the
+    /// answer's body, if any, is not read.
     pub fn put(&self, content: Vec<u8>, content_type: &str) -> Operation<()> {
         Operation::new(http::Method::PUT, self.path.clone(), ResponseShape::Empty)
+            .with_content(content, content_type)
+    }
+
+    /// Uploads `content` as [`ContentRequest::put`] does, and reads the entity the service
+    /// answers with (`PUT /drives/{id}/items/{id}/content` answers with the `driveItem`). Read
+    /// a `204 No Content` answer with [`Operation::parse_optional_response`].
+    pub fn put_and_read(&self, content: Vec<u8>, content_type: &str) -> Operation<E> {
+        Operation::new(http::Method::PUT, self.path.clone(), ResponseShape::Json)
             .with_content(content, content_type)
     }
 }
@@ -1414,6 +1449,35 @@ mod tests {
             );
             assert!(error.to_string().contains("not followed"), "{error}");
         }
+    }
+
+    #[test]
+    fn an_upload_reads_the_entity_the_service_answers_with() {
+        let path = ResourcePath::new("https://graph.microsoft.com/v1.0".into())
+            .segment("drives")
+            .key("drives", "d1".into())
+            .segment("content");
+        let upload =
+            ContentRequest::<Value>::new(path).put_and_read(b"hello".to_vec(), "text/plain");
+        let request = upload.to_http_request().unwrap();
+        assert_eq!(request.method(), Method::PUT);
+        assert_eq!(request.headers()["content-type"], "text/plain");
+        assert_eq!(request.headers()["accept"], "application/json");
+        assert_eq!(request.body(), b"hello");
+        let answer = |status: u16, body: &str| {
+            http::Response::builder()
+                .status(status)
+                .body(body.as_bytes().to_vec())
+                .unwrap()
+        };
+        let item = upload
+            .parse_response(answer(201, r#"{"id":"i1","size":5}"#))
+            .unwrap();
+        assert_eq!(item, json!({"id": "i1", "size": 5}));
+        assert_eq!(
+            upload.parse_optional_response(answer(204, "")).unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -606,18 +606,22 @@ impl Requests<'_, '_> {
                     }
                 }
             }
-            MethodKind::Media => quote! {
-                /// The media stream of this entity (`$value`).
-                pub fn #method(&self) -> crate::operation::ContentRequest {
-                    crate::operation::ContentRequest::new(self.path.segment("$value"))
+            MethodKind::Media => {
+                let entity = self.value_type(ty);
+                quote! {
+                    /// The media stream of this entity (`$value`).
+                    pub fn #method(&self) -> crate::operation::ContentRequest<#entity> {
+                        crate::operation::ContentRequest::new(self.path.segment("$value"))
+                    }
                 }
-            },
+            }
             MethodKind::Stream(property) => {
                 let wire = &property.name;
                 let doc = format!(" The `{wire}` stream property (raw content, not JSON).");
+                let entity = self.value_type(ty);
                 quote! {
                     #[doc = #doc]
-                    pub fn #method(&self) -> crate::operation::ContentRequest {
+                    pub fn #method(&self) -> crate::operation::ContentRequest<#entity> {
                         crate::operation::ContentRequest::new(self.path.segment(#wire))
                     }
                 }
