@@ -866,15 +866,20 @@ impl<T: Serialize> Serialize for Page<T> {
         if let Some(link) = &self.delta_link {
             map.serialize_entry(DELTA_LINK, link)?;
         }
-        let (control, other): (Vec<_>, Vec<_>) = self
+        let control = |name: &String| name.starts_with('@');
+        for (name, value) in self
             .additional_properties
             .iter()
-            .partition(|(name, _)| name.starts_with('@'));
-        for (name, value) in control {
+            .filter(|(n, _)| control(n))
+        {
             map.serialize_entry(name, value)?;
         }
         map.serialize_entry("value", &self.value)?;
-        for (name, value) in other {
+        for (name, value) in self
+            .additional_properties
+            .iter()
+            .filter(|(n, _)| !control(n))
+        {
             map.serialize_entry(name, value)?;
         }
         map.end()

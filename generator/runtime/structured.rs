@@ -24,11 +24,10 @@ use serde::ser::{Error as _, SerializeMap};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::polymorphic::ODATA_TYPE;
+
 /// A JSON object's fields, as received.
 pub(crate) type Fields = Map<String, Value>;
-
-/// The control information that names a value's type.
-const ODATA_TYPE: &str = "@odata.type";
 
 /// A model struct: its properties by their names on the wire.
 pub(crate) trait Structured: AdditionalProperties {
@@ -106,13 +105,23 @@ impl Properties {
     /// Writes the property `name` if `value` is set.
     pub(crate) fn write<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
         if let Some(value) = value {
-            self.push(name, Written::value(value));
+            self.write_required(name, value);
         }
     }
 
     /// Writes the Edm number (or collection of them) `name` if `value` is set: `INF`, `-INF` and
     /// `NaN` as strings, `Edm.Decimal` as the number its text is (see the `edm` module).
-    /// Hands over a value that is always written (a required action parameter).
+    pub(crate) fn write_lenient<T: crate::edm::LenientValue>(
+        &mut self,
+        name: &'static str,
+        value: &Option<T>,
+    ) {
+        if let Some(value) = value {
+            self.write_lenient_required(name, value);
+        }
+    }
+
+    /// Writes `name` whatever its value (a required action parameter).
     pub(crate) fn write_required<T: Serialize>(&mut self, name: &'static str, value: &T) {
         self.push(name, Written::value(value));
     }
@@ -124,16 +133,6 @@ impl Properties {
         value: &T,
     ) {
         self.push(name, value.to_json());
-    }
-
-    pub(crate) fn write_lenient<T: crate::edm::LenientValue>(
-        &mut self,
-        name: &'static str,
-        value: &Option<T>,
-    ) {
-        if let Some(value) = value {
-            self.push(name, value.to_json());
-        }
     }
 
     fn push(&mut self, name: &'static str, value: Result<Written, serde_json::Error>) {
@@ -173,15 +172,7 @@ impl<'a> Member<'a> {
 
     /// Reads the member into `field` if the member is `name`: `None` for `null`.
     pub(crate) fn read<T: DeserializeOwned>(&mut self, name: &str, field: &mut Option<T>) {
-        self.read_as(name, &mut |value| {
-            read_with(value, &mut |value| {
-                *field = match value {
-                    Some(value) => Some(serde_json::from_value(value)?),
-                    None => None,
-                };
-                Ok(())
-            })
-        });
+        self.read_as(name, field, serde_json::from_value);
     }
 
     /// [`Member::read`] for an Edm number whose JSON form varies (see `edm::LenientValue`).
@@ -190,23 +181,24 @@ impl<'a> Member<'a> {
         name: &str,
         field: &mut Option<T>,
     ) {
-        self.read_as(name, &mut |value| {
-            read_with(value, &mut |value| {
-                *field = match value {
-                    Some(value) => Some(T::from_json(value)?),
-                    None => None,
-                };
-                Ok(())
-            })
-        });
+        self.read_as(name, field, T::from_json);
     }
 
-    fn read_as(&mut self, name: &str, read: &mut dyn FnMut(Value) -> Read) {
+    /// Reads the member into `field` with `convert` if the member is `name` and still unread.
+    fn read_as<T>(
+        &mut self,
+        name: &str,
+        field: &mut Option<T>,
+        convert: fn(Value) -> Result<T, serde_json::Error>,
+    ) {
         if self.name != name {
             return;
         }
         self.offer = match std::mem::replace(&mut self.offer, Offer::Done(Read::Set)) {
-            Offer::Open(value) => Offer::Done(read(value)),
+            Offer::Open(value) => Offer::Done(read_with(value, &mut |value| {
+                *field = value.map(convert).transpose()?;
+                Ok(())
+            })),
             done @ Offer::Done(_) => done,
         };
     }
@@ -220,8 +212,8 @@ impl<'a> Member<'a> {
     }
 }
 
-/// What [`read`] and [`read_lenient`] share, kept apart from the field's type so that it is
-/// compiled once: `set` reads a value into the field (`Some`), or clears it (`None`); a value it
+/// What [`Member::read`] and [`Member::read_lenient`] share, kept apart from the field's type
+/// so that it is compiled once: `set` reads a value into the field (`Some`), or clears it (`None`); a value it
 /// cannot read leaves the field as it was.
 fn read_with(
     value: Value,

@@ -1,7 +1,7 @@
 //! Emits `src/models/**`: a struct per concrete type, a union per polymorphic type, an enum per
 //! enum type, and the module files that gather them.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attributes, sanitize};
@@ -148,8 +148,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let doc = type_doc(plan, id, fallback);
     let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut fields = Vec::new();
-    let mut writes = Vec::new();
-    let mut reads = Vec::new();
+    let mut table = PropertyTable::default();
     for (owner, property) in plan.model.all_properties(id) {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
@@ -179,28 +178,15 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             #field_doc
             pub #ident: ::std::option::Option<#rust_type>,
         });
-        // Edm numbers whose JSON form varies (`INF`, numbers as strings) go through the
-        // runtime's `edm` module.
-        if plan.is_lenient(property.ty) {
-            writes.push(quote!(out.write_lenient(#wire, &self.#ident);));
-            reads.push(quote!(member.read_lenient(#wire, &mut self.#ident);));
-        } else {
-            writes.push(quote!(out.write(#wire, &self.#ident);));
-            reads.push(quote!(member.read(#wire, &mut self.#ident);));
-        }
+        table.optional(wire, &ident, plan.is_lenient(property.ty));
     }
-    // A struct without declared properties writes and reads none.
-    let (out, member) = if writes.is_empty() {
-        (format_ident!("_out"), format_ident!("_member"))
-    } else {
-        (format_ident!("out"), format_ident!("member"))
-    };
     let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
     let name = name.ident();
     // Serialization is table-like: the struct names its properties on the wire once for
     // writing and once for reading, and the runtime's `structured` module does the rest for
     // every struct alike (`structured!` writes the serde impls, `set_null` and the
     // `additional_properties` accessors that call it).
+    let structured = table.impl_for(&name, &TokenStream::new());
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -213,17 +199,67 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
 
-        impl crate::structured::Structured for #name {
-            fn write_properties(&self, #out: &mut crate::structured::Properties) {
-                #(#writes)*
-            }
-
-            fn read_property(&mut self, #member: &mut crate::structured::Member<'_>) {
-                #(#reads)*
-            }
-        }
+        #structured
 
         crate::macros::structured!(#name);
+    }
+}
+
+/// The `impl crate::structured::Structured` of a model struct or an action's body: each field
+/// named by its name on the wire, once for writing and once for reading.
+#[derive(Default)]
+pub(super) struct PropertyTable {
+    writes: Vec<TokenStream>,
+    reads: Vec<TokenStream>,
+}
+
+impl PropertyTable {
+    /// An `Option` field: written when set, read (`None` for `null`), cleared by `set_null`.
+    /// `lenient`: an Edm number whose JSON form varies (`INF`, numbers as strings), through
+    /// the runtime's `edm` module.
+    pub(super) fn optional(&mut self, wire: &str, field: &Ident, lenient: bool) {
+        if lenient {
+            self.writes
+                .push(quote!(out.write_lenient(#wire, &self.#field);));
+            self.reads
+                .push(quote!(member.read_lenient(#wire, &mut self.#field);));
+        } else {
+            self.writes.push(quote!(out.write(#wire, &self.#field);));
+            self.reads
+                .push(quote!(member.read(#wire, &mut self.#field);));
+        }
+    }
+
+    /// A field that is always written (a required action parameter); it is never read, so
+    /// `set_null` cannot clear it.
+    pub(super) fn required(&mut self, wire: &str, field: &Ident, lenient: bool) {
+        if lenient {
+            self.writes
+                .push(quote!(out.write_lenient_required(#wire, &self.#field);));
+        } else {
+            self.writes
+                .push(quote!(out.write_required(#wire, &self.#field);));
+        }
+    }
+
+    /// The impl for the struct `name`, with `gate` on it.
+    pub(super) fn impl_for(&self, name: &Ident, gate: &TokenStream) -> TokenStream {
+        let (writes, reads) = (&self.writes, &self.reads);
+        // A struct without such fields writes or reads none.
+        let out = format_ident!("{}out", if writes.is_empty() { "_" } else { "" });
+        let member = format_ident!("{}member", if reads.is_empty() { "_" } else { "" });
+        quote! {
+            #gate
+            impl crate::structured::Structured for #name {
+                fn write_properties(&self, #out: &mut crate::structured::Properties) {
+                    #(#writes)*
+                }
+
+                fn read_property(&mut self, #member: &mut crate::structured::Member<'_>) {
+                    #(#reads)*
+                }
+            }
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attributes, sanitize};
 use super::edm::{self, LiteralForm};
 use super::features::Item;
-use super::models::ADDITIONAL_PROPERTIES;
+use super::models::{ADDITIONAL_PROPERTIES, PropertyTable};
 use super::{EmittedFiles, FileContent, Plan};
 use crate::csdl::syntax::{ContainerChildKind, OperationKind};
 use crate::model::*;
@@ -915,8 +915,7 @@ impl Requests<'_, '_> {
         let doc = doc_attributes(&format!("The body of the `{qualified}` action."));
         let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
         let mut fields = Vec::new();
-        let mut writes = Vec::new();
-        let mut reads = Vec::new();
+        let mut table = PropertyTable::default();
         let mut all_default = true;
         for parameter in &operation.parameters {
             let Some(rust) = self.plan.use_type(parameter.ty) else {
@@ -935,42 +934,20 @@ impl Requests<'_, '_> {
                     #[doc = #field_doc]
                     pub #ident: ::std::option::Option<#rust>,
                 });
-                if lenient {
-                    writes.push(quote!(out.write_lenient(#wire, &self.#ident);));
-                    reads.push(quote!(member.read_lenient(#wire, &mut self.#ident);));
-                } else {
-                    writes.push(quote!(out.write(#wire, &self.#ident);));
-                    reads.push(quote!(member.read(#wire, &mut self.#ident);));
-                }
+                table.optional(wire, &ident, lenient);
             } else {
                 all_default &= self.has_default(parameter.ty);
                 fields.push(quote! {
                     #[doc = #field_doc]
                     pub #ident: #rust,
                 });
-                // A required parameter is always sent; `set_null` cannot clear it.
-                if lenient {
-                    writes.push(quote!(out.write_lenient_required(#wire, &self.#ident);));
-                } else {
-                    writes.push(quote!(out.write_required(#wire, &self.#ident);));
-                }
+                table.required(wire, &ident, lenient);
             }
         }
-        let (out, member) = (
-            if writes.is_empty() {
-                format_ident!("_out")
-            } else {
-                format_ident!("out")
-            },
-            if reads.is_empty() {
-                format_ident!("_member")
-            } else {
-                format_ident!("member")
-            },
-        );
         let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
         let ident = name.ident();
         let derive_default = all_default.then(|| quote!(Default,));
+        let structured = table.impl_for(&ident, gate);
         quote! {
             #gate
             #doc
@@ -982,16 +959,7 @@ impl Requests<'_, '_> {
                 pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
 
-            #gate
-            impl crate::structured::Structured for #ident {
-                fn write_properties(&self, #out: &mut crate::structured::Properties) {
-                    #(#writes)*
-                }
-
-                fn read_property(&mut self, #member: &mut crate::structured::Member<'_>) {
-                    #(#reads)*
-                }
-            }
+            #structured
 
             #gate
             crate::macros::serialize_object!(#ident);

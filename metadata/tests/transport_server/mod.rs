@@ -261,12 +261,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
     let Some(request) = read_request(&mut BufReader::new(reader)) else {
         return;
     };
-    lock(&shared.recorded).push(Recorded {
-        method: request.method.clone(),
-        target: request.target.clone(),
-        headers: request.headers.clone(),
-        body: request.body.clone(),
-    });
+    record(shared, &request);
     // A batch's items take the queued faults, one each, as if each were sent alone.
     if request.method == "POST" && request.target == "/v1.0/$batch" {
         let answer = batch_answer(&request, shared);
@@ -336,12 +331,7 @@ fn batch_answer(request: &Request, shared: &Shared) -> Answer {
             headers,
             body: item.get("body").map(|body| body.to_string().into_bytes()).unwrap_or_default(),
         };
-        lock(&shared.recorded).push(Recorded {
-            method: inner.method.clone(),
-            target: inner.target.clone(),
-            headers: inner.headers.clone(),
-            body: inner.body.clone(),
-        });
+        record(shared, &inner);
         // Dropping or slowing one item of a batch has no meaning: it is handled normally.
         let fault = lock(&shared.faults).pop_front();
         let answer = fault
@@ -359,6 +349,16 @@ fn batch_answer(request: &Request, shared: &Shared) -> Answer {
         responses.push(json!({"id": id, "status": answer.status, "headers": headers, "body": body}));
     }
     json_answer(200, &json!({ "responses": responses }))
+}
+
+/// Keeps `request` for [`TestServer::requests`].
+fn record(shared: &Shared, request: &Request) {
+    lock(&shared.recorded).push(Recorded {
+        method: request.method.clone(),
+        target: request.target.clone(),
+        headers: request.headers.clone(),
+        body: request.body.clone(),
+    });
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
