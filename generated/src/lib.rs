@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 pub mod batch;
+pub mod builder;
 mod edm;
 pub mod error;
 pub mod flags;

@@ -50,8 +50,6 @@ const ITEM_MACROS: &[&str] = &[
     "union_type",
     "union_with_base",
     "property_names",
-    "item_builder",
-    "collection_builder",
 ];
 
 /// prettyplease's text for `file`, with the bodies of [`ITEM_MACROS`] calls formatted as items.

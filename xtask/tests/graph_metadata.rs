@@ -142,38 +142,37 @@ fn directory_object_collections_count_with_eventual_consistency() {
             .map_or(text.len(), |end| start + end);
         text[start..end].to_string()
     };
-    for (file, builder) in [
-        ("user.rs", "UserCollectionRequest"),
-        ("group.rs", "GroupCollectionRequest"),
-        ("device.rs", "DeviceCollectionRequest"),
-        ("directory_object.rs", "DirectoryObjectCollectionRequest"),
-        ("service_principal.rs", "ServicePrincipalCollectionRequest"),
+    // The runtime's `CollectionRequest::list` and `count_items` read `Entity::COUNTS_EVENTUALLY`.
+    let eventual = "const COUNTS_EVENTUALLY: bool = true;";
+    for file in [
+        "user.rs",
+        "group.rs",
+        "device.rs",
+        "directory_object.rs",
+        "service_principal.rs",
     ] {
-        let code = collection_impl(file, builder);
+        let text = &generated.files[&format!("src/requests/{file}")];
+        let entity = text
+            .find("impl crate::builder::Entity")
+            .unwrap_or_else(|| panic!("{file} has no Entity impl:\n{text}"));
         assert!(
-            code.contains("crate::Operation::read(&self.path).counted_eventually()"),
-            "{builder}::list:\n{code}"
-        );
-        assert!(
-            code.contains("crate::Operation::count_of(&self.path).consistency_level_eventual()"),
-            "{builder}::count_items:\n{code}"
+            text[entity..].trim_start_matches(|c| c != '{')[1..]
+                .trim_start()
+                .starts_with(eventual),
+            "{file}:\n{text}"
         );
     }
-    for (file, builder) in [
-        ("managed_device.rs", "ManagedDeviceCollectionRequest"),
-        ("message.rs", "MessageCollectionRequest"),
-    ] {
-        let code = collection_impl(file, builder);
-        assert!(!code.contains("counted_eventually"), "{builder}:\n{code}");
+    for file in ["managed_device.rs", "message.rs"] {
+        let text = &generated.files[&format!("src/requests/{file}")];
         assert!(
-            code.contains("crate::Operation::count_of(&self.path)\n"),
-            "{builder}::count_items:\n{code}"
+            text.contains("impl crate::builder::Entity"),
+            "{file}:\n{text}"
         );
+        assert!(!text.contains("COUNTS_EVENTUALLY"), "{file}:\n{text}");
     }
     // Collections with a bound function named `count` keep it; `$count` is `count_items`.
     let charts = collection_impl("workbook_chart.rs", "WorkbookChartCollectionRequest");
     assert!(charts.contains("pub fn count(&self)"), "{charts}");
-    assert!(charts.contains("pub fn count_items(&self)"), "{charts}");
 }
 
 /// The defects real Graph metadata ships are warnings with positions, never errors: counted and

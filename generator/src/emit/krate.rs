@@ -11,6 +11,7 @@ use crate::csdl::syntax::ContainerChildKind;
 /// The runtime copied into every generated crate: (path in the crate, source).
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/batch.rs", include_str!("../../runtime/batch.rs")),
+    ("src/builder.rs", include_str!("../../runtime/builder.rs")),
     ("src/edm.rs", include_str!("../../runtime/edm.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/flags.rs", include_str!("../../runtime/flags.rs")),

@@ -426,71 +426,60 @@ impl Requests<'_, '_> {
         }
     }
 
+    /// The item builder of `ty` (an alias of the runtime's `ItemRequest`), the marker traits
+    /// that give it and the collection builder their changes, and its own methods.
     fn item_builder(&self, ty: TypeId, names: &BuilderNames) -> TokenStream {
-        let type_def = self.plan.model.ty(ty);
-        let qualified = type_def.qualified_name();
+        let qualified = self.plan.model.ty(ty).qualified_name();
         let ident = names.item.ident();
         let value = self.value_type(ty);
-        let doc = doc_attributes(&format!("Requests for one `{qualified}`."));
         // Capabilities annotations decide which changes exist; where the CSDL is silent, they do.
         let allowed = allowed(self.plan, ty);
-        let patch = allowed.updatable.then(|| {
-            quote! {
-                /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
-                ///
-                /// Graph often answers `204 No Content`: read the answer with
-                /// [`crate::Operation::parse_optional_response`] (`None` then), or ask for the
-                /// entity with `.prefer("return=representation")`.
-                pub fn patch(&self, body: &#value) -> crate::Operation<#value> {
-                    crate::Operation::write(::http::Method::PATCH, &self.path, body)
-                }
-            }
+        let counts_eventually = self.plan.counts_eventually(ty).then(|| {
+            quote!(
+                const COUNTS_EVENTUALLY: bool = true;
+            )
         });
-        let put = allowed.replaceable.then(|| {
-            quote! {
-                /// Creates or replaces the entity with `body` (`PUT`), which is how the service
-                /// updates it here (its `UpdateMethod` is `PUT`).
-                pub fn put(&self, body: &#value) -> crate::Operation<#value> {
-                    crate::Operation::write(::http::Method::PUT, &self.path, body)
-                }
-            }
-        });
-        let delete = allowed.deletable.then(|| {
-            quote! {
-                /// Deletes the entity (`DELETE`).
-                pub fn delete(&self) -> crate::Operation<()> {
-                    crate::Operation::remove(&self.path)
-                }
-            }
-        });
+        let changes = [
+            (allowed.updatable, quote!(Updatable)),
+            (allowed.replaceable, quote!(Replaceable)),
+            (allowed.deletable, quote!(Deletable)),
+            (allowed.insertable, quote!(Insertable)),
+        ]
+        .into_iter()
+        .filter(|(allowed, _)| *allowed)
+        .map(|(_, change)| quote!(impl crate::builder::#change for #value {}));
         let methods: Vec<TokenStream> = builder_methods(self.plan, ty, false)
             .into_iter()
             .filter_map(|(name, kind)| self.method(ty, name, kind, false))
             .collect();
+        let common = [
+            (true, "get"),
+            (allowed.updatable, "patch"),
+            (allowed.replaceable, "put"),
+            (allowed.deletable, "delete"),
+        ];
+        let doc = builder_doc(
+            &format!("Requests for one `{qualified}`"),
+            "crate::builder::ItemRequest",
+            &common,
+            !methods.is_empty(),
+        );
+        let methods = (!methods.is_empty()).then(|| quote!(impl #ident { #(#methods)* }));
         quote! {
-            crate::macros::item_builder! {
-                #doc
-                pub struct #ident;
+            #doc
+            pub type #ident = crate::builder::ItemRequest<#value>;
+
+            impl crate::builder::Entity for #value {
+                #counts_eventually
             }
+            #(#changes)*
 
-            impl #ident {
-                /// Reads the entity (`GET`).
-                pub fn get(&self) -> crate::Operation<#value> {
-                    crate::Operation::read(&self.path)
-                }
-
-                #patch
-
-                #put
-
-                #delete
-
-                #(#methods)*
-            }
+            #methods
         }
     }
 
-    /// The collection builder of `ty`; `gate` goes on each of its items.
+    /// The collection builder of `ty` (an alias of the runtime's `CollectionRequest`) and its
+    /// own methods; `gate` goes on each of its items.
     fn collection_builder(
         &self,
         ty: TypeId,
@@ -499,72 +488,30 @@ impl Requests<'_, '_> {
     ) -> TokenStream {
         let qualified = self.plan.model.ty(ty).qualified_name();
         let ident = names.collection.ident();
-        let item = self.builder_path(ty, false);
         let value = self.value_type(ty);
-        let doc = doc_attributes(&format!("Requests for a collection of `{qualified}`."));
-        let create = allowed(self.plan, ty).insertable.then(|| {
-            quote! {
-                /// Creates a member (`POST`) and returns it as created.
-                pub fn create(&self, body: &#value) -> crate::Operation<#value> {
-                    crate::Operation::write(::http::Method::POST, &self.path, body)
-                }
-            }
-        });
-        let count_method = format_ident!("{}", COUNT_METHOD);
-        let (list, count) = if self.plan.counts_eventually(ty) {
-            (
-                quote!(crate::Operation::read(&self.path).counted_eventually()),
-                quote! {
-                    /// Counts the collection's members (`GET .../$count`, answered as plain
-                    /// text), with `ConsistencyLevel: eventual`, which Graph needs to count
-                    /// directory objects. `$filter` and `$search` narrow the count.
-                    pub fn #count_method(&self) -> crate::Operation<u64> {
-                        crate::Operation::count_of(&self.path).consistency_level_eventual()
-                    }
-                },
-            )
-        } else {
-            (
-                quote!(crate::Operation::read(&self.path)),
-                quote! {
-                    /// Counts the collection's members (`GET .../$count`, answered as plain
-                    /// text). `$filter` narrows the count.
-                    pub fn #count_method(&self) -> crate::Operation<u64> {
-                        crate::Operation::count_of(&self.path)
-                    }
-                },
-            )
-        };
         let methods: Vec<TokenStream> = builder_methods(self.plan, ty, true)
             .into_iter()
             .filter_map(|(name, kind)| self.method(ty, name, kind, true))
             .collect();
+        let common = [
+            (true, "by_id"),
+            (true, "list"),
+            (true, COUNT_METHOD),
+            (allowed(self.plan, ty).insertable, "create"),
+        ];
+        let doc = builder_doc(
+            &format!("Requests for a collection of `{qualified}`"),
+            "crate::builder::CollectionRequest",
+            &common,
+            !methods.is_empty(),
+        );
+        let methods = (!methods.is_empty()).then(|| quote!(#gate impl #ident { #(#methods)* }));
         quote! {
             #gate
-            crate::macros::collection_builder! {
-                #doc
-                pub struct #ident;
-            }
+            #doc
+            pub type #ident = crate::builder::CollectionRequest<#value>;
 
-            #gate
-            impl #ident {
-                /// One member, by key. The key is written as one percent-encoded path segment;
-                /// an empty key makes the request fail to build with [`crate::Error::EmptyKey`].
-                pub fn by_id(&self, id: impl ::std::convert::Into<::std::string::String>) -> #item {
-                    crate::path::Builder::at(self.path.key(self.name, id.into()), self.name)
-                }
-
-                /// Lists the collection (`GET`), one page at a time.
-                pub fn list(&self) -> crate::Operation<crate::Page<#value>> {
-                    #list
-                }
-
-                #count
-
-                #create
-
-                #(#methods)*
-            }
+            #methods
         }
     }
 
@@ -983,6 +930,33 @@ impl Requests<'_, '_> {
 }
 
 /// `item` with `attribute` placed after its leading doc comments, where a reader expects it.
+/// The doc comment of a builder alias: what it addresses, the methods it has from the runtime's
+/// generic builder (`common`, those allowed), and whether its own methods follow.
+fn builder_doc(
+    what: &str,
+    generic: &str,
+    common: &[(bool, &str)],
+    own_methods: bool,
+) -> TokenStream {
+    let names: Vec<String> = common
+        .iter()
+        .filter(|(allowed, _)| *allowed)
+        .map(|(_, name)| format!("`{name}`"))
+        .collect();
+    let listed = match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let own = if own_methods {
+        ", and the methods below"
+    } else {
+        ""
+    };
+    let short = generic.rsplit("::").next().unwrap_or(generic);
+    doc_attributes(&format!("{what}: {listed} of [`{short}`]({generic}){own}."))
+}
+
 fn after_docs(item: TokenStream, attribute: TokenStream) -> TokenStream {
     use proc_macro2::{Delimiter, TokenTree};
     let mut tokens: Vec<TokenTree> = item.into_iter().collect();

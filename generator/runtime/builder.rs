@@ -1,0 +1,328 @@
+//! The two shapes of request builder: [`ItemRequest`] addresses one entity, [`CollectionRequest`]
+//! a collection of them. Each entity type's builders are these two types with its value type as
+//! the parameter (`requests::UserRequest` is `ItemRequest<models::User>`): what every builder
+//! has (`get`, `patch`, `delete`, `by_id`, `list`, ...) is written and compiled once here, and
+//! the generated code adds only what is particular to a type, its navigations and bound
+//! operations, in an `impl` of its own.
+//!
+//! Which changes a type allows comes from its Capabilities annotations (or, where the metadata
+//! is silent, from OData's defaults); the generated code states them as the marker traits
+//! [`Updatable`], [`Replaceable`], [`Deletable`] and [`Insertable`], so a builder has `patch`,
+//! `put`, `delete` or `create` only where the service accepts them.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::operation::{Operation, Page};
+use crate::path::{Builder, ResourcePath};
+
+/// An entity type that has request builders: its value (a model struct, or the enum of its
+/// derived types) is what `get` and `list` read and what `patch` and `create` send.
+pub trait Entity: Serialize + DeserializeOwned {
+    /// Whether Graph counts and searches a collection of these only with
+    /// `ConsistencyLevel: eventual` (directory objects): `list()` then marks its operation so
+    /// that `count(true)` and `search(..)` add that header, and `count_items()` sends it.
+    const COUNTS_EVENTUALLY: bool = false;
+}
+
+/// An entity type whose entities can be updated with `PATCH`.
+pub trait Updatable: Entity {}
+
+/// An entity type whose entities are created or replaced with `PUT` (its `UpdateMethod` is
+/// `PUT`).
+pub trait Replaceable: Entity {}
+
+/// An entity type whose entities can be deleted.
+pub trait Deletable: Entity {}
+
+/// An entity type whose collections take new members with `POST`.
+pub trait Insertable: Entity {}
+
+/// Requests for one entity of type `T`.
+///
+/// A builder only carries the URL it stands for; its methods return [`Operation`]s (or the
+/// builders of related entities). The methods particular to a type, such as its navigations
+/// and bound operations, are on that type's alias in `requests` (`UserRequest`).
+pub struct ItemRequest<T> {
+    pub(crate) path: ResourcePath,
+    entity: PhantomData<fn() -> T>,
+}
+
+impl<T> ItemRequest<T> {
+    /// The resource this builder addresses.
+    pub fn path(&self) -> &ResourcePath {
+        &self.path
+    }
+}
+
+impl<T: Entity> ItemRequest<T> {
+    /// Reads the entity (`GET`).
+    pub fn get(&self) -> Operation<T> {
+        Operation::read(&self.path)
+    }
+}
+
+impl<T: Updatable> ItemRequest<T> {
+    /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
+    ///
+    /// Graph often answers `204 No Content`: read the answer with
+    /// [`Operation::parse_optional_response`] (`None` then), or ask for the entity with
+    /// `.prefer("return=representation")`.
+    pub fn patch(&self, body: &T) -> Operation<T> {
+        Operation::write(http::Method::PATCH, &self.path, body)
+    }
+}
+
+impl<T: Replaceable> ItemRequest<T> {
+    /// Creates or replaces the entity with `body` (`PUT`), which is how the service updates it
+    /// here (its `UpdateMethod` is `PUT`).
+    pub fn put(&self, body: &T) -> Operation<T> {
+        Operation::write(http::Method::PUT, &self.path, body)
+    }
+}
+
+impl<T: Deletable> ItemRequest<T> {
+    /// Deletes the entity (`DELETE`).
+    pub fn delete(&self) -> Operation<()> {
+        Operation::remove(&self.path)
+    }
+}
+
+impl<T> Builder for ItemRequest<T> {
+    fn at(path: ResourcePath, _name: &'static str) -> Self {
+        ItemRequest {
+            path,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<T> crate::reference::Addressable for ItemRequest<T> {
+    fn resource_path(&self) -> &ResourcePath {
+        &self.path
+    }
+}
+
+impl<T> Clone for ItemRequest<T> {
+    fn clone(&self) -> Self {
+        ItemRequest {
+            path: self.path.clone(),
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<T> PartialEq for ItemRequest<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl<T> Eq for ItemRequest<T> {}
+
+impl<T> fmt::Debug for ItemRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemRequest")
+            .field("entity", &std::any::type_name::<T>())
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+/// Requests for a collection of entities of type `T`.
+///
+/// A builder only carries the URL it stands for (and the collection's name, which errors about
+/// its keys report); its methods return [`Operation`]s (or the builders of its members). The
+/// methods particular to a type, such as operations bound to its collections, are on that
+/// type's alias in `requests` (`UserCollectionRequest`).
+pub struct CollectionRequest<T> {
+    pub(crate) path: ResourcePath,
+    pub(crate) name: &'static str,
+    entity: PhantomData<fn() -> T>,
+}
+
+impl<T> CollectionRequest<T> {
+    /// The resource this builder addresses.
+    pub fn path(&self) -> &ResourcePath {
+        &self.path
+    }
+
+    /// One member, by key. The key is written as one percent-encoded path segment; an empty
+    /// key makes the request fail to build with [`crate::Error::EmptyKey`].
+    pub fn by_id(&self, id: impl Into<String>) -> ItemRequest<T> {
+        ItemRequest::at(self.path.key(self.name, id.into()), self.name)
+    }
+}
+
+impl<T: Entity> CollectionRequest<T> {
+    /// Lists the collection (`GET`), one page at a time.
+    pub fn list(&self) -> Operation<Page<T>> {
+        let list = Operation::read(&self.path);
+        if T::COUNTS_EVENTUALLY {
+            list.counted_eventually()
+        } else {
+            list
+        }
+    }
+
+    /// Counts the collection's members (`GET .../$count`, answered as plain text). `$filter`
+    /// (and for directory objects `$search`) narrows the count. Directory objects are counted
+    /// with `ConsistencyLevel: eventual`, which Graph needs for them.
+    pub fn count_items(&self) -> Operation<u64> {
+        let count = Operation::count_of(&self.path);
+        if T::COUNTS_EVENTUALLY {
+            count.consistency_level_eventual()
+        } else {
+            count
+        }
+    }
+}
+
+impl<T: Insertable> CollectionRequest<T> {
+    /// Creates a member (`POST`) and returns it as created.
+    pub fn create(&self, body: &T) -> Operation<T> {
+        Operation::write(http::Method::POST, &self.path, body)
+    }
+}
+
+impl<T> Builder for CollectionRequest<T> {
+    fn at(path: ResourcePath, name: &'static str) -> Self {
+        CollectionRequest {
+            path,
+            name,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for CollectionRequest<T> {
+    fn clone(&self) -> Self {
+        CollectionRequest {
+            path: self.path.clone(),
+            name: self.name,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<T> PartialEq for CollectionRequest<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.name == other.name
+    }
+}
+
+impl<T> Eq for CollectionRequest<T> {}
+
+impl<T> fmt::Debug for CollectionRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CollectionRequest")
+            .field("entity", &std::any::type_name::<T>())
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use std::sync::Arc;
+
+    /// A directory object: counted and searched with `ConsistencyLevel: eventual`.
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct Directory {
+        id: Option<String>,
+    }
+    impl Entity for Directory {
+        const COUNTS_EVENTUALLY: bool = true;
+    }
+
+    /// An entity that allows every change.
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct Note {
+        text: Option<String>,
+    }
+    impl Entity for Note {}
+    impl Updatable for Note {}
+    impl Replaceable for Note {}
+    impl Deletable for Note {}
+    impl Insertable for Note {}
+
+    fn collection<T>(name: &'static str) -> CollectionRequest<T> {
+        CollectionRequest::at(
+            ResourcePath::new(Arc::from("https://graph.microsoft.com/v1.0")).segment(name),
+            name,
+        )
+    }
+
+    fn consistency(operation: &Operation<impl Sized>) -> Option<String> {
+        let request = operation.to_http_request().unwrap();
+        request
+            .headers()
+            .get("consistencylevel")
+            .map(|value| value.to_str().unwrap().to_string())
+    }
+
+    #[test]
+    fn directory_objects_are_counted_with_eventual_consistency() {
+        let users = collection::<Directory>("users");
+        assert_eq!(consistency(&users.list()), None);
+        assert_eq!(
+            consistency(&users.list().count(true)).as_deref(),
+            Some("eventual")
+        );
+        let count = users.count_items();
+        assert_eq!(
+            count.to_http_request().unwrap().uri(),
+            "https://graph.microsoft.com/v1.0/users/$count"
+        );
+        assert_eq!(consistency(&count).as_deref(), Some("eventual"));
+    }
+
+    #[test]
+    fn other_collections_are_counted_without_a_consistency_level() {
+        let notes = collection::<Note>("notes");
+        assert_eq!(consistency(&notes.list().count(true)), None);
+        assert_eq!(consistency(&notes.count_items()), None);
+    }
+
+    #[test]
+    fn changes_use_their_methods_and_the_member_path() {
+        let notes = collection::<Note>("notes");
+        let note = Note {
+            text: Some("hi".to_string()),
+        };
+        let created = notes.create(&note).to_http_request().unwrap();
+        assert_eq!(created.method(), "POST");
+        assert_eq!(created.body(), br#"{"text":"hi"}"#);
+        let item = notes.by_id("a/b");
+        assert_eq!(item.path(), collection::<Note>("notes").by_id("a/b").path());
+        for (operation, method) in [
+            (item.patch(&note), "PATCH"),
+            (item.put(&note), "PUT"),
+            (item.get(), "GET"),
+        ] {
+            let request = operation.to_http_request().unwrap();
+            assert_eq!(request.method(), method);
+            assert_eq!(
+                request.uri(),
+                "https://graph.microsoft.com/v1.0/notes/a%2Fb"
+            );
+        }
+        let deleted = item.delete().to_http_request().unwrap();
+        assert_eq!(deleted.method(), "DELETE");
+    }
+
+    #[test]
+    fn builders_compare_and_print_by_path() {
+        let first = collection::<Note>("notes").by_id("1");
+        assert_eq!(first.clone(), first);
+        assert_ne!(first, collection::<Note>("notes").by_id("2"));
+        let printed = format!("{first:?}");
+        assert!(printed.starts_with("ItemRequest { entity: "), "{printed}");
+        assert!(printed.contains("Note"), "{printed}");
+    }
+}
