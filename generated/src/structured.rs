@@ -3,11 +3,12 @@
 //! Reading and writing model structs (CSDL entity and complex types) as JSON objects.
 //!
 //! Every model struct implements [`Structured`] with two plain functions the generator writes:
-//! one that hands each set property to a [`Properties`] writer, and one that offers a JSON
-//! [`Member`] to each declared property (the one with the member's name on the wire reads it).
-//! `macros::structured!` implements [`AdditionalProperties`] and the struct's `Serialize` and
-//! `Deserialize`, which call [`serialize`] and [`deserialize`] here, so what every struct shares
-//! is compiled once, for the whole crate, instead of once per struct by a derive:
+//! one that hands each set property, then its `additional_properties`, to a [`Properties`]
+//! writer, and one that offers a JSON [`Member`] to each declared property (the one with the
+//! member's name on the wire reads it), then keeps it in `additional_properties` if none did.
+//! `macros::structured!` implements the struct's `Serialize` and `Deserialize`, which call
+//! [`serialize`] and [`deserialize`] here, so what every struct shares is compiled once, for
+//! the whole crate, instead of once per struct by a derive:
 //!
 //! - properties that are `None` are not written; set ones are written in declaration order,
 //!   then `additional_properties`;
@@ -31,24 +32,17 @@ use crate::polymorphic::ODATA_TYPE;
 /// A JSON object's fields, as received.
 pub(crate) type Fields = Map<String, Value>;
 
-/// A model struct: its properties by their names on the wire.
-pub(crate) trait Structured: AdditionalProperties {
-    /// Hands every property that is set to `out`, in declaration order.
-    fn write_properties(&self, out: &mut Properties);
+/// A model struct: its properties by their names on the wire, and the field that keeps what
+/// it does not declare (`additional_properties`, which every model struct has).
+pub(crate) trait Structured {
+    /// Hands every property that is set to `out`, in declaration order, then the additional
+    /// properties ([`Properties::keep`]).
+    fn write_properties<'a>(&'a self, out: &mut Properties<'a>);
 
-    /// Offers `member` to every declared property, in declaration order; the property with
-    /// the member's name reads it (see [`Member::read`]).
-    fn read_property(&mut self, member: &mut Member<'_>);
-}
-
-/// The field that keeps what a model struct does not declare: every model struct has one,
-/// named `additional_properties` (`macros::structured!` implements this).
-pub(crate) trait AdditionalProperties {
-    /// The properties the struct does not declare, and the explicit `null`s it keeps.
-    fn additional_properties(&self) -> &Fields;
-
-    /// The same, to change.
-    fn additional_properties_mut(&mut self) -> &mut Fields;
+    /// Offers `member` to every declared property, in declaration order (the property with
+    /// the member's name reads it, see [`Member::read`]), then to the additional properties,
+    /// which keep it unless a property read it ([`Member::keep_unread`]).
+    fn read_property(&mut self, member: &mut Member);
 }
 
 /// What reading one property did.
@@ -60,16 +54,16 @@ pub(crate) enum Read {
     /// A collection with `null` items that the field cannot hold: the field is `None`, and the
     /// value is to be kept whole.
     KeptWhole(Value),
-    /// The struct declares no such property: the value is to be kept.
-    NotDeclared(Value),
     /// The value does not fit the field.
     Invalid(serde_json::Error),
 }
 
-/// The set properties of a struct, as [`Structured::write_properties`] hands them over.
+/// The set properties of a struct, as [`Structured::write_properties`] hands them over, and
+/// its additional properties.
 #[derive(Default)]
-pub(crate) struct Properties {
+pub(crate) struct Properties<'a> {
     written: Vec<(&'static str, Written)>,
+    additional: Option<&'a Fields>,
     error: Option<serde_json::Error>,
 }
 
@@ -103,7 +97,13 @@ impl Serialize for Written {
     }
 }
 
-impl Properties {
+impl<'a> Properties<'a> {
+    /// Writes the struct's additional properties, after its set properties: control
+    /// information first, and no kept value of a property that is set now.
+    pub(crate) fn keep(&mut self, additional: &'a Fields) {
+        self.additional = Some(additional);
+    }
+
     /// Writes the property `name` if `value` is set.
     pub(crate) fn write<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
         if let Some(value) = value {
@@ -151,21 +151,22 @@ impl Properties {
 
 /// One member of a JSON object, offered to each declared property of a struct in turn by
 /// [`Structured::read_property`]: the property with the member's name reads it, the others
-/// leave it alone.
-pub(crate) struct Member<'a> {
-    name: &'a str,
+/// leave it alone; then the struct's additional properties keep what is to be kept.
+pub(crate) struct Member {
+    name: String,
     offer: Offer,
 }
 
-/// Whether a [`Member`] is still to be read, or what reading it did.
+/// Whether a [`Member`] is still to be read, what reading it did, or that it was kept.
 enum Offer {
     Open(Value),
     Done(Read),
+    Kept,
 }
 
-impl<'a> Member<'a> {
+impl Member {
     /// The member `name` with its `value`, not read yet.
-    pub(crate) fn new(name: &'a str, value: Value) -> Self {
+    pub(crate) fn new(name: String, value: Value) -> Self {
         Member {
             name,
             offer: Offer::Open(value),
@@ -201,15 +202,30 @@ impl<'a> Member<'a> {
                 *field = value.map(convert).transpose()?;
                 Ok(())
             })),
-            done @ Offer::Done(_) => done,
+            done => done,
         };
     }
 
-    /// What reading the member did: [`Read::NotDeclared`] if no property had its name.
-    pub(crate) fn outcome(self) -> Read {
+    /// Keeps the member in `additional` (the struct's `additional_properties`) if no property
+    /// read it, if it was `null`, or if its property could not hold it whole.
+    pub(crate) fn keep_unread(&mut self, additional: &mut Fields) {
+        let kept = match std::mem::replace(&mut self.offer, Offer::Kept) {
+            Offer::Open(value) | Offer::Done(Read::KeptWhole(value)) => value,
+            Offer::Done(Read::Null) => Value::Null,
+            other => {
+                self.offer = other;
+                return;
+            }
+        };
+        additional.insert(std::mem::take(&mut self.name), kept);
+    }
+
+    /// Whether the member was read (or kept): the error of a value that does not fit its
+    /// property, which names the property.
+    fn finish(self) -> Result<(), String> {
         match self.offer {
-            Offer::Open(value) => Read::NotDeclared(value),
-            Offer::Done(read) => read,
+            Offer::Done(Read::Invalid(error)) => Err(format!("`{}`: {error}", self.name)),
+            _ => Ok(()),
         }
     }
 }
@@ -290,7 +306,8 @@ fn write_object<S: Serializer>(
     // A kept `null` (or any kept value) for a property that is set now is not written: the set
     // property wins. Control information (`@odata.etag`) never names a property.
     let shadowed = |name: &str| !name.contains('@') && written.iter().any(|(n, _)| *n == name);
-    let additional = value.additional_properties();
+    let none = Fields::new();
+    let additional = properties.additional.unwrap_or(&none);
     let mut map = serializer.serialize_map(None)?;
     // The object's own control information (`@odata.type`, `@odata.etag`, ...) comes first, as
     // OData's JSON format asks; property annotations (`name@odata.type`) stay with the rest.
@@ -328,18 +345,9 @@ where
 /// Reads every field of a JSON object into a struct.
 fn read_fields(value: &mut dyn Structured, fields: Fields) -> Result<(), String> {
     for (name, field) in fields {
-        let mut member = Member::new(&name, field);
+        let mut member = Member::new(name, field);
         value.read_property(&mut member);
-        match member.outcome() {
-            Read::Set => {}
-            Read::Null => {
-                value.additional_properties_mut().insert(name, Value::Null);
-            }
-            Read::KeptWhole(kept) | Read::NotDeclared(kept) => {
-                value.additional_properties_mut().insert(name, kept);
-            }
-            Read::Invalid(error) => return Err(format!("`{name}`: {error}")),
-        }
+        member.finish()?;
     }
     Ok(())
 }
@@ -347,11 +355,9 @@ fn read_fields(value: &mut dyn Structured, fields: Fields) -> Result<(), String>
 /// Clears the declared property `property` (its name on the wire) and keeps a `null` for it,
 /// so that it is sent as `null`. A property the struct does not declare is only sent as `null`.
 pub(crate) fn set_null(value: &mut dyn Structured, property: &str) {
-    // Reading `null` clears a declared field; for any other name it changes nothing.
-    value.read_property(&mut Member::new(property, Value::Null));
-    value
-        .additional_properties_mut()
-        .insert(property.to_string(), Value::Null);
+    // Reading `null` clears a declared field and keeps the `null`; any other name only keeps
+    // it.
+    value.read_property(&mut Member::new(property.to_string(), Value::Null));
 }
 
 #[cfg(test)]
@@ -368,16 +374,18 @@ mod tests {
     }
 
     impl Structured for Labels {
-        fn write_properties(&self, out: &mut Properties) {
+        fn write_properties<'a>(&'a self, out: &mut Properties<'a>) {
             out.write("tags", &self.tags);
             out.write("displayName", &self.display_name);
             out.write_lenient("weight", &self.weight);
+            out.keep(&self.additional_properties);
         }
 
-        fn read_property(&mut self, member: &mut Member<'_>) {
+        fn read_property(&mut self, member: &mut Member) {
             member.read("tags", &mut self.tags);
             member.read("displayName", &mut self.display_name);
             member.read_lenient("weight", &mut self.weight);
+            member.keep_unread(&mut self.additional_properties);
         }
     }
 

@@ -271,8 +271,7 @@ macro_rules! property_names {
 #[allow(unused_imports)]
 pub(crate) use property_names;
 
-/// `Serialize`, `Deserialize`, `set_null` and `AdditionalProperties` (over the struct's
-/// `additional_properties` field) for a model struct, through its
+/// `Serialize`, `Deserialize` and `set_null` for a model struct, through its
 /// [`Structured`](crate::structured::Structured) impl (see the `structured` module for what
 /// they keep):
 /// - an explicit `null` read for a property is kept in `additional_properties` and written back;
@@ -295,7 +294,7 @@ macro_rules! structured {
 #[allow(unused_imports)]
 pub(crate) use structured;
 
-/// `Serialize`, `set_null` and `AdditionalProperties` for a struct with a
+/// `Serialize` and `set_null` for a struct with a
 /// [`Structured`](crate::structured::Structured) impl: what [`structured!`] writes for a model,
 /// and all that an action's body (its parameters, only ever sent) needs.
 #[allow(unused_macros)]
@@ -308,20 +307,6 @@ macro_rules! serialize_object {
             pub fn set_null(&mut self, name: &str) -> &mut Self {
                 crate::structured::set_null(self, name);
                 self
-            }
-        }
-
-        impl crate::structured::AdditionalProperties for $object {
-            fn additional_properties(
-                &self,
-            ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
-                &self.additional_properties
-            }
-
-            fn additional_properties_mut(
-                &mut self,
-            ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-                &mut self.additional_properties
             }
         }
 

@@ -14,7 +14,11 @@ pub struct AllDevicesAssignmentTarget {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for AllDevicesAssignmentTarget {
-    fn write_properties(&self, _out: &mut crate::structured::Properties) {}
-    fn read_property(&mut self, _member: &mut crate::structured::Member<'_>) {}
+    fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
+        out.keep(&self.additional_properties);
+    }
+    fn read_property(&mut self, member: &mut crate::structured::Member) {
+        member.keep_unread(&mut self.additional_properties);
+    }
 }
 crate::macros::structured!(AllDevicesAssignmentTarget);

@@ -18,15 +18,17 @@ pub struct AppConfigurationSettingItem {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for AppConfigurationSettingItem {
-    fn write_properties(&self, out: &mut crate::structured::Properties) {
+    fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("appConfigKey", &self.app_config_key);
         out.write("appConfigKeyType", &self.app_config_key_type);
         out.write("appConfigKeyValue", &self.app_config_key_value);
+        out.keep(&self.additional_properties);
     }
-    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+    fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("appConfigKey", &mut self.app_config_key);
         member.read("appConfigKeyType", &mut self.app_config_key_type);
         member.read("appConfigKeyValue", &mut self.app_config_key_value);
+        member.keep_unread(&mut self.additional_properties);
     }
 }
 crate::macros::structured!(AppConfigurationSettingItem);

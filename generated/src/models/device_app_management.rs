@@ -28,7 +28,7 @@ pub struct DeviceAppManagement {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for DeviceAppManagement {
-    fn write_properties(&self, out: &mut crate::structured::Properties) {
+    fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);
         out.write(
             "isEnabledForMicrosoftStoreForBusiness",
@@ -46,8 +46,9 @@ impl crate::structured::Structured for DeviceAppManagement {
             "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
             &self.microsoft_store_for_business_last_successful_sync_date_time,
         );
+        out.keep(&self.additional_properties);
     }
-    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+    fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("id", &mut self.id);
         member
             .read(
@@ -70,6 +71,7 @@ impl crate::structured::Structured for DeviceAppManagement {
                 "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
                 &mut self.microsoft_store_for_business_last_successful_sync_date_time,
             );
+        member.keep_unread(&mut self.additional_properties);
     }
 }
 crate::macros::structured!(DeviceAppManagement);

@@ -16,11 +16,13 @@ pub struct ExclusionGroupAssignmentTarget {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for ExclusionGroupAssignmentTarget {
-    fn write_properties(&self, out: &mut crate::structured::Properties) {
+    fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("groupId", &self.group_id);
+        out.keep(&self.additional_properties);
     }
-    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+    fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("groupId", &mut self.group_id);
+        member.keep_unread(&mut self.additional_properties);
     }
 }
 crate::macros::structured!(ExclusionGroupAssignmentTarget);

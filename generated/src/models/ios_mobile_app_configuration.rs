@@ -32,7 +32,7 @@ pub struct IosMobileAppConfiguration {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for IosMobileAppConfiguration {
-    fn write_properties(&self, out: &mut crate::structured::Properties) {
+    fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);
         out.write("createdDateTime", &self.created_date_time);
         out.write("description", &self.description);
@@ -42,8 +42,9 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         out.write("version", &self.version);
         out.write("encodedSettingXml", &self.encoded_setting_xml);
         out.write("settings", &self.settings);
+        out.keep(&self.additional_properties);
     }
-    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+    fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("id", &mut self.id);
         member.read("createdDateTime", &mut self.created_date_time);
         member.read("description", &mut self.description);
@@ -53,6 +54,7 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         member.read("version", &mut self.version);
         member.read("encodedSettingXml", &mut self.encoded_setting_xml);
         member.read("settings", &mut self.settings);
+        member.keep_unread(&mut self.additional_properties);
     }
 }
 crate::macros::structured!(IosMobileAppConfiguration);

@@ -18,13 +18,15 @@ pub struct ManagedDeviceMobileAppConfigurationAssignment {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for ManagedDeviceMobileAppConfigurationAssignment {
-    fn write_properties(&self, out: &mut crate::structured::Properties) {
+    fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);
         out.write("target", &self.target);
+        out.keep(&self.additional_properties);
     }
-    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+    fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("id", &mut self.id);
         member.read("target", &mut self.target);
+        member.keep_unread(&mut self.additional_properties);
     }
 }
 crate::macros::structured!(ManagedDeviceMobileAppConfigurationAssignment);

@@ -13,11 +13,13 @@ pub struct ManagedDeviceMobileAppConfigurationAssignParameters {
 }
 impl crate::structured::Structured
 for ManagedDeviceMobileAppConfigurationAssignParameters {
-    fn write_properties(&self, out: &mut crate::structured::Properties) {
+    fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("assignments", &self.assignments);
+        out.keep(&self.additional_properties);
     }
-    fn read_property(&mut self, member: &mut crate::structured::Member<'_>) {
+    fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("assignments", &mut self.assignments);
+        member.keep_unread(&mut self.additional_properties);
     }
 }
 crate::macros::serialize_object!(ManagedDeviceMobileAppConfigurationAssignParameters);

@@ -184,8 +184,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let name = name.ident();
     // Serialization is table-like: the struct names its properties on the wire once for
     // writing and once for reading, and the runtime's `structured` module does the rest for
-    // every struct alike (`structured!` writes the serde impls, `set_null` and the
-    // `additional_properties` accessors that call it).
+    // every struct alike (`structured!` writes the serde impls and `set_null`, which call it).
     let structured = table.impl_for(&name, &TokenStream::new());
     quote! {
         #doc
@@ -242,21 +241,22 @@ impl PropertyTable {
         }
     }
 
-    /// The impl for the struct `name`, with `gate` on it.
+    /// The impl for the struct `name`, with `gate` on it: its fields, then its
+    /// `additional_properties`, which keep (and write back) everything else.
     pub(super) fn impl_for(&self, name: &Ident, gate: &TokenStream) -> TokenStream {
         let (writes, reads) = (&self.writes, &self.reads);
-        // A struct without such fields writes or reads none.
-        let out = format_ident!("{}out", if writes.is_empty() { "_" } else { "" });
-        let member = format_ident!("{}member", if reads.is_empty() { "_" } else { "" });
+        let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
         quote! {
             #gate
             impl crate::structured::Structured for #name {
-                fn write_properties(&self, #out: &mut crate::structured::Properties) {
+                fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
                     #(#writes)*
+                    out.keep(&self.#additional);
                 }
 
-                fn read_property(&mut self, #member: &mut crate::structured::Member<'_>) {
+                fn read_property(&mut self, member: &mut crate::structured::Member) {
                     #(#reads)*
+                    member.keep_unread(&mut self.#additional);
                 }
             }
         }
