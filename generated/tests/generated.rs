@@ -25,12 +25,16 @@ fn check_struct<T: Default + Serialize + DeserializeOwned + PartialEq + Debug>()
 #[allow(dead_code)]
 fn check_explicit_null<T>(property: &str)
 where
-    T: Default + Serialize + DeserializeOwned + PartialEq + Debug,
+    T: krate::Model + Default + Serialize + DeserializeOwned + PartialEq + Debug,
 {
     let cleared = json!({ property : null });
     let value: T = from_json(cleared.clone());
     assert_ne!(value, T::default(), "the explicit null is kept");
     assert_eq!(to_json(& value), cleared);
+    let mut built = T::default();
+    built.set_null(property);
+    assert_eq!(built, value, "set_null keeps the null a read keeps");
+    assert_eq!(to_json(& built), cleared);
 }
 /// A flags value is its members joined by commas, in order, unknown members kept.
 #[allow(dead_code)]

@@ -13,7 +13,7 @@ use msgraph::models::{
     ManagedDeviceMobileAppConfigurationAssignment,
 };
 use msgraph::requests::ManagedDeviceMobileAppConfigurationAssignParameters;
-use msgraph::{Error, Graph};
+use msgraph::{Error, Graph, Model};
 use serde_json::{Value, json};
 
 const ASSIGNMENT_URL: &str = "https://graph.microsoft.com/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments/asg-1";

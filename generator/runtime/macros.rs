@@ -20,12 +20,15 @@ macro_rules! string_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, PartialEq, Hash)]
         pub enum $name {
             $( $(#[$member_meta])* $member, )*
             /// A member this crate does not know, kept as the service wrote it.
             Unrecognized(::std::string::String),
         }
+
+        // Written out: `derive(Eq)` adds a function to every enum.
+        impl ::std::cmp::Eq for $name {}
 
         impl $name {
             /// The member's name on the wire.
@@ -235,7 +238,8 @@ macro_rules! union_impls {
 pub(crate) use union_impls;
 
 /// The property names of an entity type, for `$select` and `$orderby`: the enum, `as_str` and
-/// `AsRef<str>`.
+/// `AsRef<str>`. (No `Hash` or `Ord`: each is one more function for every entity type, and a
+/// property name is passed, not kept.)
 ///
 /// Input: `pub enum Name { Property = "wireName", ... }`.
 #[allow(unused_macros)]
@@ -247,10 +251,13 @@ macro_rules! property_names {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Debug, PartialEq)]
         pub enum $name {
             $( #[doc = concat!("`", $wire, "`")] $property, )*
         }
+
+        // Written out: `derive(Eq)` adds a function to every enum.
+        impl ::std::cmp::Eq for $name {}
 
         impl $name {
             /// The property's name on the wire.
@@ -271,7 +278,7 @@ macro_rules! property_names {
 #[allow(unused_imports)]
 pub(crate) use property_names;
 
-/// `Serialize`, `Deserialize` and `set_null` for a model struct, through its
+/// `Serialize`, `Deserialize` and `Model` (`set_null`) for a model struct, through its
 /// [`Structured`](crate::structured::Structured) impl (see the `structured` module for what
 /// they keep):
 /// - an explicit `null` read for a property is kept in `additional_properties` and written back;
@@ -294,21 +301,14 @@ macro_rules! structured {
 #[allow(unused_imports)]
 pub(crate) use structured;
 
-/// `Serialize` and `set_null` for a struct with a
+/// `Serialize` and `Model` (`set_null`) for a struct with a
 /// [`Structured`](crate::structured::Structured) impl: what [`structured!`] writes for a model,
 /// and all that an action's body (its parameters, only ever sent) needs.
 #[allow(unused_macros)]
 macro_rules! serialize_object {
     ($object:ty) => {
-        impl $object {
-            /// Sends `name` (its name on the wire, such as `displayName`) as JSON `null`, which
-            /// clears it in an update: an optional field becomes `None` and the `null` is kept
-            /// in `additional_properties` (a required action parameter is sent as set).
-            pub fn set_null(&mut self, name: &str) -> &mut Self {
-                crate::structured::set_null(self, name);
-                self
-            }
-        }
+        // `set_null` is the trait's, compiled once for every struct.
+        impl crate::Model for $object {}
 
         impl ::serde::Serialize for $object {
             fn serialize<S: ::serde::Serializer>(

@@ -30,9 +30,28 @@ use crate::polymorphic::ODATA_TYPE;
 /// A JSON object's fields, as received.
 pub(crate) type Fields = Map<String, Value>;
 
+/// A model struct (an entity or complex type) or an action's parameters: what each of them can
+/// do besides its fields. Every one of them implements it; no other type can.
+pub trait Model: Structured {
+    /// Sends `name` (its name on the wire, such as `displayName`) as JSON `null`, which clears
+    /// it in an update: an optional field becomes `None` and the `null` is kept in
+    /// `additional_properties` (a required action parameter is sent as set). A name the type
+    /// does not declare is sent as `null` too.
+    fn set_null(&mut self, name: &str) -> &mut Self
+    where
+        Self: Sized,
+    {
+        set_null(self, name);
+        self
+    }
+}
+
 /// A model struct: its properties by their names on the wire, and the field that keeps what
 /// it does not declare (`additional_properties`, which every model struct has).
-pub(crate) trait Structured {
+///
+/// Public only to be [`Model`]'s supertrait: this module is private, so no other crate can
+/// name it or implement it.
+pub trait Structured {
     /// Hands every property that is set to `out`, in declaration order, then the additional
     /// properties ([`Properties::keep`]).
     fn write_properties<'a>(&'a self, out: &mut Properties<'a>);
@@ -59,7 +78,7 @@ pub(crate) enum Read {
 /// The set properties of a struct, as [`Structured::write_properties`] hands them over, and
 /// its additional properties.
 #[derive(Default)]
-pub(crate) struct Properties<'a> {
+pub struct Properties<'a> {
     written: Vec<(&'static str, Written)>,
     additional: Option<&'a Fields>,
     error: Option<serde_json::Error>,
@@ -150,7 +169,7 @@ impl<'a> Properties<'a> {
 /// One member of a JSON object, offered to each declared property of a struct in turn by
 /// [`Structured::read_property`]: the property with the member's name reads it, the others
 /// leave it alone; then the struct's additional properties keep what is to be kept.
-pub(crate) struct Member {
+pub struct Member {
     name: String,
     offer: Offer,
 }
@@ -352,7 +371,7 @@ fn read_fields(value: &mut dyn Structured, fields: Fields) -> Result<(), String>
 
 /// Clears the declared property `property` (its name on the wire) and keeps a `null` for it,
 /// so that it is sent as `null`. A property the struct does not declare is only sent as `null`.
-pub(crate) fn set_null(value: &mut dyn Structured, property: &str) {
+fn set_null(value: &mut dyn Structured, property: &str) {
     // Reading `null` clears a declared field and keeps the `null`; any other name only keeps
     // it.
     value.read_property(&mut Member::new(property.to_string(), Value::Null));

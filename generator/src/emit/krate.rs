@@ -313,6 +313,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         pub use flags::Flags;
         pub use graph::{Cloud, Graph, Version};
         pub use operation::{Content, Direction, Operation, Page, Selectable};
+        pub use structured::Model;
 
         #readme
     }

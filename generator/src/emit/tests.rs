@@ -137,12 +137,16 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         #[allow(dead_code)]
         fn check_explicit_null<T>(property: &str)
         where
-            T: Default + Serialize + DeserializeOwned + PartialEq + Debug,
+            T: krate::Model + Default + Serialize + DeserializeOwned + PartialEq + Debug,
         {
             let cleared = json!({ property: null });
             let value: T = from_json(cleared.clone());
             assert_ne!(value, T::default(), "the explicit null is kept");
             assert_eq!(to_json(&value), cleared);
+            let mut built = T::default();
+            built.set_null(property);
+            assert_eq!(built, value, "set_null keeps the null a read keeps");
+            assert_eq!(to_json(&built), cleared);
         }
 
         /// A flags value is its members joined by commas, in order, unknown members kept.
