@@ -24,6 +24,7 @@
 #![allow(clippy::large_enum_variant)]
 pub mod batch;
 pub mod builder;
+pub mod delta;
 mod edm;
 pub mod error;
 pub mod flags;

@@ -48,6 +48,7 @@ use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 
+use crate::delta::{Change, DeltaRound};
 use crate::error::ServiceError;
 use crate::{Error, Operation, Page};
 
@@ -560,6 +561,36 @@ impl Client {
             items.extend(page.value);
             match next {
                 None => return Ok(items),
+                Some(next) => operation = next?,
+            }
+        }
+    }
+
+    /// Reads one round of a delta query (see the `delta` module): `first` (from
+    /// `DeltaRequest::changes` or `DeltaRequest::resume`), then every page its next links lead
+    /// to, until the page with the `@odata.deltaLink`. Store the round's link to resume from.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::list_all`], and (in [`TransportError::Graph`]) [`Error::MissingDeltaLink`]
+    /// when the last page has no delta link.
+    pub async fn delta_round<T: DeserializeOwned>(
+        &self,
+        first: Operation<Page<Change<T>>>,
+    ) -> Result<DeltaRound<T>, TransportError> {
+        let mut changes = Vec::new();
+        let mut operation = first;
+        let mut pages = 0;
+        loop {
+            let page = self.send(&operation).await?;
+            pages += 1;
+            let next = operation.next_page(&page);
+            changes.extend(page.value);
+            if let Some(link) = page.delta_link {
+                return Ok(DeltaRound { changes, link });
+            }
+            match next {
+                None => return Err(Error::MissingDeltaLink { pages }.into()),
                 Some(next) => operation = next?,
             }
         }

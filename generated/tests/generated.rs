@@ -137,6 +137,8 @@ fn structs_round_trip_and_keep_unknown_properties() {
     check_explicit_null::<
         krate::models::ManagedDeviceMobileAppConfigurationAssignment,
     >("id");
+    check_struct::<krate::models::OAuth2PermissionGrant>();
+    check_explicit_null::<krate::models::OAuth2PermissionGrant>("id");
 }
 #[test]
 fn unions_are_chosen_by_odata_type() {
@@ -267,5 +269,34 @@ fn entry_points_address_their_resources() {
             .sync_microsoft_store_for_business_apps(),
         "POST",
         "https://graph.microsoft.com/v1.0/deviceAppManagement/syncMicrosoftStoreForBusinessApps",
+    );
+    check_request(
+        krate::Graph::v1().oauth2_permission_grants().list(),
+        "GET",
+        "https://graph.microsoft.com/v1.0/oauth2PermissionGrants",
+    );
+    check_request(
+        krate::Graph::v1().oauth2_permission_grants().by_id("a/b?c#d .").get(),
+        "GET",
+        "https://graph.microsoft.com/v1.0/oauth2PermissionGrants/a%2Fb%3Fc%23d%20.",
+    );
+    check_request(
+        krate::Graph::v1().oauth2_permission_grants().by_id("..").get(),
+        "GET",
+        "https://graph.microsoft.com/v1.0/oauth2PermissionGrants/%2E%2E",
+    );
+    check_empty_key(
+        krate::Graph::v1().oauth2_permission_grants().by_id("").get(),
+        "https://graph.microsoft.com/v1.0/oauth2PermissionGrants",
+    );
+    check_request(
+        krate::Graph::v1().oauth2_permission_grants().by_id("k").delete(),
+        "DELETE",
+        "https://graph.microsoft.com/v1.0/oauth2PermissionGrants/k",
+    );
+    check_request(
+        krate::Graph::v1().oauth2_permission_grants().delta().changes(),
+        "GET",
+        "https://graph.microsoft.com/v1.0/oauth2PermissionGrants/delta()",
     );
 }

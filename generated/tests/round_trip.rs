@@ -99,6 +99,17 @@ static TYPES: &[TypeShape] = &[
             ("target", Shape::Union(&[0usize, 1usize, 3usize, 5usize, 6usize])),
         ],
     },
+    TypeShape {
+        name: "microsoft.graph.oAuth2PermissionGrant",
+        fields: &[
+            ("id", Shape::Text),
+            ("clientId", Shape::Text),
+            ("consentType", Shape::Text),
+            ("principalId", Shape::Text),
+            ("resourceId", Shape::Text),
+            ("scope", Shape::Text),
+        ],
+    },
 ];
 /// xorshift64*: small, seeded, repeatable.
 struct Rng(u64);
@@ -250,6 +261,7 @@ fn check(index: usize, json: Value) {
                 krate::models::ManagedDeviceMobileAppConfigurationAssignment,
             >(json)
         }
+        9usize => round_trip::<krate::models::OAuth2PermissionGrant>(json),
         _ => unreachable!("every struct has an arm"),
     }
 }

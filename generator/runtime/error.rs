@@ -88,6 +88,21 @@ pub enum Error {
         /// The pages read when it came back.
         pages: usize,
     },
+    /// A stored delta link to resume from points outside the service root of the delta
+    /// request, so it is not followed (the request would carry the caller's credentials
+    /// elsewhere).
+    ForeignDeltaLink {
+        /// The stored link.
+        link: String,
+        /// The service root it should have started with.
+        service_root: String,
+    },
+    /// The last page of a delta round had neither an `@odata.nextLink` nor an
+    /// `@odata.deltaLink`: the round has no link to resume from.
+    MissingDeltaLink {
+        /// The pages read.
+        pages: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -148,6 +163,18 @@ impl fmt::Display for Error {
                     "the next link `{link}` came back after {pages} pages; paging stopped instead of reading the same pages again"
                 )
             }
+            Error::ForeignDeltaLink { link, service_root } => {
+                write!(
+                    f,
+                    "the delta link `{link}` is outside the service root `{service_root}`; it is not followed"
+                )
+            }
+            Error::MissingDeltaLink { pages } => {
+                write!(
+                    f,
+                    "the delta round ended after {pages} pages without an `@odata.deltaLink` to resume from"
+                )
+            }
             Error::EmptyBody { status } => {
                 write!(
                     f,
@@ -172,6 +199,8 @@ impl std::error::Error for Error {
             | Error::InvalidHeader { .. }
             | Error::ForeignNextLink { .. }
             | Error::RepeatedNextLink { .. }
+            | Error::ForeignDeltaLink { .. }
+            | Error::MissingDeltaLink { .. }
             | Error::BatchFull { .. }
             | Error::EmptyBatch
             | Error::DependenciesInSeveralBatches

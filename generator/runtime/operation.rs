@@ -624,13 +624,24 @@ impl<T> Operation<Page<T>> {
                 pages: self.parts.followed_links.len() + 1,
             }));
         }
+        let mut next = self.following(link);
+        next.parts.followed_links.push(hash);
+        Some(Ok(next))
+    }
+
+    /// This operation sent to `link` (a next or delta link, which carries its own query) if it
+    /// is inside the service root: a `GET` with the same headers, without a body or query.
+    pub(crate) fn following_link(&self, link: &str) -> Option<Self> {
+        is_inside(link, self.parts.path.base_url()).then(|| self.following(link))
+    }
+
+    fn following(&self, link: &str) -> Self {
         let mut next = self.clone();
         next.parts.method = http::Method::GET;
         next.parts.body = None;
         next.parts.query.clear();
-        next.parts.absolute_url = Some(link.clone());
-        next.parts.followed_links.push(hash);
-        Some(Ok(next))
+        next.parts.absolute_url = Some(link.to_string());
+        next
     }
 }
 
@@ -816,9 +827,9 @@ pub struct Page<T> {
     pub value: Vec<T>,
     /// The URL of the next page, if there is one (`@odata.nextLink`).
     pub next_link: Option<String>,
-    /// The URL that asks for later changes, on the last page of a delta
-    /// query (`@odata.deltaLink`).
-    pub delta_link: Option<String>,
+    /// The link that asks for later changes, on the last page of a delta round
+    /// (`@odata.deltaLink`): store it and resume from it (see the `delta` module).
+    pub delta_link: Option<crate::delta::DeltaLink>,
     /// The number of items in the whole collection, when it was asked for
     /// (`@odata.count`).
     pub count: Option<i64>,
@@ -1291,7 +1302,9 @@ mod tests {
         assert!(page.value.is_empty());
         assert_eq!(page.next_link, None);
         assert_eq!(
-            page.delta_link.as_deref(),
+            page.delta_link
+                .as_ref()
+                .map(crate::delta::DeltaLink::as_str),
             Some("https://graph.microsoft.com/v1.0/users/delta?$deltatoken=x")
         );
     }

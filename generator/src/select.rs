@@ -603,10 +603,34 @@ pub fn value_closure(
 /// The entity type a composable function returns, if it returns entities: its result is
 /// addressed with that type's builders.
 pub fn composable_entity(model: &Model, operation: &OperationDef) -> Option<TypeId> {
-    if !operation.is_composable {
+    if !operation.is_composable || delta_entity(model, operation).is_some() {
         return None;
     }
     match operation.return_type?.target {
+        TypeTarget::Named(id)
+            if model
+                .structured(id)
+                .is_some_and(|def| def.kind == crate::csdl::syntax::StructuredKind::Entity) =>
+        {
+            Some(id)
+        }
+        _ => None,
+    }
+}
+
+/// The entity type of a delta function: Microsoft Graph's convention, a function named `delta`
+/// that returns a collection of an entity type (bound to a collection of it, or to one entity
+/// such as a drive's root). Its method returns a `DeltaRequest` that reads rounds of changes,
+/// not a builder, even where the function is composable.
+pub fn delta_entity(model: &Model, operation: &OperationDef) -> Option<TypeId> {
+    let returns = operation.return_type?;
+    if operation.kind != crate::csdl::syntax::OperationKind::Function
+        || operation.name != "delta"
+        || !returns.collection
+    {
+        return None;
+    }
+    match returns.target {
         TypeTarget::Named(id)
             if model
                 .structured(id)

@@ -25,6 +25,9 @@ mod list_assignments;
 #[allow(dead_code)]
 #[path = "../examples/patch_assignment.rs"]
 mod patch_assignment;
+#[allow(dead_code)]
+#[path = "../examples/sync_permission_grants.rs"]
+mod sync_permission_grants;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -871,6 +874,26 @@ fn the_examples_work_against_the_local_server() {
         assert_eq!(listed.len(), 2);
         assert!(listed.iter().all(|a| a.id.as_deref() != Some(&first)));
     });
+    // The delta example: a first round, then one from its stored link.
+    server.change_grant("a", "User.Read");
+    server.change_grant("b", "Mail.Read");
+    block_on(async {
+        let mut grants = std::collections::BTreeMap::new();
+        let link = sync_permission_grants::run(&client, &graph, None, &mut grants)
+            .await
+            .unwrap();
+        assert_eq!(grants.len(), 2);
+        server.remove_grant("a", "deleted");
+        server.change_grant("b", "Mail.Send");
+        let stored: msgraph::delta::DeltaLink =
+            serde_json::from_str(&serde_json::to_string(&link).unwrap()).unwrap();
+        sync_permission_grants::run(&client, &graph, Some(&stored), &mut grants)
+            .await
+            .unwrap();
+        assert_eq!(grants.keys().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(grants["b"].scope.as_deref(), Some("Mail.Send"));
+        assert_eq!(grants["b"].client_id.as_deref(), Some("client-1"));
+    });
     // Three assignments read from two pages of the server's default size.
     let pages = server
         .requests()
@@ -878,4 +901,107 @@ fn the_examples_work_against_the_local_server() {
         .filter(|r| r.target.contains("$skiptoken="))
         .count();
     assert_eq!(pages, 1);
+}
+
+/// A delta round reads every page up to the delta link; the link, stored as a string and read
+/// back, resumes the next round with what changed since, removals typed; a round with no
+/// changes keeps the point; a stored link for another host is never sent.
+#[test]
+fn delta_rounds_resume_from_a_stored_link() {
+    use msgraph::delta::{Change, DeltaLink, RemovedReason};
+    use msgraph::models::OAuth2PermissionGrant;
+
+    fn summary(changes: &[Change<OAuth2PermissionGrant>]) -> Vec<(String, Option<String>)> {
+        changes
+            .iter()
+            .map(|change| {
+                let entity = change.entity();
+                let id = entity.id.clone().unwrap_or_default();
+                match change.removed() {
+                    Some(reason) => (id, Some(format!("removed: {}", reason.as_str()))),
+                    None => (id, entity.scope.clone()),
+                }
+            })
+            .collect()
+    }
+
+    let server = TestServer::start();
+    for (id, scope) in [("a", "User.Read"), ("b", "Mail.Read"), ("c", "Files.Read")] {
+        server.change_grant(id, scope);
+    }
+    let client = client();
+    let delta = Graph::with_base_url(server.base_url())
+        .oauth2_permission_grants()
+        .delta();
+    let first = block_on(client.delta_round(delta.changes())).unwrap();
+    assert_eq!(
+        summary(&first.changes),
+        [
+            ("a".to_string(), Some("User.Read".to_string())),
+            ("b".to_string(), Some("Mail.Read".to_string())),
+            ("c".to_string(), Some("Files.Read".to_string())),
+        ]
+    );
+    let stored = serde_json::to_string(&first.link).unwrap();
+    assert_eq!(
+        stored,
+        format!(
+            "\"{}/oauth2PermissionGrants/delta()?$deltatoken=3\"",
+            server.base_url()
+        )
+    );
+
+    server.change_grant("b", "Mail.Read Mail.Send");
+    server.remove_grant("a", "deleted");
+    server.remove_grant("c", "changed");
+    server.change_grant("d", "Sites.Read.All");
+    let link: DeltaLink = serde_json::from_str(&stored).unwrap();
+    let second = block_on(client.delta_round(delta.resume(&link).unwrap())).unwrap();
+    assert_eq!(
+        summary(&second.changes),
+        [
+            ("b".to_string(), Some("Mail.Read Mail.Send".to_string())),
+            ("a".to_string(), Some("removed: deleted".to_string())),
+            ("c".to_string(), Some("removed: changed".to_string())),
+            ("d".to_string(), Some("Sites.Read.All".to_string())),
+        ]
+    );
+    assert_eq!(second.changes[1].removed(), Some(&RemovedReason::Deleted));
+    assert_eq!(second.link.token(), Some("7"));
+
+    let third = block_on(client.delta_round(delta.resume(&second.link).unwrap())).unwrap();
+    assert!(third.changes.is_empty());
+    assert_eq!(third.link, second.link, "nothing changed: the same point");
+
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    let path = "/v1.0/oauth2PermissionGrants/delta()";
+    assert_eq!(
+        targets,
+        [
+            path.to_string(),
+            format!("{path}?$skiptoken=3-2"),
+            format!("{path}?$deltatoken=3"),
+            format!("{path}?$skiptoken=7-5"),
+            format!("{path}?$deltatoken=7"),
+        ],
+        "links are followed exactly as the service wrote them"
+    );
+
+    let foreign = DeltaLink::new("http://127.0.0.2:1/v1.0/oauth2PermissionGrants/delta()");
+    assert!(matches!(
+        delta.resume(&foreign),
+        Err(Error::ForeignDeltaLink { .. })
+    ));
+    let unknown = DeltaLink::new(format!(
+        "{}/oauth2PermissionGrants/delta()?$deltatoken=99",
+        server.base_url()
+    ));
+    match block_on(client.delta_round(delta.resume(&unknown).unwrap())) {
+        Err(TransportError::Graph(Error::Service(error))) => {
+            assert_eq!(error.status(), 410);
+            assert_eq!(error.error().map(|e| e.code.as_str()), Some("SyncStateNotFound"));
+        }
+        other => panic!("an unknown token is the service's error: {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 6, "the foreign link was never sent");
 }

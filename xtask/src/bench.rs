@@ -560,11 +560,7 @@ impl std::fmt::Display for Compiled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:>6.1} s  peak memory ", self.seconds)?;
         match self.peak_mb {
-            Some(mib) => write!(
-                f,
-                "{mib:>5.0} MiB ({:.2} GB)",
-                mib * 1024.0 * 1024.0 / 1e9
-            ),
+            Some(mib) => write!(f, "{mib:>5.0} MiB ({:.2} GB)", mib * 1024.0 * 1024.0 / 1e9),
             None => write!(f, "  n/a"),
         }
     }

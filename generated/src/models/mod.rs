@@ -26,3 +26,5 @@ mod managed_device_mobile_app_configuration_assignment;
 pub use managed_device_mobile_app_configuration_assignment::*;
 mod mdm_app_config_key_type;
 pub use mdm_app_config_key_type::*;
+mod o_auth2_permission_grant;
+pub use o_auth2_permission_grant::*;

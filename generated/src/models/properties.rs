@@ -58,3 +58,17 @@ impl crate::operation::Selectable
 for crate::models::ManagedDeviceMobileAppConfigurationAssignment {
     type Property = crate::models::properties::ManagedDeviceMobileAppConfigurationAssignment;
 }
+crate::macros::property_names! {
+    /// The properties of `microsoft.graph.oAuth2PermissionGrant`.
+    pub enum OAuth2PermissionGrant {
+        Id = "id",
+        ClientId = "clientId",
+        ConsentType = "consentType",
+        PrincipalId = "principalId",
+        ResourceId = "resourceId",
+        Scope = "scope",
+    }
+}
+impl crate::operation::Selectable for crate::models::OAuth2PermissionGrant {
+    type Property = crate::models::properties::OAuth2PermissionGrant;
+}

@@ -13,6 +13,8 @@ mod managed_device_mobile_app_configuration;
 pub use managed_device_mobile_app_configuration::*;
 mod managed_device_mobile_app_configuration_assignment;
 pub use managed_device_mobile_app_configuration_assignment::*;
+mod o_auth2_permission_grant;
+pub use o_auth2_permission_grant::*;
 mod parameters;
 pub use parameters::*;
 impl crate::Graph {
@@ -21,5 +23,13 @@ impl crate::Graph {
     /// The `deviceAppManagement` singleton, a `microsoft.graph.deviceAppManagement`.
     pub fn device_app_management(&self) -> crate::requests::DeviceAppManagementRequest {
         self.root().navigate("deviceAppManagement")
+    }
+    /// The delegated permissions granted to client applications.
+    ///
+    /// The `oauth2PermissionGrants` entity set: a collection of `microsoft.graph.oAuth2PermissionGrant`.
+    pub fn oauth2_permission_grants(
+        &self,
+    ) -> crate::requests::OAuth2PermissionGrantCollectionRequest {
+        self.root().navigate("oauth2PermissionGrants")
     }
 }

@@ -2,8 +2,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 // Copied from metadata/tests/transport_server/mod.rs: edit it there.
 //! A small HTTP/1.1 server on 127.0.0.1 for the transport's tests: the Intune assignment
-//! endpoints of the seed API, Graph's error bodies, and injected faults (canned answers such as
-//! throttling, a dropped connection, a slow answer).
+//! endpoints of the seed API, a delta query over OAuth2 permission grants, Graph's error bodies,
+//! and injected faults (canned answers such as throttling, a dropped connection, a slow answer).
 //!
 //! Each connection serves one request and is closed (`Connection: close`). The server records
 //! every request it reads. Dropping the server stops it: every open socket is shut down, a slow
@@ -97,11 +97,42 @@ pub struct Recorded {
     pub body: Vec<u8>,
 }
 
-/// The server's data: assignments per configuration, in creation order.
+/// The server's data: assignments per configuration, in creation order, and the change log of
+/// the OAuth2 permission grants (what their delta query reads).
 #[derive(Default)]
 struct Store {
     configurations: BTreeMap<String, Vec<Map<String, Value>>>,
     next_id: u64,
+    /// Every change to a grant, in order: a delta token is a position in this log.
+    grant_changes: Vec<GrantChange>,
+}
+
+/// One change to a permission grant.
+#[derive(Debug, Clone)]
+enum GrantChange {
+    /// Created or changed: the grant's properties after the change.
+    Changed(Map<String, Value>),
+    /// Removed from the collection, with `@removed`'s reason.
+    Removed { id: String, reason: &'static str },
+}
+
+impl GrantChange {
+    fn id(&self) -> String {
+        match self {
+            GrantChange::Changed(grant) => grant["id"].as_str().unwrap_or_default().to_string(),
+            GrantChange::Removed { id, .. } => id.clone(),
+        }
+    }
+
+    /// The entry a delta page gives for this change.
+    fn entry(&self) -> Value {
+        match self {
+            GrantChange::Changed(grant) => Value::Object(grant.clone()),
+            GrantChange::Removed { id, reason } => {
+                json!({ "id": id, "@removed": { "reason": reason } })
+            }
+        }
+    }
 }
 
 struct Shared {
@@ -178,6 +209,31 @@ impl TestServer {
             .or_default()
             .push(object(assignment));
         id
+    }
+
+    /// Creates or changes the permission grant `id` (its `scope`), as if done by someone else.
+    pub fn change_grant(&self, id: &str, scope: &str) {
+        let grant = object(json!({
+            "id": id,
+            "clientId": "client-1",
+            "consentType": "AllPrincipals",
+            "resourceId": "resource-1",
+            "scope": scope,
+        }));
+        lock(&self.shared.store)
+            .grant_changes
+            .push(GrantChange::Changed(grant));
+    }
+
+    /// Removes the permission grant `id` from the collection, for `reason` (`changed` or
+    /// `deleted`).
+    pub fn remove_grant(&self, id: &str, reason: &'static str) {
+        lock(&self.shared.store)
+            .grant_changes
+            .push(GrantChange::Removed {
+                id: id.to_string(),
+                reason,
+            });
     }
 
     /// The assignments of a configuration as the server holds them.
@@ -521,6 +577,9 @@ fn handle(request: &Request, shared: &Shared) -> Answer {
         .target
         .split_once('?')
         .unwrap_or((&request.target, ""));
+    if path == "/v1.0/oauth2PermissionGrants/delta()" && request.method == "GET" {
+        return grants_delta(query, shared);
+    }
     let Some(rest) = path.strip_prefix("/v1.0/deviceAppManagement/mobileAppConfigurations/") else {
         return error_answer(
             404,
@@ -649,6 +708,58 @@ fn handle(request: &Request, shared: &Shared) -> Answer {
             "Resource not found for the segment.",
         ),
     }
+}
+
+/// A page of the permission grants' delta query. Without a token, the round starts at the
+/// beginning of the log; `$deltatoken=N` starts after the first N changes, `$skiptoken=N-M` is
+/// the rest of a round from position M of the log that ends at N. Each round gives the latest
+/// state of each grant it touches (a grant changed twice appears once), in pages of two; its
+/// last page carries the delta link, whose token is the log's length when the round began.
+fn grants_delta(query: &str, shared: &Shared) -> Answer {
+    let options: BTreeMap<&str, &str> = query
+        .split('&')
+        .filter_map(|option| option.split_once('='))
+        .collect();
+    let store = lock(&shared.store);
+    let (end, start) = match (options.get("$skiptoken"), options.get("$deltatoken")) {
+        (Some(skip), _) => match skip.split_once('-').map(|(e, s)| (e.parse(), s.parse())) {
+            Some((Ok(end), Ok(start))) => (end, start),
+            _ => return error_answer(400, "BadRequest", "The skip token is not valid."),
+        },
+        (None, Some(token)) => match token.parse::<usize>() {
+            Ok(token) if token <= store.grant_changes.len() => (store.grant_changes.len(), token),
+            _ => return error_answer(410, "SyncStateNotFound", "The delta token is not valid."),
+        },
+        (None, None) => (store.grant_changes.len(), 0),
+    };
+    // The latest change of each grant in the round's part of the log, in the order of the
+    // latest changes.
+    let window = &store.grant_changes[start.min(end)..end];
+    let latest: Vec<&GrantChange> = window
+        .iter()
+        .enumerate()
+        .filter(|(i, change)| !window[i + 1..].iter().any(|later| later.id() == change.id()))
+        .map(|(_, change)| change)
+        .collect();
+    let entries: Vec<Value> = latest.iter().take(DEFAULT_PAGE_SIZE).map(|c| c.entry()).collect();
+    let mut page = json!({
+        "@odata.context": format!("{}/$metadata#Collection(microsoft.graph.oAuth2PermissionGrant)", base(shared)),
+        "value": entries,
+    });
+    let link = format!("{}/oauth2PermissionGrants/delta()", base(shared));
+    if latest.len() > DEFAULT_PAGE_SIZE {
+        // The rest of this round: after the changes just given.
+        let given = latest[DEFAULT_PAGE_SIZE - 1];
+        let position = window
+            .iter()
+            .position(|change| std::ptr::eq(change, given))
+            .expect("a change of the window");
+        let next = start.min(end) + position + 1;
+        page["@odata.nextLink"] = Value::String(format!("{link}?$skiptoken={end}-{next}"));
+    } else {
+        page["@odata.deltaLink"] = Value::String(format!("{link}?$deltatoken={end}"));
+    }
+    json_answer(200, &page)
 }
 
 fn base(shared: &Shared) -> String {

@@ -12,6 +12,7 @@ use crate::csdl::syntax::ContainerChildKind;
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/batch.rs", include_str!("../../runtime/batch.rs")),
     ("src/builder.rs", include_str!("../../runtime/builder.rs")),
+    ("src/delta.rs", include_str!("../../runtime/delta.rs")),
     ("src/edm.rs", include_str!("../../runtime/edm.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/flags.rs", include_str!("../../runtime/flags.rs")),

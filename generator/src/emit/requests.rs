@@ -747,6 +747,25 @@ impl Requests<'_, '_> {
                 let allow =
                     (arguments.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
                 let path = quote!(self.path.function_call(#segment, [#(#literals),*]));
+                if let Some(entity) = crate::select::delta_entity(self.plan.model, operation) {
+                    let value = self.value_type(entity);
+                    let doc = doc_attributes(&format!(
+                        "{}\n\nA delta query: [`changes`](crate::delta::DeltaRequest::changes) \
+                         starts a round of changes, [`resume`](crate::delta::DeltaRequest::resume) \
+                         the next one from a stored [`DeltaLink`](crate::delta::DeltaLink).",
+                        match &operation.description {
+                            Some(description) => format!("{}\n\n", sanitize(description)),
+                            None => String::new(),
+                        } + &format!("The bound function `{qualified}`.")
+                    ));
+                    return Some(quote! {
+                        #doc
+                        #allow
+                        pub fn #method(&self, #(#arguments),*) -> crate::delta::DeltaRequest<#value> {
+                            crate::path::Builder::at(#path, #segment)
+                        }
+                    });
+                }
                 match composable {
                     // A composable function's result is addressed further: its builder.
                     Some(target) => {

@@ -425,6 +425,10 @@ fn operation_check(
     let streamed = operation
         .return_type
         .is_some_and(|ty| ty.target == TypeTarget::Primitive(Primitive::Stream));
+    if crate::select::delta_entity(plan.model, operation).is_some() {
+        // A delta function's round starts with a GET of the function.
+        return Some(quote! { check_request(#call().changes(), #method, #url); });
+    }
     if crate::select::composable_entity(plan.model, operation).is_some() {
         // A composable function gives a builder: reading it is a GET of the function's result.
         let read = if operation.return_type.is_some_and(|ty| ty.collection) {

@@ -1,0 +1,379 @@
+//! Delta queries: the changes to a collection since a stored point, read in rounds.
+//!
+//! A round is the first request ([`DeltaRequest::changes`], every entity, or
+//! [`DeltaRequest::resume`] from a stored [`DeltaLink`]), then the pages its
+//! `@odata.nextLink`s lead to ([`Operation::next_page`]), until a page that ends the round with
+//! an `@odata.deltaLink` ([`Page::delta_link`]). Store that link (it is a string on the wire and
+//! in serde) and resume from it later: the next round gives what changed since. Each entry is a
+//! [`Change`]: an entity added or changed, or one removed (`@removed`) with the reason. The
+//! transport's `Client::delta_round` reads a whole round.
+//!
+//! Microsoft Graph exposes delta queries as functions named `delta` bound to a collection (or an
+//! entity, such as a drive's root) that return a collection of the entity type: the generator
+//! gives each of them a [`DeltaRequest`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use crate::Error;
+use crate::operation::{Operation, Page, ResponseShape};
+use crate::path::{Builder, ResourcePath};
+
+/// Where a delta round ended and the next one starts: the `@odata.deltaLink` of the round's last
+/// page, exactly as the service wrote it (its `$deltatoken` included). Written and read by serde
+/// as the plain string, so it can be stored anywhere; [`DeltaRequest::resume`] starts the next
+/// round from it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DeltaLink(String);
+
+impl DeltaLink {
+    /// A stored link, to resume from.
+    pub fn new(link: impl Into<String>) -> Self {
+        DeltaLink(link.into())
+    }
+
+    /// The link, as the service wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value of the link's `$deltatoken` (or `$skiptoken`) query option, as written in the
+    /// link (still percent-encoded): what identifies the point the round ended at.
+    pub fn token(&self) -> Option<&str> {
+        let (_, query) = self.0.split_once('?')?;
+        let query = query.split('#').next().unwrap_or_default();
+        query.split('&').find_map(|option| {
+            let (name, value) = option.split_once('=')?;
+            matches!(
+                name,
+                "$deltatoken" | "%24deltatoken" | "$skiptoken" | "%24skiptoken"
+            )
+            .then_some(value)
+        })
+    }
+}
+
+impl fmt::Display for DeltaLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for DeltaLink {
+    fn from(link: String) -> Self {
+        DeltaLink(link)
+    }
+}
+
+/// Why an entity left the collection (`@removed`'s `reason`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RemovedReason {
+    /// `changed`: the entity left the collection but may still exist (it was moved out of
+    /// it, soft-deleted, or no longer matches); it can come back in a later round.
+    Changed,
+    /// `deleted`: the entity was deleted for good.
+    Deleted,
+    /// A reason this crate does not know, as the service wrote it (or `""` for none).
+    Other(String),
+}
+
+impl RemovedReason {
+    /// The reason as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RemovedReason::Changed => "changed",
+            RemovedReason::Deleted => "deleted",
+            RemovedReason::Other(reason) => reason,
+        }
+    }
+
+    fn from_wire(reason: &str) -> Self {
+        match reason {
+            "changed" => RemovedReason::Changed,
+            "deleted" => RemovedReason::Deleted,
+            other => RemovedReason::Other(other.to_string()),
+        }
+    }
+}
+
+/// One entry of a delta page.
+///
+/// Read from the entity's JSON: an object with an `@removed` member (`@odata.removed` in the
+/// OData 4.0 spelling) is [`Change::Removed`], any other [`Change::Changed`]. Either way the
+/// entity is read as `T` and keeps every member it was read with, `@removed` included, so it is
+/// written back exactly as it came.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change<T> {
+    /// An entity added or changed since the last round: the properties that changed (or,
+    /// in the first round, every selected property).
+    Changed(T),
+    /// An entity removed from the collection; often only its key is set.
+    Removed {
+        /// Why it left.
+        reason: RemovedReason,
+        /// What the service sent of it.
+        entity: T,
+    },
+}
+
+impl<T> Change<T> {
+    /// The entity, changed or removed.
+    pub fn entity(&self) -> &T {
+        match self {
+            Change::Changed(entity) | Change::Removed { entity, .. } => entity,
+        }
+    }
+
+    /// The entity, changed or removed.
+    pub fn into_entity(self) -> T {
+        match self {
+            Change::Changed(entity) | Change::Removed { entity, .. } => entity,
+        }
+    }
+
+    /// Why the entity was removed, if it was.
+    pub fn removed(&self) -> Option<&RemovedReason> {
+        match self {
+            Change::Changed(_) => None,
+            Change::Removed { reason, .. } => Some(reason),
+        }
+    }
+}
+
+/// The members that mark a removed entity: OData 4.01 (and Graph) and OData 4.0.
+const REMOVED: [&str; 2] = ["@removed", "@odata.removed"];
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Change<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let reason = value.as_object().and_then(|fields| {
+            let removed = REMOVED.iter().find_map(|name| fields.get(*name))?;
+            let reason = removed
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Some(RemovedReason::from_wire(reason))
+        });
+        let entity = T::deserialize(value).map_err(serde::de::Error::custom)?;
+        Ok(match reason {
+            Some(reason) => Change::Removed { reason, entity },
+            None => Change::Changed(entity),
+        })
+    }
+}
+
+/// A delta operation selects the entity's properties: `.select([UserProperty::DisplayName])`.
+impl<T: crate::Selectable> crate::Selectable for Change<T> {
+    type Property = T::Property;
+}
+
+/// Written as the entity, which keeps the `@removed` it was read with. (A [`Change::Removed`]
+/// built in code is written as its entity alone.)
+impl<T: Serialize> Serialize for Change<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.entity().serialize(serializer)
+    }
+}
+
+/// A whole round of a delta query, as the transport's `Client::delta_round` reads it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeltaRound<T> {
+    /// The changes of every page, in order.
+    pub changes: Vec<Change<T>>,
+    /// Where the next round starts: store it and resume from it.
+    pub link: DeltaLink,
+}
+
+/// A delta function of a collection of `T` (Microsoft Graph's `delta`): the requests that start
+/// a round of changes.
+pub struct DeltaRequest<T> {
+    path: ResourcePath,
+    entity: PhantomData<fn() -> T>,
+}
+
+impl<T> DeltaRequest<T> {
+    /// The function's URL.
+    pub fn path(&self) -> &ResourcePath {
+        &self.path
+    }
+
+    /// The first round: every entity of the collection as a change, page by page, the last
+    /// page with the [`DeltaLink`] to resume from. Query options (`$select`, `$filter`, ...) and
+    /// headers (`Prefer: return=minimal`) set on it are carried onto its next pages; the
+    /// service keeps them in the links it gives.
+    pub fn changes(&self) -> Operation<Page<Change<T>>> {
+        Operation::new(http::Method::GET, self.path.clone(), ResponseShape::Json)
+    }
+
+    /// A round from a stored link: the changes since the round that gave it. The link is sent
+    /// exactly as stored (its query is the service's, so no query option is added); headers
+    /// set on the returned operation are sent with it and its next pages.
+    ///
+    /// A link outside the service root this request belongs to is refused with
+    /// [`Error::ForeignDeltaLink`]: the request would carry the caller's credentials elsewhere.
+    pub fn resume(&self, link: &DeltaLink) -> Result<Operation<Page<Change<T>>>, Error> {
+        self.changes()
+            .following_link(link.as_str())
+            .ok_or_else(|| Error::ForeignDeltaLink {
+                link: link.as_str().to_string(),
+                service_root: self.path.base_url().to_string(),
+            })
+    }
+}
+
+impl<T> Builder for DeltaRequest<T> {
+    fn at(path: ResourcePath, _name: &'static str) -> Self {
+        DeltaRequest {
+            path,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for DeltaRequest<T> {
+    fn clone(&self) -> Self {
+        DeltaRequest {
+            path: self.path.clone(),
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<T> PartialEq for DeltaRequest<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl<T> Eq for DeltaRequest<T> {}
+
+impl<T> fmt::Debug for DeltaRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeltaRequest")
+            .field("entity", &std::any::type_name::<T>())
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct Item {
+        id: String,
+        #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
+        display_name: Option<String>,
+        #[serde(flatten)]
+        rest: serde_json::Map<String, Value>,
+    }
+
+    fn users_delta() -> DeltaRequest<Item> {
+        DeltaRequest::at(
+            ResourcePath::new(Arc::from("https://graph.microsoft.com/v1.0"))
+                .segment("users")
+                .function_call("delta", None),
+            "delta",
+        )
+    }
+
+    #[test]
+    fn a_round_starts_with_the_function_and_carries_its_headers_onto_next_pages() {
+        let first = users_delta()
+            .changes()
+            .query("$select", "displayName")
+            .prefer("return=minimal");
+        let request = first.to_http_request().unwrap();
+        assert_eq!(request.method(), "GET");
+        assert_eq!(
+            request.uri(),
+            "https://graph.microsoft.com/v1.0/users/delta()?$select=displayName"
+        );
+        let page: Page<Change<Item>> = serde_json::from_str(
+            r#"{"@odata.nextLink":"https://graph.microsoft.com/v1.0/users/delta()?$skiptoken=a%2Bb","value":[{"id":"1","displayName":"Ada"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(page.delta_link, None);
+        let next = first.next_page(&page).unwrap().unwrap();
+        let request = next.to_http_request().unwrap();
+        assert_eq!(
+            request.uri(),
+            "https://graph.microsoft.com/v1.0/users/delta()?$skiptoken=a%2Bb",
+            "the token is passed through exactly"
+        );
+        assert_eq!(request.headers()["prefer"], "return=minimal");
+    }
+
+    #[test]
+    fn removed_entries_are_typed_and_written_back_as_read() {
+        let json = r#"{"@odata.deltaLink":"https://graph.microsoft.com/v1.0/users/delta()?$deltatoken=t%3D1","value":[{"id":"1","displayName":"Ada"},{"id":"2","@removed":{"reason":"changed"}},{"id":"3","@removed":{"reason":"deleted"}},{"id":"4","@odata.removed":{}}]}"#;
+        let page: Page<Change<Item>> = serde_json::from_str(json).unwrap();
+        let reasons: Vec<Option<&RemovedReason>> = page.value.iter().map(Change::removed).collect();
+        assert_eq!(
+            reasons,
+            [
+                None,
+                Some(&RemovedReason::Changed),
+                Some(&RemovedReason::Deleted),
+                Some(&RemovedReason::Other(String::new())),
+            ]
+        );
+        assert_eq!(page.value[0].entity().display_name.as_deref(), Some("Ada"));
+        assert_eq!(page.value[2].entity().id, "3");
+        let link = page.delta_link.clone().unwrap();
+        assert_eq!(link.token(), Some("t%3D1"));
+        let written: Value = serde_json::to_value(&page).unwrap();
+        assert_eq!(written, serde_json::from_str::<Value>(json).unwrap());
+    }
+
+    #[test]
+    fn a_stored_link_resumes_exactly_and_a_foreign_one_is_refused() {
+        let link =
+            DeltaLink::new("https://graph.microsoft.com/v1.0/users/delta()?$deltatoken=abc%2F%3D");
+        let stored = serde_json::to_string(&link).unwrap();
+        assert_eq!(
+            stored,
+            r#""https://graph.microsoft.com/v1.0/users/delta()?$deltatoken=abc%2F%3D""#
+        );
+        let link: DeltaLink = serde_json::from_str(&stored).unwrap();
+        let resumed = users_delta()
+            .resume(&link)
+            .unwrap()
+            .prefer("return=minimal");
+        let request = resumed.to_http_request().unwrap();
+        assert_eq!(request.method(), "GET");
+        assert_eq!(request.uri(), link.as_str());
+        assert_eq!(request.headers()["prefer"], "return=minimal");
+        for foreign in [
+            "https://evil.example/v1.0/users/delta()?$deltatoken=x",
+            "https://graph.microsoft.com/beta/users/delta()?$deltatoken=x",
+            "https://graph.microsoft.com/v1.0/..\\beta/users/delta()",
+        ] {
+            let error = users_delta().resume(&DeltaLink::new(foreign)).unwrap_err();
+            assert!(matches!(error, Error::ForeignDeltaLink { .. }), "{error:?}");
+            assert!(error.to_string().contains("not followed"), "{error}");
+        }
+    }
+
+    #[test]
+    fn tokens_are_found_in_either_spelling() {
+        assert_eq!(
+            DeltaLink::new("https://h/v1.0/x/delta()?$skiptoken=s1&$top=2").token(),
+            Some("s1")
+        );
+        assert_eq!(
+            DeltaLink::new("https://h/v1.0/x/delta()?a=b&%24deltatoken=d2").token(),
+            Some("d2")
+        );
+        assert_eq!(DeltaLink::new("https://h/v1.0/x/delta()").token(), None);
+    }
+}
