@@ -16,6 +16,14 @@
 //! `127.0.0.1`, for tests), and never to a redirect target (redirects are not followed). It never
 //! appears in `Debug` or `Display` output, in errors or in logs: this module logs nothing itself.
 //!
+//! # Your own HTTP client
+//!
+//! By default the client makes its own `reqwest` client over rustls (the `ring` provider and the
+//! platform's certificate verifier; no OpenSSL), which follows no redirect and uses the
+//! environment's proxies. [`ClientBuilder::http_client`] takes one you configured instead
+//! (proxies, TLS roots, client certificates, pool settings), built with the [`reqwest`]
+//! re-exported here.
+//!
 //! # Retries
 //!
 //! An attempt is repeated, up to [`RetryPolicy::max_attempts`] attempts and within
@@ -45,6 +53,10 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
+
+/// The `reqwest` this transport sends with, and the `rustls` it uses, to build a client for
+/// [`ClientBuilder::http_client`] with the same versions.
+pub use {reqwest, rustls};
 
 use crate::delta::{Change, DeltaRound};
 use crate::error::ServiceError;
@@ -331,13 +343,14 @@ impl From<Error> for TransportError {
     }
 }
 
-/// Sets up a [`Client`]: timeouts, retries, proxies.
+/// Sets up a [`Client`]: timeouts, retries, proxies, or an HTTP client of your own.
 pub struct ClientBuilder {
     tokens: Arc<dyn TokenProvider>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
     no_proxy: bool,
+    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -347,6 +360,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("no_proxy", &self.no_proxy)
+            .field("own_http_client", &self.http.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -378,6 +392,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends through `http`, an HTTP client you set up (proxies, TLS roots or client
+    /// certificates, connection pool, default headers), instead of the one this builder makes.
+    /// Start from [`http_client_builder`] (rustls, no redirects), or build it with the
+    /// [`reqwest`](crate::transport::reqwest) re-exported here and a TLS backend of your own.
+    ///
+    /// The token, retries and per-attempt [`timeout`](ClientBuilder::timeout) stay this
+    /// client's; [`connect_timeout`](ClientBuilder::connect_timeout) and
+    /// [`no_proxy`](ClientBuilder::no_proxy) do not apply (they are `http`'s to set). So is its
+    /// redirect policy: build it with `.redirect(reqwest::redirect::Policy::none())` to keep
+    /// the rule that no request with the token is sent to where a redirect points (`reqwest`'s
+    /// default follows up to 10, and drops the `Authorization` header on another host).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// The client.
     ///
     /// # Errors
@@ -385,31 +415,19 @@ impl ClientBuilder {
     /// [`TransportError::Build`] when TLS or the HTTP client cannot be set up (for example the
     /// platform's root certificates cannot be read).
     pub fn build(self) -> Result<Client, TransportError> {
-        use rustls_platform_verifier::BuilderVerifierExt as _;
-
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|error| TransportError::Build(error.into()))?
-            .with_platform_verifier()
-            .map_err(|error| TransportError::Build(error.into()))?
-            .with_no_client_auth();
-        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let mut http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "/",
-                env!("CARGO_PKG_VERSION")
-            ));
-        if self.no_proxy {
-            http = http.no_proxy();
-        }
-        let http = http
-            .build()
-            .map_err(|error| TransportError::Build(error.into()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let http = http_client_builder()?.connect_timeout(self.connect_timeout);
+                let http = if self.no_proxy {
+                    http.no_proxy()
+                } else {
+                    http
+                };
+                http.build()
+                    .map_err(|error| TransportError::Build(error.into()))?
+            }
+        };
         Ok(Client {
             http,
             tokens: self.tokens,
@@ -417,6 +435,36 @@ impl ClientBuilder {
             retry: self.retry,
         })
     }
+}
+
+/// The `reqwest` client builder the transport starts from: rustls with the `ring` provider and
+/// the platform's certificate verifier (no OpenSSL), HTTP/1.1, no redirects followed, and this
+/// crate's `User-Agent`. Add what you need (proxies, timeouts, default headers, or your own
+/// TLS roots with `tls_backend_preconfigured` and a [`rustls`] config) and pass the client to
+/// [`ClientBuilder::http_client`].
+///
+/// # Errors
+///
+/// [`TransportError::Build`] when the platform's certificate verifier cannot be set up.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, TransportError> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| TransportError::Build(error.into()))?
+        .with_platform_verifier()
+        .map_err(|error| TransportError::Build(error.into()))?
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!(
+            env!("CARGO_PKG_NAME"),
+            "/",
+            env!("CARGO_PKG_VERSION")
+        )))
 }
 
 /// Sends [`Operation`]s and reads their typed results. Cloning is cheap: clones share the
@@ -468,6 +516,7 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             no_proxy: false,
+            http: None,
         }
     }
 

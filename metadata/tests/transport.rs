@@ -1005,3 +1005,36 @@ fn delta_rounds_resume_from_a_stored_link() {
     }
     assert_eq!(server.requests().len(), 6, "the foreign link was never sent");
 }
+
+/// A `reqwest` client of the user's own (here with a default header) sends every attempt, and
+/// the token, retries and typed results stay the transport's.
+#[test]
+fn an_own_http_client_sends_with_the_token_and_retries() {
+    use msgraph::transport::reqwest;
+
+    let server = TestServer::start();
+    server.seed_assignment(CONFIGURATION, "g1");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-tenant-tag", reqwest::header::HeaderValue::from_static("blue"));
+    let http = msgraph::transport::http_client_builder()
+        .unwrap()
+        .default_headers(headers)
+        .no_proxy()
+        .build()
+        .unwrap();
+    let client = Client::builder(StaticToken::new(TOKEN))
+        .http_client(http)
+        .retry(quick_retries())
+        .build()
+        .unwrap();
+    assert!(format!("{client:?}").starts_with("Client"));
+    server.inject([Fault::status(503, "serviceNotAvailable", Some(0))]);
+    let listed = block_on(client.list_all(assignments(&server).list())).unwrap();
+    assert_eq!(listed.len(), 1);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "the 503 was retried");
+    for request in &requests {
+        assert_eq!(request.headers["x-tenant-tag"], "blue");
+        assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}"));
+    }
+}
