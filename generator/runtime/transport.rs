@@ -395,7 +395,7 @@ impl ClientBuilder {
     /// Sends through `http`, an HTTP client you set up (proxies, TLS roots or client
     /// certificates, connection pool, default headers), instead of the one this builder makes.
     /// Start from [`http_client_builder`] (rustls, no redirects), or build it with the
-    /// [`reqwest`](crate::transport::reqwest) re-exported here and a TLS backend of your own.
+    /// [`reqwest`] re-exported here and a TLS backend of your own.
     ///
     /// The token, retries and per-attempt [`timeout`](ClientBuilder::timeout) stay this
     /// client's; [`connect_timeout`](ClientBuilder::connect_timeout) and
@@ -419,11 +419,7 @@ impl ClientBuilder {
             Some(http) => http,
             None => {
                 let http = http_client_builder()?.connect_timeout(self.connect_timeout);
-                let http = if self.no_proxy {
-                    http.no_proxy()
-                } else {
-                    http
-                };
+                let http = if self.no_proxy { http.no_proxy() } else { http };
                 http.build()
                     .map_err(|error| TransportError::Build(error.into()))?
             }
