@@ -1041,3 +1041,105 @@ fn an_own_http_client_sends_with_the_token_and_retries() {
         assert_eq!(request.headers["authorization"], format!("Bearer {TOKEN}"));
     }
 }
+
+/// With the `tracing` feature: a span per operation with its method, its path without keys,
+/// its status, attempts and request id, and an event per retry; never the token, a key or a
+/// query value.
+#[cfg(feature = "tracing")]
+#[test]
+fn operations_are_traced_without_secrets_or_values() {
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicU64;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    /// Every span, field recording and event of this crate, as `kind name: field=value ...`
+    /// lines.
+    #[derive(Default)]
+    struct Capture {
+        lines: Mutex<Vec<String>>,
+        next_id: AtomicU64,
+    }
+
+    struct Fields(String);
+
+    impl Visit for Fields {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            self.0.push_str(&format!(" {}={:?}", field.name(), value));
+        }
+
+        fn record_str(&mut self, field: &Field, value: &str) {
+            self.0.push_str(&format!(" {}={}", field.name(), value));
+        }
+    }
+
+    impl Subscriber for &'static Capture {
+        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+            // This crate's, not those of the HTTP client beneath.
+            metadata.target().starts_with("msgraph")
+        }
+
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut fields = Fields(format!("span {}:", span.metadata().name()));
+            span.record(&mut fields);
+            self.lines.lock().unwrap().push(fields.0);
+            Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
+        }
+
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            let mut fields = Fields("record:".to_string());
+            values.record(&mut fields);
+            self.lines.lock().unwrap().push(fields.0);
+        }
+
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+        fn event(&self, event: &Event<'_>) {
+            let mut fields = Fields(format!("event {}:", event.metadata().level()));
+            event.record(&mut fields);
+            self.lines.lock().unwrap().push(fields.0);
+        }
+
+        fn enter(&self, _: &Id) {}
+
+        fn exit(&self, _: &Id) {}
+    }
+
+    let capture: &'static Capture = Box::leak(Box::default());
+    let server = TestServer::start();
+    let id = server.seed_assignment(CONFIGURATION, "g1");
+    server.inject([Fault::status(429, "TooManyRequests", Some(0))]);
+    let client = client();
+    tracing::subscriber::with_default(capture, || {
+        let get = assignments(&server)
+            .by_id(id.as_str())
+            .get()
+            .query("$select", "target");
+        block_on(client.send(&get)).unwrap();
+    });
+    let lines = capture.lines.lock().unwrap().clone();
+    let text = lines.join("\n");
+    let path = "/deviceAppManagement/mobileAppConfigurations/{key}/assignments/{key}";
+    assert_eq!(
+        lines[0],
+        format!("span graph.request: method=GET path={path}"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[1], "event INFO: message=retrying attempt=1 wait_ms=0 reason=429",
+        "{text}"
+    );
+    assert_eq!(
+        lines[2..],
+        [
+            "record: attempts=2",
+            "record: status=200",
+            "record: request_id=req-2"
+        ],
+        "{text}"
+    );
+    for secret in [TOKEN, id.as_str(), CONFIGURATION, "$select", "target"] {
+        assert!(!text.contains(secret), "`{secret}` was recorded:\n{text}");
+    }
+}

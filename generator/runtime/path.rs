@@ -151,6 +151,35 @@ impl ResourcePath {
     }
 }
 
+impl ResourcePath {
+    /// The path below the service root with every value left out: keys as `{key}` and
+    /// function arguments as `{name}` (`/users/{key}/reminderView(StartDateTime={StartDateTime})`).
+    /// What logs and traces may name, since keys and arguments can be personal data.
+    pub fn template(&self) -> String {
+        let mut template = String::new();
+        for segment in &self.segments {
+            template.push('/');
+            match segment {
+                Segment::Static(name) => template.push_str(name),
+                Segment::Key { .. } => template.push_str("{key}"),
+                Segment::Function { name, args } => {
+                    template.push_str(name);
+                    template.push('(');
+                    for (index, (arg, _)) in args.iter().enumerate() {
+                        if index > 0 {
+                            template.push(',');
+                        }
+                        let _ = write!(template, "{arg}={{{arg}}}");
+                    }
+                    template.push(')');
+                }
+                Segment::Invalid(_) => template.push_str("{invalid}"),
+            }
+        }
+        template
+    }
+}
+
 /// Appends a key as exactly one path segment. `.` and `..` have their dots
 /// encoded so that no client treats them as relative steps.
 fn push_key(url: &mut String, key: &str) {
@@ -284,6 +313,25 @@ pub(crate) fn json_literal<T: serde::Serialize + ?Sized>(
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn templates_leave_out_keys_and_arguments() {
+        let path = root()
+            .segment("users")
+            .key("users", "ada@example.com".to_string())
+            .function_call(
+                "reminderView",
+                [
+                    ("StartDateTime", Ok("2024-01-01".to_string())),
+                    ("EndDateTime", Ok("2024-02-01".to_string())),
+                ],
+            );
+        assert_eq!(
+            path.template(),
+            "/users/{key}/reminderView(StartDateTime={StartDateTime},EndDateTime={EndDateTime})"
+        );
+        assert_eq!(root().template(), "");
+    }
 
     fn root() -> ResourcePath {
         ResourcePath::new(Arc::from("https://graph.microsoft.com/v1.0"))

@@ -14,7 +14,18 @@
 //! too, so any credential source plugs in. The token is sent only in the `Authorization` header
 //! (marked sensitive), only over `https` (plain `http` only to a loopback address such as
 //! `127.0.0.1`, for tests), and never to a redirect target (redirects are not followed). It never
-//! appears in `Debug` or `Display` output, in errors or in logs: this module logs nothing itself.
+//! appears in `Debug` or `Display` output, in errors or in logs.
+//!
+//! # Tracing
+//!
+//! With the cargo feature `tracing` (which enables `transport`), each operation is a
+//! [`tracing`](https://docs.rs/tracing) span named `graph.request` with its `method` and its
+//! `path` without keys or function arguments (`/users/{key}/messages`; `/$batch` for a batch),
+//! and, once it is answered, the `status`, the number of `attempts` and the service's
+//! `request_id`; each retry is an `INFO` event (`retrying`) with the `attempt` that failed, the
+//! `wait_ms` before the next and the `reason` (a status, `no connection`, `timeout`, `connection
+//! dropped`). Query options, keys, bodies and the token are never recorded. Without the
+//! feature, this module records nothing.
 //!
 //! # Your own HTTP client
 //!
@@ -528,7 +539,8 @@ impl Client {
         operation: &Operation<T>,
     ) -> Result<T, TransportError> {
         let request = operation.to_http_request()?;
-        let response = self.execute(request).await?;
+        let template = operation.path().template();
+        let response = self.execute_as(request, Some(&template)).await?;
         Ok(operation.parse_response(response)?)
     }
 
@@ -548,7 +560,9 @@ impl Client {
     ) -> Result<crate::BatchResponse, TransportError> {
         let start = Instant::now();
         let policy = self.retry;
-        let answer = self.execute(batch.to_http_request()?).await?;
+        let answer = self
+            .execute_as(batch.to_http_request()?, Some("/$batch"))
+            .await?;
         let mut response = batch.parse_response(answer)?;
         let mut attempt = 1;
         while let Some((again, asked_wait)) = batch.retry_of(&response) {
@@ -560,7 +574,9 @@ impl Client {
             }
             tokio::time::sleep(wait).await;
             attempt += 1;
-            let answer = self.execute(again.to_http_request()?).await?;
+            let answer = self
+                .execute_as(again.to_http_request()?, Some("/$batch"))
+                .await?;
             response.merge(again.parse_response(answer)?);
         }
         Ok(response)
@@ -661,6 +677,25 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        self.execute_as(request, None).await
+    }
+
+    /// [`Client::execute`], traced (feature `tracing`) as one operation whose path, without
+    /// keys or arguments, is `template` (`None` for a request built elsewhere).
+    async fn execute_as(
+        &self,
+        request: http::Request<Vec<u8>>,
+        template: Option<&str>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let span = trace::operation(request.method(), template);
+        trace::instrument(&span, self.execute_traced(request, &span)).await
+    }
+
+    async fn execute_traced(
+        &self,
+        request: http::Request<Vec<u8>>,
+        span: &trace::Span,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
         let start = Instant::now();
         let (parts, body) = request.into_parts();
         let url = checked_url(&parts.uri)?;
@@ -699,11 +734,13 @@ impl Client {
             if retryable && attempt < policy.max_attempts {
                 let wait = asked_wait.unwrap_or_else(|| policy.backoff_for(attempt));
                 if start.elapsed().saturating_add(wait) < policy.max_elapsed {
+                    trace::retry(attempt, wait, &outcome);
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                     continue;
                 }
             }
+            trace::finish(span, attempt, &outcome);
             return match outcome {
                 Attempt::Answered(response) => Ok(response),
                 Attempt::Failed(error) | Attempt::NotSent(error) | Attempt::MaybeSent(error) => {
@@ -778,6 +815,105 @@ impl Client {
         *answer.status_mut() = status;
         *answer.headers_mut() = headers;
         Attempt::Answered(answer)
+    }
+}
+
+/// What the `tracing` feature records: one span per operation (`graph.request`, with `method`,
+/// `path` without keys or arguments, and, once answered, `status`, `attempts` and `request_id`),
+/// and an event per retry (`attempt`, `wait_ms`, `reason`). Never the token, a query option, a
+/// key or a body. Without the feature every function here does nothing.
+mod trace {
+    use std::time::Duration;
+
+    use super::Attempt;
+
+    #[cfg(feature = "tracing")]
+    pub(super) type Span = tracing::Span;
+    /// Nothing to record into, without the feature.
+    #[cfg(not(feature = "tracing"))]
+    pub(super) struct Span;
+
+    /// The span of one operation.
+    pub(super) fn operation(method: &http::Method, template: Option<&str>) -> Span {
+        #[cfg(feature = "tracing")]
+        {
+            tracing::info_span!(
+                "graph.request",
+                method = %method,
+                path = template.unwrap_or("(a request built elsewhere)"),
+                status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            )
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = (method, template);
+            Span
+        }
+    }
+
+    /// `future` inside `span`.
+    pub(super) async fn instrument<F: std::future::Future>(span: &Span, future: F) -> F::Output {
+        #[cfg(feature = "tracing")]
+        {
+            tracing::Instrument::instrument(future, span.clone()).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let Span = span;
+            future.await
+        }
+    }
+
+    /// Why an attempt is repeated: the status, or what went wrong with the connection.
+    fn reason(outcome: &Attempt) -> String {
+        match outcome {
+            Attempt::Answered(response) => response.status().as_u16().to_string(),
+            Attempt::NotSent(_) => "no connection".to_string(),
+            Attempt::MaybeSent(super::TransportError::Timeout { .. }) => "timeout".to_string(),
+            Attempt::MaybeSent(_) => "connection dropped".to_string(),
+            Attempt::Failed(_) => "failed".to_string(),
+        }
+    }
+
+    /// An attempt that is repeated after `wait`.
+    pub(super) fn retry(attempt: u32, wait: Duration, outcome: &Attempt) {
+        #[cfg(feature = "tracing")]
+        tracing::info!(
+            attempt,
+            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            reason = %reason(outcome),
+            "retrying"
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = (attempt, wait, reason(outcome));
+    }
+
+    /// The operation's last attempt: its status (or failure), the attempts, and the service's
+    /// request id.
+    pub(super) fn finish(span: &Span, attempts: u32, outcome: &Attempt) {
+        #[cfg(feature = "tracing")]
+        {
+            span.record("attempts", attempts);
+            match outcome {
+                Attempt::Answered(response) => {
+                    span.record("status", response.status().as_u16());
+                    if let Some(id) = response
+                        .headers()
+                        .get("request-id")
+                        .and_then(|id| id.to_str().ok())
+                    {
+                        span.record("request_id", id);
+                    }
+                }
+                other => {
+                    span.record("status", reason(other).as_str());
+                }
+            }
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = (span, attempts, outcome);
     }
 }
 

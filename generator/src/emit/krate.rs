@@ -115,10 +115,13 @@ reqwest = { version = "0.13", optional = true, default-features = false, feature
 rustls = { version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }
 rustls-platform-verifier = { version = ">=0.6, <0.8", optional = true }
 tokio = { version = "1", optional = true, default-features = false, features = ["time"] }
+tracing = { version = "0.1.40", optional = true, default-features = false, features = ["std"] }
 
 [features]
 # An async client that sends operations with a bearer token, retries and timeouts.
 transport = ["dep:futures-core", "dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio"]
+# The transport, with a `tracing` span per operation and an event per retry.
+tracing = ["transport", "dep:tracing"]
 "#,
     );
     toml.push_str(&area_features_toml(&plan.features));
@@ -130,6 +133,7 @@ transport = ["dep:futures-core", "dep:reqwest", "dep:rustls", "dep:rustls-platfo
 futures-core = "0.3"
 log = "0.4"
 tokio = { version = "1", default-features = false, features = ["rt"] }
+tracing = { version = "0.1.40", default-features = false, features = ["std"] }
 "#,
         );
     }
