@@ -48,5 +48,5 @@ pub use operation::{Content, Direction, Operation, Page, Selectable};
 pub use structured::Model;
 /// The examples of the project's README, compiled and run as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

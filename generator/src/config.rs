@@ -64,6 +64,39 @@ pub struct GenerateOptions {
     /// Refer to the runtime in this folder (relative to the crate's `src/`) with `#[path]`
     /// instead of copying it: for crates that live next to the generator, such as test goldens.
     pub runtime_dir: Option<String>,
+    /// What `Cargo.toml` says for crates.io and docs.rs.
+    pub package: Package,
+}
+
+/// The generated crate's package metadata for crates.io.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    /// An SPDX license expression (the runtime copied into the crate is MIT).
+    pub license: String,
+    /// Where the crate's source lives, if it says.
+    pub repository: Option<String>,
+    /// Up to five crates.io keywords.
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    pub categories: Vec<String>,
+    /// Whether `cargo publish` may publish it.
+    pub publish: bool,
+}
+
+impl Default for Package {
+    fn default() -> Self {
+        Package {
+            license: "MIT".to_string(),
+            repository: None,
+            keywords: ["microsoft-graph", "msgraph", "odata", "api", "sdk"]
+                .map(String::from)
+                .to_vec(),
+            categories: ["api-bindings", "web-programming::http-client"]
+                .map(String::from)
+                .to_vec(),
+            publish: true,
+        }
+    }
 }
 
 /// A hand-written file copied into the generated crate.
@@ -91,6 +124,7 @@ impl GenerateOptions {
             descriptions: Vec::new(),
             names: Vec::new(),
             runtime_dir: None,
+            package: Package::default(),
         }
     }
 }
@@ -120,6 +154,8 @@ pub struct Config {
     pub descriptions: Vec<(Spanned<String>, String)>,
     /// Rust names chosen by the project, by CSDL target.
     pub names: Vec<(Spanned<String>, Spanned<String>)>,
+    /// Package metadata for crates.io.
+    pub package: Package,
 }
 
 #[derive(Deserialize)]
@@ -151,6 +187,11 @@ struct RawCrate {
     readme_doctest: Option<String>,
     #[serde(default)]
     extra_files: BTreeMap<String, String>,
+    license: Option<String>,
+    repository: Option<String>,
+    keywords: Option<Vec<String>>,
+    categories: Option<Vec<String>>,
+    publish: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +238,16 @@ impl Config {
             description: raw.krate.description,
             readme_doctest: raw.krate.readme_doctest,
             extra_files: raw.krate.extra_files,
+            package: {
+                let default = Package::default();
+                Package {
+                    license: raw.krate.license.unwrap_or(default.license),
+                    repository: raw.krate.repository,
+                    keywords: raw.krate.keywords.unwrap_or(default.keywords),
+                    categories: raw.krate.categories.unwrap_or(default.categories),
+                    publish: raw.krate.publish.unwrap_or(default.publish),
+                }
+            },
             slice: SliceSpec {
                 all: raw.slice.all,
                 areas: raw.slice.areas,

@@ -28,7 +28,7 @@ pub mod shorten;
 
 use std::collections::BTreeMap;
 
-pub use config::{Config, ExtraFile, GenerateOptions, SliceOrigin, SliceSpec};
+pub use config::{Config, ExtraFile, GenerateOptions, Package, SliceOrigin, SliceSpec};
 pub use diagnostics::{Diagnostic, Severity, SourceKind, Span};
 
 /// A generated crate: file path (relative to the crate root, `/`-separated) to text.

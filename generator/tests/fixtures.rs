@@ -121,6 +121,11 @@ impl Fixture {
             descriptions: config.descriptions.clone(),
             names: config.names.clone(),
             runtime_dir: Some("../../../../../runtime".to_string()),
+            // Goldens are workspace members, never published.
+            package: msgraph_codegen::Package {
+                publish: false,
+                ..config.package
+            },
         };
         match msgraph_codegen::generate(csdl, &options) {
             Ok(generated) => Outcome::Crate {

@@ -103,6 +103,7 @@ pub fn load_project() -> Result<Project, Failure> {
         descriptions: config.descriptions.clone(),
         names: config.names.clone(),
         runtime_dir: None,
+        package: config.package.clone(),
     };
     Ok(Project {
         config_file,

@@ -64,12 +64,56 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         }
     }
     for (path, file) in &options.extra_files {
-        let text = format!(
-            "// Copied from {}: edit it there.\n{}",
-            file.source, file.contents
+        let note = format!("Copied from {}: edit it there.", file.source);
+        let note = if path.ends_with(".md") {
+            format!("<!-- {note} -->")
+        } else {
+            format!("// {note}")
+        };
+        files.insert(
+            path.clone(),
+            FileContent::Text(format!("{note}\n{}", file.contents)),
         );
-        files.insert(path.clone(), FileContent::Text(text));
     }
+    if !options.extra_files.contains_key(README) {
+        files.insert(
+            README.to_string(),
+            FileContent::Text(readme(plan, options)),
+        );
+    }
+}
+
+/// The crate's README (`Cargo.toml`'s `readme`): an extra file of that name, or this text.
+const README: &str = "README.md";
+
+/// A README for a crate whose project gives none: what it is, and how to use it.
+fn readme(plan: &Plan<'_>, options: &GenerateOptions) -> String {
+    let name = &options.crate_name;
+    let mut text = format!(
+        "# {name}\n\n{}\n\n\
+         Typed models and sans-IO request builders, generated from the service's CSDL by\n\
+         msgraph-codegen (`{}`). Start from `{}::Graph`, follow the navigation, and\n\
+         send the `Operation` you get with any HTTP client, or with this crate's own: the feature\n\
+         `transport` adds an async client over rustls with tokens, retries and paging, and\n\
+         `tracing` adds a span per request.\n",
+        options.description,
+        options.command,
+        name.replace('-', "_"),
+    );
+    if plan.features.enabled() {
+        text.push_str(&format!(
+            "\nEach entity set and singleton is a cargo feature (an area) that brings its request\n\
+             builders and the models they use; enable the ones you use\n\
+             (`{name} = {{ version = \"{}\", features = [\"{}\"] }}`), or `{FULL}` for all of them.\n",
+            options.crate_version,
+            plan.features
+                .areas
+                .first()
+                .map(|area| area.name.as_str())
+                .unwrap_or(FULL),
+        ));
+    }
+    text
 }
 
 fn cargo_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
@@ -78,14 +122,39 @@ fn cargo_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     } else {
         ""
     };
+    let quoted = |items: &[String]| {
+        let items: Vec<String> = items.iter().map(|item| toml_string(item)).collect();
+        format!("[{}]", items.join(", "))
+    };
+    let package = &options.package;
+    let mut metadata = format!("license = {}\n", toml_string(&package.license));
+    if let Some(repository) = &package.repository {
+        metadata.push_str(&format!("repository = {}\n", toml_string(repository)));
+    }
+    metadata.push_str(&format!(
+        "readme = \"{README}\"\nkeywords = {}\ncategories = {}\n",
+        quoted(&package.keywords),
+        quoted(&package.categories),
+    ));
+    if !package.publish {
+        metadata.push_str("publish = false\n");
+    }
+    // docs.rs builds the documentation with every area, the transport and its tracing.
+    let docs_features = if plan.features.enabled() {
+        format!("[\"{FULL}\", \"tracing\"]")
+    } else {
+        "[\"tracing\"]".to_string()
+    };
     format!(
         r#"[package]
 name = "{name}"
 version = "{version}"
 edition = "2024"
 rust-version = "1.85"
-description = "{description}"
-publish = false
+description = {description}
+{metadata}
+[package.metadata.docs.rs]
+features = {docs_features}
 
 [dependencies]
 http = "1"
@@ -97,11 +166,23 @@ uuid = "1"
         transport = transport_toml(plan, options),
         name = options.crate_name,
         version = options.crate_version,
-        description = options
-            .description
-            .replace('\\', "\\\\")
-            .replace('"', "\\\""),
+        description = toml_string(&options.description),
     )
+}
+
+/// `text` as a TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 /// The `transport` feature's optional dependencies and the feature itself; the dependencies of
