@@ -7,8 +7,8 @@ use msgraph_codegen::{GenerateOptions, Package, SliceSpec};
 const DOCUMENT: &str = include_str!("fixtures/areas/input.csdl.xml");
 
 fn manifest(options: &GenerateOptions) -> (toml::Table, String) {
-    let generated = msgraph_codegen::generate(DOCUMENT.as_bytes(), options)
-        .unwrap_or_else(|d| panic!("{d:?}"));
+    let generated =
+        msgraph_codegen::generate(DOCUMENT.as_bytes(), options).unwrap_or_else(|d| panic!("{d:?}"));
     let manifest: toml::Table = generated.files["Cargo.toml"]
         .parse()
         .unwrap_or_else(|error| panic!("Cargo.toml is TOML: {error}"));
@@ -41,7 +41,12 @@ fn a_crate_with_areas_is_described_for_crates_io_and_docs_rs() {
         &vec![toml::Value::from("full"), toml::Value::from("tracing")]
     );
     let features = manifest["features"].as_table().unwrap();
-    assert!(features["tracing"].as_array().unwrap().contains(&"transport".into()));
+    assert!(
+        features["tracing"]
+            .as_array()
+            .unwrap()
+            .contains(&"transport".into())
+    );
     assert!(readme.contains("# msgraph\n"), "{readme}");
     assert!(readme.contains("`full`"), "{readme}");
     assert!(readme.contains("msgraph-codegen --all"), "{readme}");
@@ -71,11 +76,16 @@ fn the_project_decides_license_publishing_and_words() {
         Some("Quotes \" and \\ backslashes\tand tabs")
     );
     assert_eq!(package["license"].as_str(), Some("Apache-2.0 OR MIT"));
-    assert_eq!(package["repository"].as_str(), Some("https://example.com/r"));
+    assert_eq!(
+        package["repository"].as_str(),
+        Some("https://example.com/r")
+    );
     assert_eq!(package["publish"].as_bool(), Some(false));
     assert!(package["categories"].as_array().unwrap().is_empty());
     assert_eq!(
-        package["metadata"]["docs"]["rs"]["features"].as_array().unwrap(),
+        package["metadata"]["docs"]["rs"]["features"]
+            .as_array()
+            .unwrap(),
         &vec![toml::Value::from("tracing")]
     );
 }

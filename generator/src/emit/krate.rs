@@ -76,10 +76,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         );
     }
     if !options.extra_files.contains_key(README) {
-        files.insert(
-            README.to_string(),
-            FileContent::Text(readme(plan, options)),
-        );
+        files.insert(README.to_string(), FileContent::Text(readme(plan, options)));
     }
 }
 
