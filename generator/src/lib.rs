@@ -15,6 +15,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod config;
 pub mod csdl;
 pub mod diagnostics;

@@ -380,12 +380,12 @@ fn compile_times(
         dir.display()
     );
     // The features per area, `transport` and `default`.
-    let features = crate::codegen::feature_count(manifest) + 2;
+    let features = msgraph_codegen::cli::feature_count(manifest) + 2;
     let _ = writeln!(
         out,
         "  cargo features {features} (target: <= {}) {}",
-        crate::codegen::CRATES_IO_FEATURES,
-        verdict(features <= crate::codegen::CRATES_IO_FEATURES)
+        msgraph_codegen::cli::CRATES_IO_FEATURES,
+        verdict(features <= msgraph_codegen::cli::CRATES_IO_FEATURES)
     );
     run(&["check", "--no-default-features"])?;
     run(&["build", "--no-default-features"])?;
@@ -573,7 +573,7 @@ fn verdict(met: bool) -> &'static str {
 /// The area features of a generated crate: its features per area that are neither `full` nor
 /// a hidden group.
 fn area_features(manifest: &str) -> Vec<String> {
-    crate::codegen::features_per_area(manifest)
+    msgraph_codegen::cli::features_per_area(manifest)
         .filter(|name| *name != "full" && !name.starts_with('_'))
         .map(str::to_string)
         .collect()

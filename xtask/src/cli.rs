@@ -1,27 +1,70 @@
-//! Command-line parsing for `cargo xtask`.
+//! Command-line parsing for `cargo xtask`, with `lexopt`: each subcommand takes its own flags and
+//! has its own `--help`; a flag another subcommand takes is an error that names it.
 
 use std::path::PathBuf;
 
+use lexopt::prelude::*;
 use msgraph_codegen::SliceSpec;
+use msgraph_codegen::cli::args::usage_error;
+use msgraph_codegen::cli::{Source, Standalone};
 use msgraph_codegen::csdl::syntax::Spanned;
 
 use crate::Failure;
 
-/// The usage text.
+/// `cargo xtask --help`.
 pub const USAGE: &str = "\
+usage: cargo xtask COMMAND [OPTIONS]   (cargo xtask COMMAND --help for each)
+
+commands:
+  codegen             regenerate generated/ from metadata/ (writes only what changed); with
+                      --check, compare instead; with --csdl or --config and --out, generate a
+                      standalone crate from any CSDL (what `msgraph-codegen` does)
+  refresh-metadata    re-extract metadata/'s CSDL slice from a full CSDL
+  bench               time the reader, the generator and (with --cargo) compiling all of Graph
+  help                this text
+";
+
+/// `cargo xtask codegen --help`.
+pub const CODEGEN_USAGE: &str = "\
 usage:
-  cargo xtask codegen                      regenerate generated/ from metadata/ (writes only what changed)
-  cargo xtask codegen --check              compare generated/ with a fresh generation; exit 1 on drift
-  cargo xtask codegen --csdl FILE --out DIR (--all | --root QUALIFIED.NAME ...) [--name CRATE]
-                                           generate a standalone crate from any CSDL into DIR
-  cargo xtask bench [--iterations N] [--synthetic-mb MB] [--cargo]
-                                           time reading clean.xml against quick-xml tokenizing it,
-                                           and reading synthetic documents up to MB (default 100; 0: none)
-  cargo xtask refresh-metadata [--from FILE]
-                                           re-extract metadata/'s CSDL slice from a full CSDL
-                                           (default: the config's refresh_from in ../shared/graph-metadata)
+  cargo xtask codegen [--warnings]          regenerate generated/ from metadata/msgraph.toml
+  cargo xtask codegen --check               compare generated/ with a fresh generation; exit 1
+                                            on drift
+  cargo xtask codegen --csdl FILE --out DIR (--all | --root NS.TYPE ... | --path /P ...)
+                      [--name CRATE] [--warnings]
+  cargo xtask codegen --config FILE --out DIR [--warnings]
+                                            generate a standalone crate (see msgraph-codegen
+                                            --help for the options)
+
 options:
-  --warnings                               list every warning about the input, not just the first few
+  --check             only compare generated/ with what the generator makes
+  --warnings          list every warning about the input, not just the first few
+";
+
+/// `cargo xtask refresh-metadata --help`.
+pub const REFRESH_USAGE: &str = "\
+usage: cargo xtask refresh-metadata [--from FILE]
+
+Re-extracts metadata/'s CSDL slice (the roots and paths of metadata/msgraph.toml) from a full
+CSDL; then run `cargo xtask codegen`.
+
+options:
+  --from FILE         the full CSDL (default: the config's refresh_from, below
+                      ../shared/graph-metadata or $GRAPH_METADATA_DIR)
+";
+
+/// `cargo xtask bench --help`.
+pub const BENCH_USAGE: &str = "\
+usage: cargo xtask bench [--iterations N] [--synthetic-mb MB] [--cargo]
+
+Times quick-xml tokenizing clean.xml against reading and resolving it, generating all of Graph,
+and reading synthetic documents; prints figures against the targets.
+
+options:
+  --iterations N      timed runs per phase (default 30; the median is reported)
+  --synthetic-mb MB   the largest synthetic document (default 100; 0: none)
+  --cargo             also compile the whole-Graph crate: every area alone, full, rustdoc,
+                      cargo package, a release binary (tens of minutes)
 ";
 
 /// A parsed command.
@@ -35,18 +78,7 @@ pub enum Command {
         warnings: bool,
     },
     /// Generate a standalone crate.
-    Standalone {
-        /// The CSDL file.
-        csdl: PathBuf,
-        /// The output folder.
-        out: PathBuf,
-        /// What to generate.
-        slice: SliceSpec,
-        /// The crate name, if not `msgraph`.
-        name: Option<String>,
-        /// List all warnings.
-        warnings: bool,
-    },
+    Standalone(Standalone),
     /// Refresh the metadata slice.
     Refresh {
         /// The full CSDL, if not the configured one.
@@ -54,108 +86,134 @@ pub enum Command {
     },
     /// Time the reader (`cargo xtask bench`).
     Bench(crate::bench::Options),
-    /// Print the usage.
-    Help,
+    /// Print a usage text.
+    Help(&'static str),
 }
 
-fn usage_error(message: String) -> Failure {
-    Failure(format!("xtask: error: {message}\n\n{USAGE}"))
+fn error(usage: &str, message: impl std::fmt::Display) -> Failure {
+    usage_error("xtask", message, usage)
 }
 
-fn number(flag: &str, text: String) -> Result<usize, Failure> {
+/// The value of the option just read, as UTF-8.
+fn value(parser: &mut lexopt::Parser, usage: &str) -> Result<String, Failure> {
+    parser
+        .value()
+        .map_err(|e| error(usage, e))?
+        .into_string()
+        .map_err(|v| {
+            error(
+                usage,
+                format!("`{}` is not valid UTF-8", v.to_string_lossy()),
+            )
+        })
+}
+
+fn number(flag: &str, text: String, usage: &str) -> Result<usize, Failure> {
     text.parse()
-        .map_err(|_| usage_error(format!("`{flag}` needs a number, found `{text}`")))
+        .map_err(|_| error(usage, format!("`{flag}` needs a number, found `{text}`")))
 }
 
 /// Parses the arguments after `cargo xtask`.
 pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
-    let mut arguments = arguments.into_iter();
-    let Some(command) = arguments.next() else {
-        return Ok(Command::Help);
+    let mut parser = lexopt::Parser::from_args(arguments);
+    let Some(command) = parser.next().map_err(|e| error(USAGE, e))? else {
+        return Ok(Command::Help(USAGE));
     };
+    let command = match command {
+        Value(command) => command.string().map_err(|e| error(USAGE, e))?,
+        Short('h') | Long("help") => return Ok(Command::Help(USAGE)),
+        other => return Err(error(USAGE, other.unexpected())),
+    };
+    match command.as_str() {
+        "codegen" => codegen(&mut parser),
+        "refresh-metadata" => {
+            let mut from = None;
+            while let Some(argument) = parser.next().map_err(|e| error(REFRESH_USAGE, e))? {
+                match argument {
+                    Long("from") => from = Some(PathBuf::from(value(&mut parser, REFRESH_USAGE)?)),
+                    Short('h') | Long("help") => return Ok(Command::Help(REFRESH_USAGE)),
+                    other => return Err(error(REFRESH_USAGE, other.unexpected())),
+                }
+            }
+            Ok(Command::Refresh { from })
+        }
+        "bench" => {
+            let mut options = crate::bench::Options::default();
+            while let Some(argument) = parser.next().map_err(|e| error(BENCH_USAGE, e))? {
+                match argument {
+                    Long("iterations") => {
+                        let text = value(&mut parser, BENCH_USAGE)?;
+                        options.iterations = number("--iterations", text, BENCH_USAGE)?;
+                    }
+                    Long("synthetic-mb") => {
+                        let text = value(&mut parser, BENCH_USAGE)?;
+                        options.synthetic_mb = number("--synthetic-mb", text, BENCH_USAGE)?;
+                    }
+                    Long("cargo") => options.cargo = true,
+                    Short('h') | Long("help") => return Ok(Command::Help(BENCH_USAGE)),
+                    other => return Err(error(BENCH_USAGE, other.unexpected())),
+                }
+            }
+            Ok(Command::Bench(options))
+        }
+        "help" => Ok(Command::Help(USAGE)),
+        other => Err(error(USAGE, format!("unknown command `{other}`"))),
+    }
+}
+
+/// `cargo xtask codegen ...`.
+fn codegen(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
+    let usage = CODEGEN_USAGE;
     let mut check = false;
     let mut warnings = false;
     let mut csdl = None;
+    let mut config = None;
     let mut out = None;
-    let mut all = false;
-    let mut roots = Vec::new();
+    let mut slice = SliceSpec::default();
     let mut name = None;
-    let mut from = None;
-    let mut bench = crate::bench::Options::default();
-    let value = |flag: &str, arguments: &mut dyn Iterator<Item = String>| {
-        arguments
-            .next()
-            .filter(|v| !v.starts_with("--"))
-            .ok_or_else(|| usage_error(format!("`{flag}` needs a value")))
-    };
-    let rest: Vec<String> = arguments.collect();
-    let mut iter = rest.into_iter();
-    while let Some(argument) = iter.next() {
-        match argument.as_str() {
-            "--check" => check = true,
-            "--warnings" => warnings = true,
-            "--all" => all = true,
-            "--csdl" => csdl = Some(PathBuf::from(value("--csdl", &mut iter)?)),
-            "--out" => out = Some(PathBuf::from(value("--out", &mut iter)?)),
-            "--root" => roots.push(Spanned::new(
-                value("--root", &mut iter)?,
-                Default::default(),
-            )),
-            "--name" => name = Some(value("--name", &mut iter)?),
-            "--from" => from = Some(PathBuf::from(value("--from", &mut iter)?)),
-            "--iterations" => {
-                bench.iterations = number("--iterations", value("--iterations", &mut iter)?)?
-            }
-            "--synthetic-mb" => {
-                bench.synthetic_mb = number("--synthetic-mb", value("--synthetic-mb", &mut iter)?)?
-            }
-            "--cargo" => bench.cargo = true,
-            "-h" | "--help" => return Ok(Command::Help),
-            other => return Err(usage_error(format!("unknown argument `{other}`"))),
+    while let Some(argument) = parser.next().map_err(|e| error(usage, e))? {
+        match argument {
+            Long("check") => check = true,
+            Long("warnings") => warnings = true,
+            Long("csdl") => csdl = Some(PathBuf::from(value(parser, usage)?)),
+            Long("config") => config = Some(PathBuf::from(value(parser, usage)?)),
+            Long("out") => out = Some(PathBuf::from(value(parser, usage)?)),
+            Long("all") => slice.all = true,
+            Long("root") => slice
+                .roots
+                .push(Spanned::new(value(parser, usage)?, Default::default())),
+            Long("path") => slice
+                .paths
+                .push(Spanned::new(value(parser, usage)?, Default::default())),
+            Long("name") => name = Some(value(parser, usage)?),
+            Short('h') | Long("help") => return Ok(Command::Help(usage)),
+            other => return Err(error(usage, other.unexpected())),
         }
     }
-    match command.as_str() {
-        "codegen" => match (csdl, out) {
-            (None, None) => {
-                if all || !roots.is_empty() || name.is_some() {
-                    return Err(usage_error(
-                        "`--all`, `--root` and `--name` go with `--csdl` and `--out`".into(),
-                    ));
-                }
-                Ok(Command::Codegen { check, warnings })
-            }
-            (Some(csdl), Some(out)) => {
-                if check {
-                    return Err(usage_error(
-                        "`--check` compares generated/; it does not go with `--out`".into(),
-                    ));
-                }
-                if all != roots.is_empty() {
-                    return Err(usage_error(
-                        "give either `--all` or one or more `--root QUALIFIED.NAME`".into(),
-                    ));
-                }
-                Ok(Command::Standalone {
-                    csdl,
-                    out,
-                    slice: SliceSpec {
-                        all,
-                        // The whole service gets a feature per area.
-                        areas: all,
-                        roots,
-                        paths: Vec::new(),
-                    },
-                    name,
-                    warnings,
-                })
-            }
-            _ => Err(usage_error("`--csdl` and `--out` go together".into())),
-        },
-        "refresh-metadata" => Ok(Command::Refresh { from }),
-        "bench" => Ok(Command::Bench(bench)),
-        "help" | "-h" | "--help" => Ok(Command::Help),
-        other => Err(usage_error(format!("unknown command `{other}`"))),
+    let standalone_flags =
+        slice.all || !slice.roots.is_empty() || !slice.paths.is_empty() || name.is_some();
+    let Some(out) = out else {
+        return match (csdl, config) {
+            (None, None) if standalone_flags => Err(error(
+                usage,
+                "`--all`, `--root`, `--path` and `--name` go with `--csdl` and `--out`",
+            )),
+            (None, None) => Ok(Command::Codegen { check, warnings }),
+            _ => Err(error(usage, "`--csdl` and `--config` need `--out DIR`")),
+        };
+    };
+    if check {
+        return Err(error(
+            usage,
+            "`--check` compares generated/; it does not go with `--out`",
+        ));
     }
+    let source = Source::from_flags(csdl, config, slice, name).map_err(|e| error(usage, e))?;
+    Ok(Command::Standalone(Standalone {
+        source,
+        out,
+        all_warnings: warnings,
+    }))
 }
 
 #[cfg(test)]
@@ -182,17 +240,17 @@ mod tests {
                 warnings: false
             }
         );
-        let Command::Standalone {
-            csdl, out, slice, ..
-        } = parse(args(
-            "codegen --csdl a.xml --out dir --root ns.a --root ns.b",
+        let Command::Standalone(standalone) = parse(args(
+            "codegen --csdl a.xml --out dir --root ns.a --root ns.b --name c",
         ))
-        .unwrap()
-        else {
+        .unwrap() else {
             panic!("expected a standalone command");
         };
-        assert_eq!(csdl, PathBuf::from("a.xml"));
-        assert_eq!(out, PathBuf::from("dir"));
+        assert_eq!(standalone.out, PathBuf::from("dir"));
+        let Source::Csdl { csdl, slice, name } = &standalone.source else {
+            panic!("from a CSDL file");
+        };
+        assert_eq!(csdl, &PathBuf::from("a.xml"));
         assert_eq!(
             slice
                 .roots
@@ -202,6 +260,12 @@ mod tests {
             ["ns.a", "ns.b"]
         );
         assert!(!slice.all);
+        assert_eq!(name.as_deref(), Some("c"));
+        assert_eq!(
+            standalone.command("cargo xtask codegen"),
+            "cargo xtask codegen --csdl a.xml --root ns.a --root ns.b --name c --out dir",
+            "the recorded command has every flag"
+        );
     }
 
     #[test]
@@ -221,19 +285,40 @@ mod tests {
     }
 
     #[test]
-    fn rejects_inconsistent_arguments() {
-        for bad in [
-            "codegen --csdl a.xml",
-            "codegen --csdl a.xml --out d",
-            "codegen --csdl a.xml --out d --all --root x",
-            "codegen --root x",
-            "codegen --frobnicate",
-            "codegen --csdl",
-            "bench --iterations many",
-            "build",
+    fn every_command_has_its_own_help() {
+        assert_eq!(parse(args("")).unwrap(), Command::Help(USAGE));
+        assert_eq!(parse(args("--help")).unwrap(), Command::Help(USAGE));
+        assert_eq!(
+            parse(args("codegen --help")).unwrap(),
+            Command::Help(CODEGEN_USAGE)
+        );
+        assert_eq!(parse(args("bench -h")).unwrap(), Command::Help(BENCH_USAGE));
+        assert_eq!(
+            parse(args("refresh-metadata --help")).unwrap(),
+            Command::Help(REFRESH_USAGE)
+        );
+    }
+
+    #[test]
+    fn a_wrong_or_misplaced_flag_is_an_error_that_names_it() {
+        for (bad, says) in [
+            ("bench --check", "--check"),
+            ("refresh-metadata --cargo", "--cargo"),
+            ("codegen --iterations 3", "--iterations"),
+            ("codegen --csdl a.xml", "--out"),
+            ("codegen --csdl a.xml --out d", "--all"),
+            ("codegen --csdl a.xml --out d --all --root x", "--all"),
+            ("codegen --root x", "--root"),
+            ("codegen --frobnicate", "--frobnicate"),
+            ("codegen --csdl", "--csdl"),
+            ("codegen --check --csdl a.xml --all --out d", "--check"),
+            ("bench --iterations many", "many"),
+            ("build", "build"),
         ] {
             let error = parse(args(bad)).unwrap_err();
             assert!(error.0.starts_with("xtask: error: "), "{bad}: {}", error.0);
+            let first = error.0.lines().next().unwrap();
+            assert!(first.contains(says), "{bad}: {first}");
         }
     }
 }

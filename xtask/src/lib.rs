@@ -1,13 +1,14 @@
-//! The maintainers' commands behind `cargo xtask`. This is the only code in the workspace that
-//! reads or writes files; the generator itself is pure.
+//! The maintainers' commands behind `cargo xtask`. With the generator's `cli` module (which the
+//! `msgraph-codegen` binary uses too), the only code in the workspace that reads or writes
+//! files; the rest of the generator is pure.
 
 pub mod bench;
 pub mod cli;
 pub mod codegen;
-pub mod files;
 pub mod graph_metadata;
 pub mod refresh;
-pub mod report;
+
+pub use msgraph_codegen::cli::{Failure, files, report};
 
 use std::path::{Path, PathBuf};
 
@@ -33,15 +34,3 @@ pub fn generated_dir() -> PathBuf {
 pub fn config_path() -> PathBuf {
     metadata_dir().join("msgraph.toml")
 }
-
-/// A failed command: what to print on stderr, then exit 1.
-#[derive(Debug)]
-pub struct Failure(pub String);
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Failure {}

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
 
 fn run() -> Result<String, Failure> {
     match cli::parse(std::env::args().skip(1))? {
-        Command::Help => Ok(cli::USAGE.to_string()),
+        Command::Help(usage) => Ok(usage.to_string()),
         Command::Codegen {
             check: false,
             warnings,
@@ -40,13 +40,7 @@ fn run() -> Result<String, Failure> {
                 Err(Failure(codegen::describe_drift(&drift)))
             }
         }
-        Command::Standalone {
-            csdl,
-            out,
-            slice,
-            name,
-            warnings,
-        } => codegen::run_standalone(&csdl, &out, slice, name, warnings),
+        Command::Standalone(standalone) => standalone.run(codegen::COMMAND),
         Command::Refresh { from } => refresh::run(from),
         Command::Bench(options) => bench::run_release(options),
     }

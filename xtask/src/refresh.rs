@@ -61,6 +61,7 @@ pub fn extract(source: &Path, date: &str) -> Result<String, Failure> {
     )
     .map_err(|diagnostics| {
         let sources = Sources {
+            program: "xtask",
             csdl: (&input.display, &csdl_text),
             config: Some((&config_file.display, &config_text)),
         };

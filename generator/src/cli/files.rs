@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::Failure;
+use super::Failure;
 
 /// What a write did.
 #[derive(Debug, Default, PartialEq, Eq)]

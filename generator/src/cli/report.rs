@@ -1,9 +1,11 @@
 //! Prints diagnostics as `FILE:LINE:COL: error: message`, with the source line and a caret.
 
-use msgraph_codegen::{Diagnostic, SourceKind};
+use crate::{Diagnostic, SourceKind};
 
 /// The sources a run's diagnostics may point into.
 pub struct Sources<'a> {
+    /// The program's name, for messages about its command line (`xtask`, `msgraph-codegen`).
+    pub program: &'a str,
     /// The CSDL's displayed path and text.
     pub csdl: (&'a str, &'a str),
     /// The config's displayed path and text, if a config was used.
@@ -21,7 +23,7 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources<'_>) -> String {
         SourceKind::Csdl => diagnostic.render(sources.csdl.0, sources.csdl.1),
         SourceKind::Config => match sources.config {
             Some((name, text)) => diagnostic.render(name, text),
-            None => format!("xtask: error: {}\n", diagnostic.message),
+            None => format!("{}: error: {}\n", sources.program, diagnostic.message),
         },
         SourceKind::CommandLine => {
             let label = if diagnostic.is_error() {
@@ -29,7 +31,7 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources<'_>) -> String {
             } else {
                 "warning"
             };
-            let mut text = format!("xtask: {label}: {}\n", diagnostic.message);
+            let mut text = format!("{}: {label}: {}\n", sources.program, diagnostic.message);
             for note in &diagnostic.notes {
                 text.push_str(&format!("  = note: {}\n", note.message));
             }
