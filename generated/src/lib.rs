@@ -38,6 +38,8 @@ mod structured;
 pub mod values;
 #[cfg(feature = "transport")]
 pub mod transport;
+#[cfg(feature = "azure")]
+pub mod azure;
 pub mod models;
 pub mod requests;
 pub use batch::{Batch, BatchItem, BatchPosition, BatchResponse, Batches, BatchesItem};

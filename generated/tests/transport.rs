@@ -1143,3 +1143,97 @@ fn operations_are_traced_without_secrets_or_values() {
         assert!(!text.contains(secret), "`{secret}` was recorded:\n{text}");
     }
 }
+
+/// With the `azure` feature: an Azure SDK credential signs the client in; its token is kept
+/// until shortly before it expires, asked for the service's `.default` scope (the national
+/// cloud's where it is one), and never shown.
+#[cfg(feature = "azure")]
+#[test]
+fn azure_credentials_sign_in_and_their_tokens_are_kept_until_near_expiry() {
+    use std::pin::Pin;
+    use std::sync::Mutex;
+
+    use azure_core::credentials::{AccessToken as AzureToken, TokenCredential, TokenRequestOptions};
+    use msgraph::azure::AzureCredential;
+
+    /// A credential that gives [`TOKEN`], valid for `lifetime`, and records what it is asked.
+    #[derive(Debug)]
+    struct FakeCredential {
+        lifetime: time::Duration,
+        calls: AtomicUsize,
+        scopes: Mutex<Vec<String>>,
+    }
+
+    // `TokenCredential` is an `async_trait`; its method is written out here, so that the tests
+    // need no macro crate.
+    impl TokenCredential for FakeCredential {
+        fn get_token<'s, 'l, 'e, 'o, 'f>(
+            &'s self,
+            scopes: &'l [&'e str],
+            _: Option<TokenRequestOptions<'o>>,
+        ) -> Pin<Box<dyn Future<Output = azure_core::Result<AzureToken>> + Send + 'f>>
+        where
+            's: 'f,
+            'l: 'f,
+            'e: 'f,
+            'o: 'f,
+            Self: 'f,
+        {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            self.scopes.lock().unwrap().push(scopes.join(" "));
+            let token = AzureToken::new(
+                TOKEN.to_string(),
+                time::OffsetDateTime::now_utc() + self.lifetime,
+            );
+            Box::pin(async move { Ok(token) })
+        }
+    }
+
+    let fake = |lifetime| {
+        Arc::new(FakeCredential {
+            lifetime,
+            calls: AtomicUsize::new(0),
+            scopes: Mutex::new(Vec::new()),
+        })
+    };
+    let server = TestServer::start();
+    let send_three = |credential: Arc<FakeCredential>| {
+        let client = Client::builder(AzureCredential::new(credential))
+            .no_proxy()
+            .build()
+            .unwrap();
+        for _ in 0..3 {
+            block_on(client.send(&assignments(&server).list())).unwrap();
+        }
+    };
+
+    let long_lived = fake(time::Duration::hours(1));
+    send_three(Arc::clone(&long_lived));
+    assert_eq!(long_lived.calls.load(Ordering::SeqCst), 1, "kept while valid");
+    assert_eq!(
+        *long_lived.scopes.lock().unwrap(),
+        ["https://graph.microsoft.com/.default"]
+    );
+    // Within the 5 minutes before expiry, a token is not used: each request asks again.
+    let short_lived = fake(time::Duration::minutes(2));
+    send_three(Arc::clone(&short_lived));
+    assert_eq!(short_lived.calls.load(Ordering::SeqCst), 3);
+    let refreshed_late = fake(time::Duration::minutes(2));
+    let provider = AzureCredential::new(refreshed_late.clone())
+        .refresh_before_expiry(Duration::from_secs(30));
+    let client = Client::builder(provider).no_proxy().build().unwrap();
+    for _ in 0..2 {
+        block_on(client.send(&assignments(&server).list())).unwrap();
+    }
+    assert_eq!(refreshed_late.calls.load(Ordering::SeqCst), 1);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.headers["authorization"] == format!("Bearer {TOKEN}"))
+    );
+
+    let us = AzureCredential::in_cloud(fake(time::Duration::hours(1)), msgraph::Cloud::UsGovL4);
+    assert_eq!(us.scope(), "https://graph.microsoft.us/.default");
+    assert!(!format!("{us:?}").contains(TOKEN));
+}

@@ -38,7 +38,11 @@ fn a_crate_with_areas_is_described_for_crates_io_and_docs_rs() {
     let docs_rs = &package["metadata"]["docs"]["rs"]["features"];
     assert_eq!(
         docs_rs.as_array().unwrap(),
-        &vec![toml::Value::from("full"), toml::Value::from("tracing")]
+        &vec![
+            toml::Value::from("full"),
+            toml::Value::from("tracing"),
+            toml::Value::from("azure")
+        ]
     );
     let features = manifest["features"].as_table().unwrap();
     assert!(
@@ -86,6 +90,6 @@ fn the_project_decides_license_publishing_and_words() {
         package["metadata"]["docs"]["rs"]["features"]
             .as_array()
             .unwrap(),
-        &vec![toml::Value::from("tracing")]
+        &vec![toml::Value::from("tracing"), toml::Value::from("azure")]
     );
 }

@@ -27,7 +27,14 @@ pub const OUTSIDE_AREAS: &str = "types-outside-areas";
 pub const FULL: &str = "full";
 
 /// Feature names the generated crate uses for other things.
-const RESERVED: &[&str] = &["default", "transport", "tracing", FULL, OUTSIDE_AREAS];
+const RESERVED: &[&str] = &[
+    "default",
+    "transport",
+    "tracing",
+    "azure",
+    FULL,
+    OUTSIDE_AREAS,
+];
 
 /// A generated item whose compilation depends on the areas enabled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -182,7 +189,7 @@ impl Features {
     }
 
     /// How many features the crate declares: `full`, the areas and the groups (crates.io
-    /// accepts at most 300). `default`, `transport` and `tracing` are not counted.
+    /// accepts at most 300). `default`, `transport`, `tracing` and `azure` are not counted.
     pub fn count(&self) -> usize {
         if self.enabled() {
             1 + self.areas.len() + self.groups.len()

@@ -40,11 +40,14 @@ pub const RUNTIME: &[(&str, &str)] = &[
 
 /// Runtime modules behind a cargo feature of the generated crate, off by default:
 /// (path in the crate, feature, source).
-pub const FEATURE_RUNTIME: &[(&str, &str, &str)] = &[(
-    "src/transport.rs",
-    "transport",
-    include_str!("../../runtime/transport.rs"),
-)];
+pub const FEATURE_RUNTIME: &[(&str, &str, &str)] = &[
+    (
+        "src/transport.rs",
+        "transport",
+        include_str!("../../runtime/transport.rs"),
+    ),
+    ("src/azure.rs", "azure", include_str!("../../runtime/azure.rs")),
+];
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
     files.insert(
@@ -136,11 +139,11 @@ fn cargo_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     if !package.publish {
         metadata.push_str("publish = false\n");
     }
-    // docs.rs builds the documentation with every area, the transport and its tracing.
+    // docs.rs builds the documentation with every area and every part of the transport.
     let docs_features = if plan.features.enabled() {
-        format!("[\"{FULL}\", \"tracing\"]")
+        format!("[\"{FULL}\", \"tracing\", \"azure\"]")
     } else {
-        "[\"tracing\"]".to_string()
+        "[\"tracing\", \"azure\"]".to_string()
     };
     format!(
         r#"[package]
@@ -194,12 +197,16 @@ rustls = { version = "0.23", optional = true, default-features = false, features
 rustls-platform-verifier = { version = ">=0.6, <0.8", optional = true }
 tokio = { version = "1", optional = true, default-features = false, features = ["time"] }
 tracing = { version = "0.1.40", optional = true, default-features = false, features = ["std"] }
+azure_core = { version = "1", optional = true, default-features = false }
 
 [features]
 # An async client that sends operations with a bearer token, retries and timeouts.
 transport = ["dep:futures-core", "dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio"]
 # The transport, with a `tracing` span per operation and an event per retry.
 tracing = ["transport", "dep:tracing"]
+# Sign-in with the Azure SDK for Rust: an `azure_core` credential (from `azure_identity`) as the
+# transport's token provider.
+azure = ["transport", "dep:azure_core"]
 "#,
     );
     toml.push_str(&area_features_toml(&plan.features));
