@@ -17,9 +17,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use azure_core::credentials::TokenCredential;
 /// The `azure_core` this module uses, to implement or name a credential with the same version.
 pub use azure_core;
+pub use azure_core::credentials::TokenCredential;
 
 use crate::graph::Cloud;
 use crate::transport::{AccessToken, TokenFuture, TokenProvider};
@@ -108,5 +108,6 @@ impl TokenProvider for AzureCredential {
 
 /// The kept token, whatever a panicking thread left (it is only ever replaced whole).
 fn lock(kept: &Mutex<Option<Kept>>) -> std::sync::MutexGuard<'_, Option<Kept>> {
-    kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    kept.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

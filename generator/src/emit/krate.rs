@@ -46,7 +46,11 @@ pub const FEATURE_RUNTIME: &[(&str, &str, &str)] = &[
         "transport",
         include_str!("../../runtime/transport.rs"),
     ),
-    ("src/azure.rs", "azure", include_str!("../../runtime/azure.rs")),
+    (
+        "src/azure.rs",
+        "azure",
+        include_str!("../../runtime/azure.rs"),
+    ),
 ];
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
