@@ -563,7 +563,7 @@ pub(crate) mod base64 {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
     use crate::operation::ResponseShape;

@@ -227,7 +227,7 @@ impl<T> fmt::Debug for CollectionRequest<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
     use serde::Deserialize;

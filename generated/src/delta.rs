@@ -265,7 +265,7 @@ impl<T> fmt::Debug for DeltaRequest<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
     use std::sync::Arc;

@@ -77,7 +77,7 @@ impl<T: FlagMember> crate::path::ODataLiteral for Flags<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
 

@@ -939,7 +939,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
     use http::{Method, StatusCode, header};

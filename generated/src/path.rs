@@ -311,7 +311,7 @@ pub(crate) fn json_literal<T: serde::Serialize + ?Sized>(
     serde_json::to_string(value)
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;

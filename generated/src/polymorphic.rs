@@ -69,7 +69,7 @@ pub(crate) fn odata_type_of(fields: &Fields) -> Option<&str> {
         .map(|name| name.strip_prefix('#').unwrap_or(name))
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
 

@@ -142,7 +142,7 @@ impl crate::path::Builder for ReferenceRequest {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
 

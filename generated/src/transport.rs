@@ -1031,7 +1031,7 @@ impl<T: DeserializeOwned + Send + 'static> futures_core::Stream for Pages<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
 

@@ -307,7 +307,7 @@ impl From<&[u8]> for Binary {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
 

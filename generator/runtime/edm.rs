@@ -257,7 +257,7 @@ pub(crate) mod option_vec {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
 

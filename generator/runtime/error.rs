@@ -442,7 +442,7 @@ pub struct InnerError {
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
     use http::{HeaderMap, HeaderValue, StatusCode};

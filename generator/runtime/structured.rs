@@ -377,7 +377,7 @@ fn set_null(value: &mut dyn Structured, property: &str) {
     value.read_property(&mut Member::new(property.to_string(), Value::Null));
 }
 
-#[cfg(test)]
+#[cfg(all(test, msgraph_runtime))]
 mod tests {
     use super::*;
 

@@ -160,6 +160,10 @@ description = {description}
 [package.metadata.docs.rs]
 features = {docs_features}
 
+# The runtime's unit tests (`cfg(msgraph_runtime)`) run in its own crate, not here.
+[lints.rust]
+unexpected_cfgs = {{ level = "warn", check-cfg = ["cfg(msgraph_runtime)"] }}
+
 [dependencies]
 http = "1"
 serde = {{ version = "1", features = ["derive"] }}
