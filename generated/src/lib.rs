@@ -25,6 +25,7 @@
 pub mod batch;
 pub mod builder;
 pub mod delta;
+pub mod monitor;
 mod edm;
 pub mod error;
 pub mod flags;

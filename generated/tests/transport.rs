@@ -1237,3 +1237,104 @@ fn azure_credentials_sign_in_and_their_tokens_are_kept_until_near_expiry() {
     assert_eq!(us.scope(), "https://graph.microsoft.us/.default");
     assert!(!format!("{us:?}").contains(TOKEN));
 }
+
+/// A long-running operation: the `202 Accepted` gives a monitor, which is asked (after each
+/// `Retry-After`) until it says the work is done; a monitor outside the service root never
+/// gets the token, one inside it does; a failed operation is an error with the service's
+/// message, and one that takes too long a timeout.
+#[test]
+fn long_running_operations_are_followed_to_their_end() {
+    use msgraph::monitor::Progress;
+
+    let server = TestServer::start();
+    let client = client();
+    let assign = Graph::with_base_url(server.base_url())
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id(CONFIGURATION)
+        .assign(&ManagedDeviceMobileAppConfigurationAssignParameters {
+            assignments: Some(Vec::new()),
+            ..Default::default()
+        });
+    let respond = |status: u16, headers: Vec<(&'static str, String)>, body: &str| Fault::Respond {
+        status,
+        headers,
+        body: body.to_string(),
+    };
+    // A monitor on "another host": outside the service root, pre-authenticated.
+    let host = server.base_url().trim_end_matches("/v1.0").to_string();
+    server.inject([
+        respond(202, vec![("location", format!("{host}/monitor/1")), ("retry-after", "0".into())], ""),
+        respond(202, vec![("retry-after", "0".into())], r#"{"status":"inProgress","percentageComplete":25.0}"#),
+        respond(202, vec![("retry-after", "0".into())], r#"{"status":"inProgress","percentageComplete":75.0}"#),
+        respond(200, vec![], r#"{"status":"completed","percentageComplete":100.0,"resourceId":"copy-1"}"#),
+    ]);
+    let accepted = block_on(client.start(&assign)).unwrap();
+    assert!(!accepted.sends_token());
+    let mut seen = Vec::new();
+    let completed = block_on(client.wait_for(&accepted, Duration::from_secs(10), |progress| {
+        seen.push(progress.clone())
+    }))
+    .unwrap();
+    assert_eq!(completed.resource_id.as_deref(), Some("copy-1"));
+    let percentages: Vec<Option<f64>> = seen
+        .iter()
+        .map(|progress| match progress {
+            Progress::Running { percentage, .. } => *percentage,
+            _ => Some(100.0),
+        })
+        .collect();
+    assert_eq!(percentages, [Some(25.0), Some(75.0), Some(100.0)]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    assert!(requests[0].headers.contains_key("authorization"));
+    for poll in &requests[1..] {
+        assert_eq!(poll.method, "GET");
+        assert_eq!(poll.target, "/monitor/1");
+        assert!(
+            !poll.headers.contains_key("authorization"),
+            "the token never goes outside the service root"
+        );
+    }
+
+    // A monitor inside the service root (Teams' relative `Location`) gets the token; the
+    // operation fails.
+    server.inject([
+        respond(202, vec![("location", "/teams('t1')/operations('o1')".into())], ""),
+        respond(
+            200,
+            vec![],
+            r#"{"status":"failed","error":{"code":"Conflict","message":"A team with that name exists."}}"#,
+        ),
+    ]);
+    let accepted = block_on(client.start(&assign)).unwrap();
+    assert!(accepted.sends_token());
+    let error = block_on(client.wait_for(&accepted, Duration::from_secs(10), |_| {})).unwrap_err();
+    match error {
+        TransportError::Graph(Error::OperationFailed { status, message }) => {
+            assert_eq!(status, "failed");
+            assert_eq!(message.as_deref(), Some("A team with that name exists."));
+        }
+        other => panic!("a failed operation: {other:?}"),
+    }
+    let poll = server.requests().pop().unwrap();
+    assert_eq!(poll.target, "/v1.0/teams('t1')/operations('o1')");
+    assert_eq!(poll.headers["authorization"], format!("Bearer {TOKEN}"));
+
+    // One that would not end in time.
+    server.inject([respond(
+        202,
+        vec![("location", format!("{host}/monitor/2")), ("retry-after", "30".into())],
+        "",
+    )]);
+    let accepted = block_on(client.start(&assign)).unwrap();
+    let error =
+        block_on(client.wait_for(&accepted, Duration::from_secs(5), |_| {})).unwrap_err();
+    assert!(matches!(error, TransportError::Timeout { .. }), "{error:?}");
+    // And an answer that is not `202` is not an operation to follow.
+    let error = block_on(client.start(&assign)).unwrap_err();
+    assert!(
+        matches!(error, TransportError::Graph(Error::NotAccepted { status: 204 })),
+        "{error:?}"
+    );
+}

@@ -103,6 +103,19 @@ pub enum Error {
         /// The pages read.
         pages: usize,
     },
+    /// The answer to a request expected to start a long-running operation was not
+    /// `202 Accepted` with a `Location` to ask how far it is.
+    NotAccepted {
+        /// The answer's status.
+        status: u16,
+    },
+    /// A long-running operation ended without doing its work.
+    OperationFailed {
+        /// The status its monitor gave (`failed`, `cancelled`, ...).
+        status: String,
+        /// The service's message, if it gave one.
+        message: Option<String>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -175,6 +188,19 @@ impl fmt::Display for Error {
                     "the delta round ended after {pages} pages without an `@odata.deltaLink` to resume from"
                 )
             }
+            Error::NotAccepted { status } => {
+                write!(
+                    f,
+                    "the answer ({status}) is not `202 Accepted` with a `Location` to follow the operation"
+                )
+            }
+            Error::OperationFailed { status, message } => {
+                write!(f, "the long-running operation ended as `{status}`")?;
+                match message {
+                    Some(message) => write!(f, ": {message}"),
+                    None => Ok(()),
+                }
+            }
             Error::EmptyBody { status } => {
                 write!(
                     f,
@@ -201,6 +227,8 @@ impl std::error::Error for Error {
             | Error::RepeatedNextLink { .. }
             | Error::ForeignDeltaLink { .. }
             | Error::MissingDeltaLink { .. }
+            | Error::NotAccepted { .. }
+            | Error::OperationFailed { .. }
             | Error::BatchFull { .. }
             | Error::EmptyBatch
             | Error::DependenciesInSeveralBatches

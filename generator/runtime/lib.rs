@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod builder;
 pub mod delta;
+pub mod monitor;
 mod edm;
 pub mod error;
 pub mod flags;

@@ -656,7 +656,7 @@ impl<T> Operation<Page<T>> {
 /// another (WHATWG parsers, such as the transport's, remove tabs and newlines and read `\` as
 /// `/` in http(s) URLs), a space or a non-ASCII character is refused whole: what is checked is
 /// then exactly what is sent.
-fn is_inside(link: &str, root: &str) -> bool {
+pub(crate) fn is_inside(link: &str, root: &str) -> bool {
     let rewritable = |c: char| c == '\\' || c == ' ' || c.is_ascii_control() || !c.is_ascii();
     if link.chars().any(rewritable) {
         return false;

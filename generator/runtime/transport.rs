@@ -71,6 +71,7 @@ pub use {reqwest, rustls};
 
 use crate::delta::{Change, DeltaRound};
 use crate::error::ServiceError;
+use crate::monitor::{Accepted, Completed, Progress};
 use crate::{Error, Operation, Page};
 
 /// Any error, boxed: what a [`TokenProvider`] fails with.
@@ -493,6 +494,15 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Whether a request carries the caller's token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// In the `Authorization` header.
+    Send,
+    /// Not at all: the URL is outside the service root.
+    Withhold,
+}
+
 /// What one attempt came to, before the retry decision.
 enum Attempt {
     /// An answer, whatever its status.
@@ -655,6 +665,66 @@ impl Client {
         }
     }
 
+    /// Sends `operation`, which starts a long-running operation, and reads the `202 Accepted`
+    /// (see the `monitor` module); then [`Client::wait_for`] it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send`], and (in [`TransportError::Graph`]) [`Error::NotAccepted`] for an
+    /// answer that is not `202` with a `Location`.
+    pub async fn start<T>(&self, operation: &Operation<T>) -> Result<Accepted, TransportError> {
+        let request = operation.to_http_request()?;
+        let template = operation.path().template();
+        let response = self.execute_as(request, Some(&template)).await?;
+        Ok(operation.parse_accepted(response)?)
+    }
+
+    /// Asks the monitor of an accepted operation how far it is, waiting between questions as
+    /// long as the service asks (`Retry-After`, else one second), and calls `on_progress` with
+    /// every answer, until the operation ends. The token goes with the questions only when the
+    /// monitor is inside the service root ([`Accepted::sends_token`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OperationFailed`] (in [`TransportError::Graph`]) when the operation ends
+    /// without doing its work, [`TransportError::Timeout`] when it has not ended after
+    /// `max_wait`, and as [`Client::execute`] for each question.
+    pub async fn wait_for(
+        &self,
+        accepted: &Accepted,
+        max_wait: Duration,
+        mut on_progress: impl FnMut(&Progress),
+    ) -> Result<Completed, TransportError> {
+        let start = Instant::now();
+        let mut wait = accepted.retry_after().unwrap_or_default();
+        loop {
+            if start.elapsed().saturating_add(wait) > max_wait {
+                return Err(TransportError::Timeout {
+                    method: http::Method::GET,
+                    url: accepted.location().to_string(),
+                    after: max_wait,
+                });
+            }
+            tokio::time::sleep(wait).await;
+            let request = accepted.poll_request()?;
+            let response = if accepted.sends_token() {
+                self.execute_as(request, Some("(monitor)")).await?
+            } else {
+                self.execute_without_token(request).await?
+            };
+            wait = accepted.next_wait(response.headers());
+            let progress = Progress::from_response(response)?;
+            on_progress(&progress);
+            match progress {
+                Progress::Running { .. } => {}
+                Progress::Succeeded(completed) => return Ok(completed),
+                Progress::Failed { status, message } => {
+                    return Err(Error::OperationFailed { status, message }.into());
+                }
+            }
+        }
+    }
+
     /// The pages of a collection, one request each, following `@odata.nextLink`: a
     /// [`Stream`](futures_core::Stream), or call [`Pages::next`].
     pub fn pages<T>(&self, first: Operation<Page<T>>) -> Pages<T> {
@@ -688,13 +758,24 @@ impl Client {
         template: Option<&str>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         let span = trace::operation(request.method(), template);
-        trace::instrument(&span, self.execute_traced(request, &span)).await
+        trace::instrument(&span, self.execute_traced(request, &span, Token::Send)).await
+    }
+
+    /// [`Client::execute`] without the token (an `Authorization` header in `request` is
+    /// removed), for a URL outside the service root that the service made pre-authenticated.
+    async fn execute_without_token(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let span = trace::operation(request.method(), Some("(outside the service root)"));
+        trace::instrument(&span, self.execute_traced(request, &span, Token::Withhold)).await
     }
 
     async fn execute_traced(
         &self,
         request: http::Request<Vec<u8>>,
         span: &trace::Span,
+        token: Token,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         let start = Instant::now();
         let (parts, body) = request.into_parts();
@@ -705,7 +786,7 @@ impl Client {
         loop {
             let remaining = policy.max_elapsed.saturating_sub(start.elapsed());
             let timeout = self.timeout.min(remaining);
-            let outcome = self.attempt(&parts, &body, &url, timeout).await;
+            let outcome = self.attempt(&parts, &body, &url, timeout, token).await;
             let (retryable, asked_wait) = match &outcome {
                 Attempt::Answered(response) => {
                     let status = response.status();
@@ -750,31 +831,35 @@ impl Client {
         }
     }
 
-    /// One attempt: a fresh token, the request, the whole answer.
+    /// One attempt: a fresh token (unless withheld), the request, the whole answer.
     async fn attempt(
         &self,
         parts: &http::request::Parts,
         body: &[u8],
         url: &reqwest::Url,
         timeout: Duration,
+        token: Token,
     ) -> Attempt {
-        let token = match self.tokens.token().await {
-            Ok(token) => token,
-            Err(error) => return Attempt::Failed(TransportError::Token(error)),
-        };
-        let Ok(mut authorization) =
-            http::HeaderValue::try_from(format!("Bearer {}", token.secret()))
-        else {
-            return Attempt::Failed(TransportError::Token(
-                "the token has characters that a header cannot hold".into(),
-            ));
-        };
-        authorization.set_sensitive(true);
         let mut request = reqwest::Request::new(parts.method.clone(), url.clone());
         *request.headers_mut() = parts.headers.clone();
-        request
-            .headers_mut()
-            .insert(http::header::AUTHORIZATION, authorization);
+        request.headers_mut().remove(http::header::AUTHORIZATION);
+        if token == Token::Send {
+            let token = match self.tokens.token().await {
+                Ok(token) => token,
+                Err(error) => return Attempt::Failed(TransportError::Token(error)),
+            };
+            let Ok(mut authorization) =
+                http::HeaderValue::try_from(format!("Bearer {}", token.secret()))
+            else {
+                return Attempt::Failed(TransportError::Token(
+                    "the token has characters that a header cannot hold".into(),
+                ));
+            };
+            authorization.set_sensitive(true);
+            request
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, authorization);
+        }
         // Graph wants a length on every POST, PUT and PATCH, even an empty one.
         if !body.is_empty() || has_body(&parts.method) {
             *request.body_mut() = Some(body.to_vec().into());

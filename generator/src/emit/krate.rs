@@ -13,6 +13,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/batch.rs", include_str!("../../runtime/batch.rs")),
     ("src/builder.rs", include_str!("../../runtime/builder.rs")),
     ("src/delta.rs", include_str!("../../runtime/delta.rs")),
+    ("src/monitor.rs", include_str!("../../runtime/monitor.rs")),
     ("src/edm.rs", include_str!("../../runtime/edm.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/flags.rs", include_str!("../../runtime/flags.rs")),
