@@ -111,6 +111,9 @@ pub enum Error {
         /// The answer's status.
         status: u16,
     },
+    /// An upload that cannot be made as asked: no content, a slice size the service does not
+    /// take, content of another length than the upload's, or a range the service cannot mean.
+    InvalidUpload(String),
     /// A long-running operation ended without doing its work.
     OperationFailed {
         /// The status its monitor gave (`failed`, `cancelled`, ...).
@@ -190,6 +193,7 @@ impl fmt::Display for Error {
                     "the delta round ended after {pages} pages without an `@odata.deltaLink` to resume from"
                 )
             }
+            Error::InvalidUpload(reason) => write!(f, "invalid upload: {reason}"),
             Error::NotAccepted { status } => {
                 write!(
                     f,
@@ -230,6 +234,7 @@ impl std::error::Error for Error {
             | Error::ForeignDeltaLink { .. }
             | Error::MissingDeltaLink { .. }
             | Error::NotAccepted { .. }
+            | Error::InvalidUpload(_)
             | Error::OperationFailed { .. }
             | Error::BatchFull { .. }
             | Error::EmptyBatch

@@ -36,6 +36,7 @@ pub mod path;
 pub mod reference;
 mod polymorphic;
 mod structured;
+pub mod upload;
 pub mod values;
 #[cfg(feature = "transport")]
 pub mod transport;

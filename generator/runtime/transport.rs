@@ -72,6 +72,7 @@ pub use {reqwest, rustls};
 use crate::delta::{Change, DeltaRound};
 use crate::error::ServiceError;
 use crate::monitor::{Accepted, Completed, Progress};
+use crate::upload::{Step, Upload};
 use crate::{Error, Operation, Page};
 
 /// Any error, boxed: what a [`TokenProvider`] fails with.
@@ -494,6 +495,21 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Whether an upload goes on after `error` by asking the session what it still expects: the
+/// slice may not have arrived (the connection failed, the service had a `5xx`), or arrived
+/// already (`416`).
+fn resumable(error: &TransportError) -> bool {
+    match error {
+        TransportError::Connect { .. }
+        | TransportError::Connection { .. }
+        | TransportError::Timeout { .. } => true,
+        TransportError::Graph(Error::Service(service)) => {
+            service.status().is_server_error() || service.status().as_u16() == 416
+        }
+        _ => false,
+    }
+}
+
 /// Whether a request carries the caller's token.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Token {
@@ -722,6 +738,71 @@ impl Client {
                     return Err(Error::OperationFailed { status, message }.into());
                 }
             }
+        }
+    }
+
+    /// Uploads `content` through an upload session (see the `upload` module) and returns the
+    /// service's item. Slices go to the session's URL without the token. A slice that fails
+    /// (the connection drops, a `5xx`, or `416` for a range the service already has) is not
+    /// sent blindly again: the session is asked which ranges it still expects and the upload
+    /// goes on from there, up to the [`RetryPolicy`]'s attempts in a row.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::execute`] for each request; [`TransportError::Graph`] with the service's
+    /// error when a slice keeps failing or the session has expired, or
+    /// [`Error::InvalidUpload`] when `content` is not the upload's size.
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        mut upload: Upload<T>,
+        content: &[u8],
+    ) -> Result<T, TransportError> {
+        let mut failures = 0;
+        loop {
+            let Some(request) = upload.next_request(content)? else {
+                return Err(Error::InvalidUpload(
+                    "the service took every byte but answered with no item".to_string(),
+                )
+                .into());
+            };
+            let step = match self.execute_without_token(request).await {
+                Ok(response) => upload.read_response(response).map_err(TransportError::from),
+                Err(error) => Err(error),
+            };
+            match step {
+                Ok(Step::Done(item)) => return Ok(item),
+                Ok(Step::Continue) => failures = 0,
+                Err(error) if resumable(&error) && failures + 1 < self.retry.max_attempts => {
+                    failures += 1;
+                    let status = self.execute_without_token(upload.status_request()?).await?;
+                    upload.read_status(status)?;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Cancels an upload: deletes its session.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::execute`], and [`TransportError::Graph`] with the service's error when it
+    /// refuses.
+    pub async fn cancel_upload<T: DeserializeOwned>(
+        &self,
+        upload: &Upload<T>,
+    ) -> Result<(), TransportError> {
+        let response = self.execute_without_token(upload.cancel_request()?).await?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            let (parts, body) = response.into_parts();
+            Err(Error::Service(Box::new(ServiceError::from_response(
+                parts.status,
+                parts.headers,
+                body,
+            )))
+            .into())
         }
     }
 

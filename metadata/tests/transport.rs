@@ -1335,3 +1335,86 @@ fn long_running_operations_are_followed_to_their_end() {
         "{error:?}"
     );
 }
+
+/// A large upload: slices of 320 KiB to the session's URL, without the token; a slice the
+/// service fails is resumed from the ranges it still expects, a dropped one sent again; the
+/// last answer is the item; a small file is one slice; a cancelled session is gone.
+#[test]
+fn uploads_go_in_slices_resume_after_a_failure_and_end_with_the_item() {
+    use msgraph::upload::{SLICE_UNIT, Upload};
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        id: String,
+        size: usize,
+    }
+
+    let server = TestServer::start();
+    let client = client();
+    let content: Vec<u8> = (0..(3 * SLICE_UNIT + 1234)).map(|i| (i % 251) as u8).collect();
+    let upload_to = |url: &str| {
+        Upload::<Item>::new(url, content.len())
+            .unwrap()
+            .slice_size(SLICE_UNIT)
+            .unwrap()
+    };
+    let puts_and_gets = |from: usize| -> Vec<String> {
+        server.requests()[from..]
+            .iter()
+            .map(|r| {
+                assert!(!r.headers.contains_key("authorization"), "no token to an upload URL");
+                match r.headers.get("content-range") {
+                    Some(range) => format!("{} {range}", r.method),
+                    None => r.method.clone(),
+                }
+            })
+            .collect()
+    };
+
+    // The service fails the second slice (`Slow(0)` lets the first through unchanged).
+    let url = server.open_upload_session(content.len());
+    server.inject([
+        Fault::Slow(Duration::ZERO),
+        Fault::status(500, "generalException", None),
+    ]);
+    let item = block_on(client.upload(upload_to(&url), &content)).unwrap();
+    assert_eq!(item.size, content.len());
+    assert!(item.id.starts_with("uploaded-"));
+    assert_eq!(server.uploaded(&url).unwrap(), content);
+    assert_eq!(
+        puts_and_gets(0),
+        [
+            "PUT bytes 0-327679/984274",
+            "PUT bytes 327680-655359/984274",
+            "GET",
+            "PUT bytes 327680-655359/984274",
+            "PUT bytes 655360-983039/984274",
+            "PUT bytes 983040-984273/984274",
+        ]
+    );
+
+    // A dropped connection: the slice is sent again.
+    let url = server.open_upload_session(content.len());
+    let before = server.requests().len();
+    server.inject([Fault::Slow(Duration::ZERO), Fault::Drop]);
+    block_on(client.upload(upload_to(&url), &content)).unwrap();
+    assert_eq!(server.uploaded(&url).unwrap(), content);
+    assert_eq!(puts_and_gets(before).len(), 5);
+
+    // A small file is one slice.
+    let url = server.open_upload_session(5);
+    let before = server.requests().len();
+    let item = block_on(client.upload(Upload::<Item>::new(url.as_str(), 5).unwrap(), b"hello")).unwrap();
+    assert_eq!(item.size, 5);
+    assert_eq!(puts_and_gets(before), ["PUT bytes 0-4/5"]);
+
+    // Cancelled: the session is gone.
+    let url = server.open_upload_session(content.len());
+    block_on(client.cancel_upload(&upload_to(&url))).unwrap();
+    assert_eq!(server.uploaded(&url), None);
+    let error = block_on(client.upload(upload_to(&url), &content)).unwrap_err();
+    assert!(
+        matches!(&error, TransportError::Graph(Error::Service(e)) if e.status() == 404),
+        "{error:?}"
+    );
+}

@@ -36,6 +36,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "src/structured.rs",
         include_str!("../../runtime/structured.rs"),
     ),
+    ("src/upload.rs", include_str!("../../runtime/upload.rs")),
     ("src/values.rs", include_str!("../../runtime/values.rs")),
 ];
 

@@ -702,6 +702,13 @@ impl Requests<'_, '_> {
             OperationKind::Function => "function",
         };
         let mut doc = format!("Calls the bound {kind} `{qualified}`.");
+        // Graph's convention: an action that opens an upload session for large content.
+        if operation.name == "createUploadSession" {
+            doc.push_str(
+                " Send the content through the session it returns (its `upload_url`) with \
+                 [`Upload`](crate::upload::Upload), in slices of 320 KiB multiples.",
+            );
+        }
         if let Some(description) = &operation.description {
             doc = format!("{}\n\n{doc}", sanitize(description));
         }

@@ -102,6 +102,8 @@ struct Store {
     next_id: u64,
     /// Every change to a grant, in order: a delta token is a position in this log.
     grant_changes: Vec<GrantChange>,
+    /// Upload sessions by id: the size announced and the bytes received so far.
+    uploads: BTreeMap<String, (usize, Vec<u8>)>,
 }
 
 /// One change to a permission grant.
@@ -206,6 +208,25 @@ impl TestServer {
             .or_default()
             .push(object(assignment));
         id
+    }
+
+    /// Opens an upload session for `total` bytes, as a `createUploadSession` action would, and
+    /// returns its URL: outside the service root, pre-authenticated (a request with an
+    /// `Authorization` header is refused).
+    pub fn open_upload_session(&self, total: usize) -> String {
+        let mut store = lock(&self.shared.store);
+        let id = store.new_id();
+        store.uploads.insert(id.clone(), (total, Vec::new()));
+        format!("http://{}/upload/{id}", self.shared.address)
+    }
+
+    /// The bytes an upload session received, if it is still open.
+    pub fn uploaded(&self, url: &str) -> Option<Vec<u8>> {
+        let id = url.rsplit('/').next()?;
+        lock(&self.shared.store)
+            .uploads
+            .get(id)
+            .map(|(_, received)| received.clone())
     }
 
     /// Creates or changes the permission grant `id` (its `scope`), as if done by someone else.
@@ -562,6 +583,9 @@ impl Store {
 
 /// The normal handling: the assignment endpoints under `/v1.0/deviceAppManagement/`.
 fn handle(request: &Request, shared: &Shared) -> Answer {
+    if let Some(id) = request.target.strip_prefix("/upload/") {
+        return upload(request, id, shared);
+    }
     let expected = format!("Bearer {TOKEN}");
     if request.headers.get("authorization") != Some(&expected) {
         return error_answer(
@@ -704,6 +728,56 @@ fn handle(request: &Request, shared: &Shared) -> Answer {
             "ResourceNotFound",
             "Resource not found for the segment.",
         ),
+    }
+}
+
+/// An upload session: `PUT` a slice with its `Content-Range` (it must start at the first byte
+/// not received yet), `GET` the ranges still expected, `DELETE` to cancel. The last slice is
+/// answered with the created item.
+fn upload(request: &Request, id: &str, shared: &Shared) -> Answer {
+    if request.headers.contains_key("authorization") {
+        return error_answer(
+            401,
+            "InvalidRequest",
+            "The upload URL is pre-authenticated: send no Authorization header.",
+        );
+    }
+    let mut store = lock(&shared.store);
+    let Some((total, received)) = store.uploads.get_mut(id) else {
+        return error_answer(404, "itemNotFound", "The upload session was not found.");
+    };
+    let total = *total;
+    let expected = |received: &Vec<u8>| json!({ "nextExpectedRanges": [format!("{}-", received.len())] });
+    match request.method.as_str() {
+        "GET" => json_answer(200, &expected(received)),
+        "DELETE" => {
+            store.uploads.remove(id);
+            no_content()
+        }
+        "PUT" => {
+            let range = request
+                .headers
+                .get("content-range")
+                .and_then(|range| range.strip_prefix("bytes "))
+                .and_then(|range| {
+                    let (span, size) = range.split_once('/')?;
+                    let (first, last) = span.split_once('-')?;
+                    Some((first.parse::<usize>().ok()?, last.parse::<usize>().ok()?, size.parse::<usize>().ok()?))
+                });
+            let Some((first, last, size)) = range else {
+                return error_answer(400, "invalidRange", "The Content-Range header is missing or invalid.");
+            };
+            if size != total || first != received.len() || last + 1 - first != request.body.len() {
+                return error_answer(416, "invalidRange", "The range is not the one expected.");
+            }
+            received.extend_from_slice(&request.body);
+            if received.len() < total {
+                return json_answer(202, &expected(received));
+            }
+            let item = json!({ "id": format!("uploaded-{id}"), "name": "report.bin", "size": total });
+            json_answer(201, &item)
+        }
+        _ => error_answer(405, "MethodNotAllowed", "The method is not allowed."),
     }
 }
 
