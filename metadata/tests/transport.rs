@@ -17,6 +17,9 @@ mod assign_configuration;
 #[path = "../examples/create_assignment.rs"]
 mod create_assignment;
 #[allow(dead_code)]
+#[path = "../examples/create_assignments_in_batches.rs"]
+mod create_assignments_in_batches;
+#[allow(dead_code)]
 #[path = "../examples/delete_assignment.rs"]
 mod delete_assignment;
 #[allow(dead_code)]
@@ -28,6 +31,9 @@ mod patch_assignment;
 #[allow(dead_code)]
 #[path = "../examples/sync_permission_grants.rs"]
 mod sync_permission_grants;
+#[allow(dead_code)]
+#[path = "../examples/upload_content.rs"]
+mod upload_content;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -874,6 +880,28 @@ fn the_examples_work_against_the_local_server() {
         assert_eq!(listed.len(), 2);
         assert!(listed.iter().all(|a| a.id.as_deref() != Some(&first)));
     });
+    // The batch example: 23 groups, in two `$batch` requests.
+    let groups: Vec<String> = (1..=23).map(|n| format!("b{n}")).collect();
+    let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+    let before = server.assignments(CONFIGURATION).len();
+    let results = block_on(create_assignments_in_batches::run(
+        &client,
+        &graph,
+        CONFIGURATION,
+        &groups,
+    ))
+    .unwrap();
+    assert_eq!(results.len(), 23);
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(server.assignments(CONFIGURATION).len(), before + 23);
+
+    // The upload example: three slices of 320 KiB and a bit.
+    let content: Vec<u8> = (0..(2 * 320 * 1024 + 7)).map(|i| (i % 7) as u8).collect();
+    let url = server.open_upload_session(content.len());
+    let item = block_on(upload_content::run(&client, &url, &content, 320)).unwrap();
+    assert_eq!(item["size"], content.len());
+    assert_eq!(server.uploaded(&url).unwrap(), content);
+
     // The delta example: a first round, then one from its stored link.
     server.change_grant("a", "User.Read");
     server.change_grant("b", "Mail.Read");
