@@ -108,31 +108,7 @@ impl<T> crate::reference::Addressable for ItemRequest<T> {
     }
 }
 
-impl<T> Clone for ItemRequest<T> {
-    fn clone(&self) -> Self {
-        ItemRequest {
-            path: self.path.clone(),
-            entity: PhantomData,
-        }
-    }
-}
-
-impl<T> PartialEq for ItemRequest<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.path == other.path
-    }
-}
-
-impl<T> Eq for ItemRequest<T> {}
-
-impl<T> fmt::Debug for ItemRequest<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ItemRequest")
-            .field("entity", &std::any::type_name::<T>())
-            .field("path", &self.path)
-            .finish()
-    }
-}
+path_builder_impls!(ItemRequest);
 
 /// Requests for a collection of entities of type `T`.
 ///
@@ -226,6 +202,39 @@ impl<T> fmt::Debug for CollectionRequest<T> {
             .finish()
     }
 }
+
+/// `Clone`, `PartialEq`, `Eq` and `Debug` for a builder that is a path and a type parameter
+/// (`path`, `entity: PhantomData`), written out so that `T` needs none of them.
+macro_rules! path_builder_impls {
+    ($builder:ident) => {
+        impl<T> Clone for $builder<T> {
+            fn clone(&self) -> Self {
+                $builder {
+                    path: self.path.clone(),
+                    entity: PhantomData,
+                }
+            }
+        }
+
+        impl<T> PartialEq for $builder<T> {
+            fn eq(&self, other: &Self) -> bool {
+                self.path == other.path
+            }
+        }
+
+        impl<T> Eq for $builder<T> {}
+
+        impl<T> fmt::Debug for $builder<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($builder))
+                    .field("entity", &std::any::type_name::<T>())
+                    .field("path", &self.path)
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use path_builder_impls;
 
 #[cfg(all(test, msgraph_runtime))]
 mod tests {

@@ -239,31 +239,7 @@ impl<T> Builder for DeltaRequest<T> {
     }
 }
 
-impl<T> Clone for DeltaRequest<T> {
-    fn clone(&self) -> Self {
-        DeltaRequest {
-            path: self.path.clone(),
-            entity: PhantomData,
-        }
-    }
-}
-
-impl<T> PartialEq for DeltaRequest<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.path == other.path
-    }
-}
-
-impl<T> Eq for DeltaRequest<T> {}
-
-impl<T> fmt::Debug for DeltaRequest<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeltaRequest")
-            .field("entity", &std::any::type_name::<T>())
-            .field("path", &self.path)
-            .finish()
-    }
-}
+crate::builder::path_builder_impls!(DeltaRequest);
 
 #[cfg(all(test, msgraph_runtime))]
 mod tests {

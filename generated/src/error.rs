@@ -123,6 +123,17 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The service's answer outside 2xx, as [`Error::Service`].
+    pub(crate) fn service(
+        status: http::StatusCode,
+        headers: http::HeaderMap,
+        body: Vec<u8>,
+    ) -> Error {
+        Error::Service(Box::new(ServiceError::from_response(status, headers, body)))
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

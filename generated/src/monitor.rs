@@ -19,7 +19,6 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::Error;
-use crate::error::ServiceError;
 use crate::operation::Operation;
 
 /// How long to wait between two questions when the service does not say (`Retry-After`).
@@ -48,11 +47,11 @@ impl<T> Operation<T> {
         let status = response.status();
         if !status.is_success() {
             let (parts, body) = response.into_parts();
-            return Err(Error::Service(Box::new(ServiceError::from_response(
+            return Err(Error::service(
                 status,
                 parts.headers,
                 body.as_ref().to_vec(),
-            ))));
+            ));
         }
         let location = response
             .headers()
@@ -193,11 +192,11 @@ impl Progress {
         }
         let (parts, body) = response.into_parts();
         if !status.is_success() {
-            return Err(Error::Service(Box::new(ServiceError::from_response(
+            return Err(Error::service(
                 status,
                 parts.headers,
                 body.as_ref().to_vec(),
-            ))));
+            ));
         }
         let read: Status = serde_json::from_slice(body.as_ref())
             .map_err(|source| Error::Deserialize { status, source })?;

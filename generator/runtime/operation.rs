@@ -7,7 +7,6 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::error::ServiceError;
 use crate::path::ResourcePath;
 
 /// How a successful response body is read.
@@ -741,11 +740,7 @@ impl<T: DeserializeOwned> Operation<T> {
         let status = parts.status;
         let body = body.as_ref();
         if !status.is_success() {
-            return Err(Error::Service(Box::new(ServiceError::from_response(
-                status,
-                parts.headers,
-                body.to_vec(),
-            ))));
+            return Err(Error::service(status, parts.headers, body.to_vec()));
         }
         let deserialize = |source| Error::Deserialize { status, source };
         match self.parts.shape {

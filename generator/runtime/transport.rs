@@ -564,10 +564,18 @@ impl Client {
         &self,
         operation: &Operation<T>,
     ) -> Result<T, TransportError> {
+        let response = self.answer_to(operation).await?;
+        Ok(operation.parse_response(response)?)
+    }
+
+    /// The answer to `operation`, traced under its path template.
+    async fn answer_to<T>(
+        &self,
+        operation: &Operation<T>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
         let request = operation.to_http_request()?;
         let template = operation.path().template();
-        let response = self.execute_as(request, Some(&template)).await?;
-        Ok(operation.parse_response(response)?)
+        self.execute_as(request, Some(&template)).await
     }
 
     /// Sends a batch (retrying the `$batch` request itself as [`Client::send`] does) and reads
@@ -689,9 +697,7 @@ impl Client {
     /// As [`Client::send`], and (in [`TransportError::Graph`]) [`Error::NotAccepted`] for an
     /// answer that is not `202` with a `Location`.
     pub async fn start<T>(&self, operation: &Operation<T>) -> Result<Accepted, TransportError> {
-        let request = operation.to_http_request()?;
-        let template = operation.path().template();
-        let response = self.execute_as(request, Some(&template)).await?;
+        let response = self.answer_to(operation).await?;
         Ok(operation.parse_accepted(response)?)
     }
 
@@ -797,12 +803,7 @@ impl Client {
             Ok(())
         } else {
             let (parts, body) = response.into_parts();
-            Err(Error::Service(Box::new(ServiceError::from_response(
-                parts.status,
-                parts.headers,
-                body,
-            )))
-            .into())
+            Err(Error::service(parts.status, parts.headers, body).into())
         }
     }
 

@@ -19,7 +19,6 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
-use crate::error::ServiceError;
 
 /// Slices are multiples of this (320 KiB), as the service requires.
 pub const SLICE_UNIT: usize = 320 * 1024;
@@ -154,11 +153,11 @@ impl<T: DeserializeOwned> Upload<T> {
         let status = response.status();
         let (parts, body) = response.into_parts();
         if !status.is_success() {
-            return Err(Error::Service(Box::new(ServiceError::from_response(
+            return Err(Error::service(
                 status,
                 parts.headers,
                 body.as_ref().to_vec(),
-            ))));
+            ));
         }
         if status == http::StatusCode::ACCEPTED {
             self.read_status(http::Response::from_parts(parts, body))?;
@@ -194,11 +193,11 @@ impl<T: DeserializeOwned> Upload<T> {
         let status = response.status();
         let (parts, body) = response.into_parts();
         if !status.is_success() {
-            return Err(Error::Service(Box::new(ServiceError::from_response(
+            return Err(Error::service(
                 status,
                 parts.headers,
                 body.as_ref().to_vec(),
-            ))));
+            ));
         }
         let session: SessionStatus = serde_json::from_slice(body.as_ref())
             .map_err(|source| Error::Deserialize { status, source })?;

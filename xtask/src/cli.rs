@@ -96,16 +96,7 @@ fn error(usage: &str, message: impl std::fmt::Display) -> Failure {
 
 /// The value of the option just read, as UTF-8.
 fn value(parser: &mut lexopt::Parser, usage: &str) -> Result<String, Failure> {
-    parser
-        .value()
-        .map_err(|e| error(usage, e))?
-        .into_string()
-        .map_err(|v| {
-            error(
-                usage,
-                format!("`{}` is not valid UTF-8", v.to_string_lossy()),
-            )
-        })
+    msgraph_codegen::cli::args::value(parser, "xtask", usage)
 }
 
 fn number(flag: &str, text: String, usage: &str) -> Result<usize, Failure> {

@@ -57,9 +57,9 @@ pub fn usage_error(program: &str, message: impl std::fmt::Display, usage: &str) 
     Failure(format!("{program}: error: {message}\n\n{usage}"))
 }
 
-/// The value of the option just read, as UTF-8.
-fn value(parser: &mut lexopt::Parser) -> Result<String, Failure> {
-    let error = |message: String| usage_error(PROGRAM, message, USAGE);
+/// The value of the option just read, as UTF-8; errors name `program` and show `usage`.
+pub fn value(parser: &mut lexopt::Parser, program: &str, usage: &str) -> Result<String, Failure> {
+    let error = |message: String| usage_error(program, message, usage);
     parser
         .value()
         .map_err(|e| error(e.to_string()))?
@@ -79,17 +79,19 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
     let mut all_warnings = false;
     while let Some(argument) = parser.next().map_err(|e| error(e.to_string()))? {
         match argument {
-            Long("csdl") => csdl = Some(PathBuf::from(value(&mut parser)?)),
-            Long("config") => config = Some(PathBuf::from(value(&mut parser)?)),
-            Long("out") => out = Some(PathBuf::from(value(&mut parser)?)),
+            Long("csdl") => csdl = Some(PathBuf::from(value(&mut parser, PROGRAM, USAGE)?)),
+            Long("config") => config = Some(PathBuf::from(value(&mut parser, PROGRAM, USAGE)?)),
+            Long("out") => out = Some(PathBuf::from(value(&mut parser, PROGRAM, USAGE)?)),
             Long("all") => slice.all = true,
-            Long("root") => slice
-                .roots
-                .push(Spanned::new(value(&mut parser)?, Default::default())),
-            Long("path") => slice
-                .paths
-                .push(Spanned::new(value(&mut parser)?, Default::default())),
-            Long("name") => name = Some(value(&mut parser)?),
+            Long("root") => slice.roots.push(Spanned::new(
+                value(&mut parser, PROGRAM, USAGE)?,
+                Default::default(),
+            )),
+            Long("path") => slice.paths.push(Spanned::new(
+                value(&mut parser, PROGRAM, USAGE)?,
+                Default::default(),
+            )),
+            Long("name") => name = Some(value(&mut parser, PROGRAM, USAGE)?),
             Long("warnings") => all_warnings = true,
             Short('h') | Long("help") => return Ok(Command::Help),
             Short('V') | Long("version") => return Ok(Command::Version),
