@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::csdl::syntax::Spanned;
+use crate::diagnostics::Spanned;
 use crate::diagnostics::{Diagnostic, SourceKind, Span};
 
 /// What part of the model to generate.

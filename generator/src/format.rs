@@ -4,35 +4,25 @@
 //! Tokens that do not parse are a bug in this generator, never in the input, so that case panics
 //! with the file's path and syn's message.
 
-use std::collections::BTreeMap;
+use proc_macro2::TokenStream;
 
-use crate::emit::{EmittedFiles, FileContent};
-
-/// Formats every emitted file into its final text, keyed by path relative to the crate.
-pub fn format_files(files: EmittedFiles, command: &str) -> BTreeMap<String, String> {
-    files
-        .into_files()
-        .into_iter()
-        .map(|(path, content)| {
-            let text = format_file(&path, content, command);
-            (path, text)
-        })
-        .collect()
+/// The final text of the Rust file at `path` (relative to the crate): `tokens` checked with
+/// syn, formatted with prettyplease, under the header that names `command`.
+pub fn rust_file(path: &str, tokens: TokenStream, command: &str) -> String {
+    let mut file: syn::File = syn::parse2(tokens).unwrap_or_else(|error| {
+        panic!("generator bug: the code emitted for {path} does not parse: {error}")
+    });
+    crate::shorten::shorten_std_paths(&mut file);
+    with_header(path, &unparse(file), command)
 }
 
-fn format_file(path: &str, content: FileContent, command: &str) -> String {
-    let body = match content {
-        FileContent::Rust(tokens) => {
-            let mut file: syn::File = syn::parse2(tokens).unwrap_or_else(|error| {
-                panic!("generator bug: the code emitted for {path} does not parse: {error}")
-            });
-            crate::shorten::shorten_std_paths(&mut file);
-            unparse(file)
-        }
-        // Hand-written files (the runtime, the config's extra files) are copied as they are;
-        // compiling the generated crate checks them.
-        FileContent::Text(text) => text,
-    };
+/// The final text of a file copied as it is (the runtime, the config's extra files; compiling
+/// the generated crate checks them), under the header that names `command`.
+pub fn text_file(path: &str, text: &str, command: &str) -> String {
+    with_header(path, text, command)
+}
+
+fn with_header(path: &str, body: &str, command: &str) -> String {
     let header = header(path, command);
     let mut text = String::with_capacity(header.len() + body.len() + 1);
     text.push_str(&header);

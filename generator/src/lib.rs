@@ -8,7 +8,8 @@
 //! 2. [`resolve::resolve`]: names bound, types linked: a [`model::Model`].
 //! 3. [`select::select`]: the slice to generate: a [`select::Selection`].
 //! 4. [`emit::emit`]: Rust tokens per file.
-//! 5. [`format::format_files`]: checked with syn, formatted with prettyplease, headed.
+//! 5. [`format::rust_file`]: checked with syn, formatted with prettyplease, headed
+//!    ([`format_emitted`] applies it to every emitted file).
 //!
 //! Problems in the input are [`diagnostics::Diagnostic`] values with positions, collected and
 //! returned all at once; bad input never panics.
@@ -91,18 +92,39 @@ pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec
     } else {
         Vec::new()
     };
-    let (files, name_warnings) = emit::emit_and_format(&model, &selection, &areas, options);
+    let finish = |files: emit::EmittedFiles| format_emitted(files, &options.command);
+    let (files, name_warnings) =
+        emit::emit_in_parallel(&model, &selection, &areas, options, &finish);
     let mut warnings = warnings;
     warnings.extend(name_warnings);
     warnings.sort_by_key(|w| (w.source, w.span.start()));
     Ok(Generated { files, warnings })
 }
 
+/// Formats emitted files into their final text, keyed by path relative to the crate: Rust
+/// through [`format::rust_file`], the rest through [`format::text_file`].
+pub fn format_emitted(
+    files: emit::EmittedFiles,
+    command: &str,
+) -> std::collections::BTreeMap<String, String> {
+    files
+        .into_files()
+        .into_iter()
+        .map(|(path, content)| {
+            let text = match content {
+                emit::FileContent::Rust(tokens) => format::rust_file(&path, tokens, command),
+                emit::FileContent::Text(text) => format::text_file(&path, &text, command),
+            };
+            (path, text)
+        })
+        .collect()
+}
+
 /// Checks the config's `[names]`: every target names a type or a property of one, and every
 /// name is a plain Rust identifier.
 fn check_names(
     model: &model::Model,
-    names: &[(csdl::syntax::Spanned<String>, csdl::syntax::Spanned<String>)],
+    names: &[(diagnostics::Spanned<String>, diagnostics::Spanned<String>)],
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (target, name) in names {

@@ -6,8 +6,39 @@
 
 use std::cmp::Ordering;
 
-use crate::csdl::syntax::{ContainerChildKind, OperationKind, StructuredKind, Text};
+use std::borrow::Cow;
+
 use crate::diagnostics::Span;
+
+/// Text of the model: borrowed from the input document unless it had to be built.
+pub type Text<'a> = Cow<'a, str>;
+
+/// Whether a structured type is an entity or a complex type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StructuredKind {
+    /// `EntityType`: has a key and an address.
+    Entity,
+    /// `ComplexType`: a structured value without identity.
+    Complex,
+}
+
+/// Whether an operation is an action or a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperationKind {
+    /// Has side effects; invoked with POST.
+    Action,
+    /// No side effects; invoked with GET.
+    Function,
+}
+
+/// Whether a child of the entity container is an entity set or a singleton.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContainerChildKind {
+    /// `EntitySet`: a collection of entities addressed by key.
+    EntitySet,
+    /// `Singleton`: one entity.
+    Singleton,
+}
 
 /// Index of a type in [`Model::types`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -407,6 +438,32 @@ pub enum Primitive {
 }
 
 impl Primitive {
+    /// The CSDL name (`Edm.String`), for documentation and for writing CSDL.
+    pub fn edm_name(self) -> &'static str {
+        match self {
+            Primitive::Binary => "Edm.Binary",
+            Primitive::Boolean => "Edm.Boolean",
+            Primitive::Byte => "Edm.Byte",
+            Primitive::Date => "Edm.Date",
+            Primitive::DateTimeOffset => "Edm.DateTimeOffset",
+            Primitive::Decimal => "Edm.Decimal",
+            Primitive::Double => "Edm.Double",
+            Primitive::Duration => "Edm.Duration",
+            Primitive::Guid => "Edm.Guid",
+            Primitive::Int16 => "Edm.Int16",
+            Primitive::Int32 => "Edm.Int32",
+            Primitive::Int64 => "Edm.Int64",
+            Primitive::SByte => "Edm.SByte",
+            Primitive::Single => "Edm.Single",
+            Primitive::Stream => "Edm.Stream",
+            Primitive::String => "Edm.String",
+            Primitive::TimeOfDay => "Edm.TimeOfDay",
+            Primitive::Untyped => "Edm.Untyped",
+            Primitive::Geo => "Edm.Geography",
+            Primitive::Abstract => "Edm.PrimitiveType",
+        }
+    }
+
     /// The primitive named `Edm.<name>`, if there is one.
     pub fn from_edm_name(name: &str) -> Option<Primitive> {
         Some(match name {

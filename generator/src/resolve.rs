@@ -18,11 +18,37 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::csdl::syntax::{
-    self, AnnotationValue, Document, OperationKind, Spanned, StructuredKind, Text,
-};
+use crate::csdl::syntax::{self, AnnotationValue, Document, Spanned};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::*;
+
+/// The model's kinds, from the document's.
+impl From<syntax::StructuredKind> for StructuredKind {
+    fn from(kind: syntax::StructuredKind) -> Self {
+        match kind {
+            syntax::StructuredKind::Entity => StructuredKind::Entity,
+            syntax::StructuredKind::Complex => StructuredKind::Complex,
+        }
+    }
+}
+
+impl From<syntax::OperationKind> for OperationKind {
+    fn from(kind: syntax::OperationKind) -> Self {
+        match kind {
+            syntax::OperationKind::Action => OperationKind::Action,
+            syntax::OperationKind::Function => OperationKind::Function,
+        }
+    }
+}
+
+impl From<syntax::ContainerChildKind> for ContainerChildKind {
+    fn from(kind: syntax::ContainerChildKind) -> Self {
+        match kind {
+            syntax::ContainerChildKind::EntitySet => ContainerChildKind::EntitySet,
+            syntax::ContainerChildKind::Singleton => ContainerChildKind::Singleton,
+        }
+    }
+}
 
 const CORE_NAMESPACE: &str = "Org.OData.Core.V1";
 const CAPABILITIES_NAMESPACE: &str = "Org.OData.Capabilities.V1";
@@ -912,7 +938,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             });
         }
         StructuredDef {
-            kind: ty.kind,
+            kind: ty.kind.into(),
             base,
             derived: Vec::new(),
             is_abstract: ty.is_abstract,
@@ -1002,7 +1028,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     fn is_entity(&self, id: TypeId) -> bool {
-        matches!(self.declared_of(id), Declared::Structured(t) if t.kind == StructuredKind::Entity)
+        matches!(self.declared_of(id), Declared::Structured(t) if t.kind == syntax::StructuredKind::Entity)
     }
 
     /// Entity types are not allowed as structural property types.
@@ -1173,7 +1199,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             let Declared::Structured(ty) = self.declared[index].declared else {
                 continue;
             };
-            if ty.kind != StructuredKind::Entity {
+            if ty.kind != syntax::StructuredKind::Entity {
                 continue;
             }
             let id = TypeId(index as u32);
@@ -1274,7 +1300,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             let name = operation.name.as_str();
             operations.push(OperationDef {
-                kind: operation.kind,
+                kind: operation.kind.into(),
                 namespace: written_namespace.clone(),
                 name: operation.name.value.clone(),
                 binding,
@@ -1387,7 +1413,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     None => inline,
                 };
             children.push(ContainerEntry {
-                kind: child.kind,
+                kind: child.kind.into(),
                 name: child.name.value.clone(),
                 ty,
                 capabilities,
@@ -1861,7 +1887,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 .zip(&operation.parameters)
                 .all(|(w, p)| same(w, p.type_name.as_str()));
         let binding_only = operation.is_bound
-            && operation.kind == OperationKind::Action
+            && operation.kind == syntax::OperationKind::Action
             && written.len() == 1
             && operation
                 .parameters
@@ -2215,24 +2241,10 @@ fn distance_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     (distance <= limit).then_some(distance)
 }
 
-/// Levenshtein distance between two short strings.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::edit_distance;
 
     #[test]
     fn the_banded_distance_agrees_with_the_full_one_within_its_limit() {

@@ -16,10 +16,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{SliceOrigin, SliceSpec};
-use crate::csdl::syntax::{ContainerChildKind, Spanned};
+use crate::diagnostics::Spanned;
+use crate::diagnostics::edit_distance;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceKind, Span};
 use crate::model::*;
-use crate::resolve::edit_distance;
 
 /// The builders an entity type needs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -610,7 +610,7 @@ pub fn composable_entity(model: &Model, operation: &OperationDef) -> Option<Type
         TypeTarget::Named(id)
             if model
                 .structured(id)
-                .is_some_and(|def| def.kind == crate::csdl::syntax::StructuredKind::Entity) =>
+                .is_some_and(|def| def.kind == crate::model::StructuredKind::Entity) =>
         {
             Some(id)
         }
@@ -624,7 +624,7 @@ pub fn composable_entity(model: &Model, operation: &OperationDef) -> Option<Type
 /// not a builder, even where the function is composable.
 pub fn delta_entity(model: &Model, operation: &OperationDef) -> Option<TypeId> {
     let returns = operation.return_type?;
-    if operation.kind != crate::csdl::syntax::OperationKind::Function
+    if operation.kind != crate::model::OperationKind::Function
         || operation.name != "delta"
         || !returns.collection
     {
@@ -634,7 +634,7 @@ pub fn delta_entity(model: &Model, operation: &OperationDef) -> Option<TypeId> {
         TypeTarget::Named(id)
             if model
                 .structured(id)
-                .is_some_and(|def| def.kind == crate::csdl::syntax::StructuredKind::Entity) =>
+                .is_some_and(|def| def.kind == crate::model::StructuredKind::Entity) =>
         {
             Some(id)
         }

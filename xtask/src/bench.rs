@@ -287,7 +287,7 @@ fn stage_times(
     bytes: &[u8],
     options: &msgraph_codegen::GenerateOptions,
 ) -> Result<(), Failure> {
-    use msgraph_codegen::{emit, format, select};
+    use msgraph_codegen::{emit, select};
     let started = Instant::now();
     let (model, _) = msgraph_codegen::load(bytes).map_err(first_message)?;
     let loaded = started.elapsed();
@@ -300,7 +300,7 @@ fn stage_times(
     let (files, _) = emit::emit(&model, &selection, &areas, options);
     let emitted = started.elapsed();
     let started = Instant::now();
-    let formatted = format::format_files(files, &options.command);
+    let formatted = msgraph_codegen::format_emitted(files, &options.command);
     let formatting = started.elapsed();
     std::hint::black_box(formatted);
     let _ = writeln!(

@@ -6,7 +6,7 @@ use lexopt::prelude::*;
 
 use super::{Failure, Source, Standalone};
 use crate::SliceSpec;
-use crate::csdl::syntax::Spanned;
+use crate::diagnostics::Spanned;
 
 /// The binary's name, in messages.
 pub const PROGRAM: &str = "msgraph-codegen";

@@ -376,7 +376,7 @@ fn guard_output_folder(out: &Path) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csdl::syntax::Spanned;
+    use crate::diagnostics::Spanned;
 
     #[test]
     fn features_per_area_are_counted_below_the_marker() {

@@ -11,28 +11,7 @@ use crate::diagnostics::Span;
 /// Text from the document: borrowed from the input unless decoding references changed it.
 pub type Text<'a> = Cow<'a, str>;
 
-/// A value and where it was written.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Spanned<T> {
-    /// The value.
-    pub value: T,
-    /// Where it is in the source.
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    /// Pairs a value with its span.
-    pub fn new(value: T, span: Span) -> Self {
-        Spanned { value, span }
-    }
-}
-
-impl Spanned<String> {
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.value
-    }
-}
+pub use crate::diagnostics::Spanned;
 
 impl Spanned<Text<'_>> {
     /// The text.

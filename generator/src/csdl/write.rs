@@ -7,8 +7,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::csdl::syntax::{ContainerChildKind, OperationKind, StructuredKind};
-use crate::emit::edm::edm_name;
 use crate::model::*;
 use crate::select::Selection;
 
@@ -101,7 +99,7 @@ fn write_type(out: &mut String, model: &Model, selection: &Selection, id: TypeId
             let _ = writeln!(
                 out,
                 "      <TypeDefinition Name=\"{name}\" UnderlyingType=\"{}\" />",
-                edm_name(*primitive)
+                primitive.edm_name()
             );
         }
         TypeKind::Enum(def) => {
@@ -110,7 +108,7 @@ fn write_type(out: &mut String, model: &Model, selection: &Selection, id: TypeId
                 let _ = write!(
                     attributes,
                     " UnderlyingType=\"{}\"",
-                    edm_name(def.underlying)
+                    def.underlying.edm_name()
                 );
             }
             if def.is_flags {
@@ -305,7 +303,7 @@ fn restrictions(capabilities: Capabilities, indent: &str) -> String {
 
 fn type_text(model: &Model, ty: TypeUse) -> String {
     let element = match ty.target {
-        TypeTarget::Primitive(primitive) => edm_name(primitive).to_string(),
+        TypeTarget::Primitive(primitive) => primitive.edm_name().to_string(),
         TypeTarget::Named(id) => model.ty(id).qualified_name(),
     };
     let text = if ty.collection {

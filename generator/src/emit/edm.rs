@@ -93,29 +93,3 @@ pub fn literal_form(primitive: Primitive) -> LiteralForm {
         _ => LiteralForm::OData,
     }
 }
-
-/// The CSDL name of a primitive, for documentation.
-pub fn edm_name(primitive: Primitive) -> &'static str {
-    match primitive {
-        Primitive::Binary => "Edm.Binary",
-        Primitive::Boolean => "Edm.Boolean",
-        Primitive::Byte => "Edm.Byte",
-        Primitive::Date => "Edm.Date",
-        Primitive::DateTimeOffset => "Edm.DateTimeOffset",
-        Primitive::Decimal => "Edm.Decimal",
-        Primitive::Double => "Edm.Double",
-        Primitive::Duration => "Edm.Duration",
-        Primitive::Guid => "Edm.Guid",
-        Primitive::Int16 => "Edm.Int16",
-        Primitive::Int32 => "Edm.Int32",
-        Primitive::Int64 => "Edm.Int64",
-        Primitive::SByte => "Edm.SByte",
-        Primitive::Single => "Edm.Single",
-        Primitive::Stream => "Edm.Stream",
-        Primitive::String => "Edm.String",
-        Primitive::TimeOfDay => "Edm.TimeOfDay",
-        Primitive::Untyped => "Edm.Untyped",
-        Primitive::Geo => "Edm.Geography",
-        Primitive::Abstract => "Edm.PrimitiveType",
-    }
-}

@@ -285,7 +285,7 @@ impl Features {
                     if let Some(container) = &model.container {
                         let entry = &container.children[index];
                         deps.push(Item::ItemBuilder(entry.ty));
-                        if entry.kind == crate::csdl::syntax::ContainerChildKind::EntitySet {
+                        if entry.kind == crate::model::ContainerChildKind::EntitySet {
                             deps.push(Item::CollectionBuilder(entry.ty));
                         }
                     }

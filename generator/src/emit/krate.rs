@@ -6,7 +6,7 @@ use quote::quote;
 use super::features::{FULL, Features, Item};
 use super::{EmittedFiles, FileContent, Plan, requests};
 use crate::config::GenerateOptions;
-use crate::csdl::syntax::ContainerChildKind;
+use crate::model::ContainerChildKind;
 
 /// The runtime copied into every generated crate: (path in the crate, source).
 pub const RUNTIME: &[(&str, &str)] = &[

@@ -22,8 +22,8 @@ use quote::quote;
 use std::sync::Mutex;
 
 use crate::config::GenerateOptions;
-use crate::csdl::syntax::Spanned;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Spanned;
 use crate::model::*;
 use crate::naming::{self, RustName, Scope};
 use crate::select::{Area, Selection};
@@ -100,13 +100,15 @@ pub fn emit(
     (files, plan.into_warnings())
 }
 
-/// Emits and formats the crate (see [`emit`] and [`crate::format`]) on every core: each thread
-/// emits and formats the files it owns. The output does not depend on the number of threads.
-pub fn emit_and_format(
+/// Emits the crate (see [`emit`]) on every core, and hands each thread's files to `finish`
+/// (the caller's next stage, such as formatting) on that thread: each thread emits the files
+/// it owns. The output does not depend on the number of threads.
+pub fn emit_in_parallel(
     model: &Model,
     selection: &Selection,
     areas: &[Area],
     options: &GenerateOptions,
+    finish: &(dyn Fn(EmittedFiles) -> BTreeMap<String, String> + Sync),
 ) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
     let plan = Plan::for_crate(model, selection, areas, options);
     let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -117,7 +119,7 @@ pub fn emit_and_format(
                 scope.spawn(move || {
                     let mut files = EmittedFiles::part(part, parts);
                     plan.emit_into(options, &mut files);
-                    crate::format::format_files(files, &options.command)
+                    finish(files)
                 })
             })
             .collect();
@@ -595,7 +597,7 @@ impl<'m> Plan<'m> {
     /// How a type is described in docs: `microsoft.graph.x` or `Edm.String`.
     pub fn csdl_name(&self, target: TypeTarget) -> String {
         match target {
-            TypeTarget::Primitive(primitive) => edm::edm_name(primitive).to_string(),
+            TypeTarget::Primitive(primitive) => primitive.edm_name().to_string(),
             TypeTarget::Named(id) => self.model.ty(id).qualified_name(),
         }
     }

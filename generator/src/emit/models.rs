@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attributes, sanitize};
 use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
-use crate::csdl::syntax::StructuredKind;
+use crate::model::StructuredKind;
 use crate::model::*;
 use crate::naming::{RustName, Scope};
 

@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
-use crate::csdl::syntax::StructuredKind;
+use crate::model::StructuredKind;
 use crate::model::*;
 use crate::naming::{self, RustName, Scope};
 

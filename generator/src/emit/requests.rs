@@ -15,8 +15,8 @@ use super::edm::{self, LiteralForm};
 use super::features::Item;
 use super::models::{ADDITIONAL_PROPERTIES, PropertyTable};
 use super::{EmittedFiles, FileContent, Plan};
-use crate::csdl::syntax::{ContainerChildKind, OperationKind};
 use crate::model::*;
+use crate::model::{ContainerChildKind, OperationKind};
 use crate::naming::{self, RustName, Scope};
 
 /// Methods every item or collection builder has; navigation properties and operations with

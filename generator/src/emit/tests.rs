@@ -7,8 +7,8 @@ use quote::quote;
 use super::requests::MethodKind;
 use super::{EmittedFiles, FileContent, Plan, requests};
 use crate::config::GenerateOptions;
-use crate::csdl::syntax::{ContainerChildKind, OperationKind};
 use crate::model::*;
+use crate::model::{ContainerChildKind, OperationKind};
 use crate::naming::Scope;
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
