@@ -44,8 +44,9 @@ impl DeltaLink {
         &self.0
     }
 
-    /// The value of the link's `$deltatoken` (or `$skiptoken`) query option, as written in the
-    /// link (still percent-encoded): what identifies the point the round ended at.
+    /// The value of the link's `$deltatoken`, `$skiptoken` or (OneDrive's) `token` query
+    /// option, as written in the link (still percent-encoded): what identifies the point the
+    /// round ended at. `None` for a token written in the path (`delta(token='...')`).
     pub fn token(&self) -> Option<&str> {
         let (_, query) = self.0.split_once('?')?;
         let query = query.split('#').next().unwrap_or_default();
@@ -53,7 +54,7 @@ impl DeltaLink {
             let (name, value) = option.split_once('=')?;
             matches!(
                 name,
-                "$deltatoken" | "%24deltatoken" | "$skiptoken" | "%24skiptoken"
+                "$deltatoken" | "%24deltatoken" | "$skiptoken" | "%24skiptoken" | "token"
             )
             .then_some(value)
         })
@@ -106,8 +107,10 @@ impl RemovedReason {
 
 /// One entry of a delta page.
 ///
-/// Read from the entity's JSON: an object with an `@removed` member (`@odata.removed` in the
-/// OData 4.0 spelling) is [`Change::Removed`], any other [`Change::Changed`]. Either way the
+/// Read from the entity's JSON: an object with an `@removed` member (OData 4.01's deleted
+/// entity, as Graph writes it, or `@odata.removed` with the prefix 4.01 allows) is
+/// [`Change::Removed`], any other [`Change::Changed`]. (OData 4.0's `$deletedEntity` form, an
+/// `@odata.context` and a top-level `reason`, is not recognized.) Either way the
 /// entity is read as `T` and keeps every member it was read with, `@removed` included, so it is
 /// written back exactly as it came.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +151,7 @@ impl<T> Change<T> {
     }
 }
 
-/// The members that mark a removed entity: OData 4.01 (and Graph) and OData 4.0.
+/// The members that mark a removed entity (OData 4.01, without and with the `odata.` prefix).
 const REMOVED: [&str; 2] = ["@removed", "@odata.removed"];
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Change<T> {
@@ -218,15 +221,23 @@ impl<T> DeltaRequest<T> {
     /// exactly as stored (its query is the service's, so no query option is added); headers
     /// set on the returned operation are sent with it and its next pages.
     ///
-    /// A link outside the service root this request belongs to is refused with
-    /// [`Error::ForeignDeltaLink`]: the request would carry the caller's credentials elsewhere.
+    /// A link of another delta function, or outside the service root this request belongs to,
+    /// is refused with [`Error::ForeignDeltaLink`]: its changes would be read as `T`, or the
+    /// request would carry the caller's credentials elsewhere.
     pub fn resume(&self, link: &DeltaLink) -> Result<Operation<Page<Change<T>>>, Error> {
+        let foreign = || Error::ForeignDeltaLink {
+            link: link.as_str().to_string(),
+            delta: self.path.to_url().unwrap_or_else(|_| self.path.template()),
+        };
+        // The link's path is the function's (`delta` and `delta()` alike), before its query.
+        let function = self.path.to_url().map_err(|_| foreign())?;
+        let path = link.as_str().split(['?', '#']).next().unwrap_or_default();
+        if path.trim_end_matches("()") != function.trim_end_matches("()") {
+            return Err(foreign());
+        }
         self.changes()
             .following_link(link.as_str())
-            .ok_or_else(|| Error::ForeignDeltaLink {
-                link: link.as_str().to_string(),
-                service_root: self.path.base_url().to_string(),
-            })
+            .ok_or_else(foreign)
     }
 }
 
@@ -331,10 +342,15 @@ mod tests {
         assert_eq!(request.method(), "GET");
         assert_eq!(request.uri(), link.as_str());
         assert_eq!(request.headers()["prefer"], "return=minimal");
+        // Without the parentheses, as Graph often writes it: the same function.
+        let plain = DeltaLink::new("https://graph.microsoft.com/v1.0/users/delta?$deltatoken=y");
+        assert!(users_delta().resume(&plain).is_ok());
         for foreign in [
             "https://evil.example/v1.0/users/delta()?$deltatoken=x",
             "https://graph.microsoft.com/beta/users/delta()?$deltatoken=x",
             "https://graph.microsoft.com/v1.0/..\\beta/users/delta()",
+            "https://graph.microsoft.com/v1.0/groups/delta()?$deltatoken=x",
+            "https://graph.microsoft.com/v1.0/users?$skiptoken=x",
         ] {
             let error = users_delta().resume(&DeltaLink::new(foreign)).unwrap_err();
             assert!(matches!(error, Error::ForeignDeltaLink { .. }), "{error:?}");

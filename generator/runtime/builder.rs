@@ -197,6 +197,7 @@ impl<T> fmt::Debug for CollectionRequest<T> {
         f.debug_struct("CollectionRequest")
             .field("entity", &std::any::type_name::<T>())
             .field("path", &self.path)
+            .field("name", &self.name)
             .finish()
     }
 }

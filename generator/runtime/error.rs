@@ -88,14 +88,14 @@ pub enum Error {
         /// The pages read when it came back.
         pages: usize,
     },
-    /// A stored delta link to resume from points outside the service root of the delta
-    /// request, so it is not followed (the request would carry the caller's credentials
-    /// elsewhere).
+    /// A stored delta link to resume from is not one of the delta function it is given to
+    /// (another function's changes would be read as this one's), or points outside the service
+    /// root (the request would carry the caller's credentials elsewhere): it is not followed.
     ForeignDeltaLink {
         /// The stored link.
         link: String,
-        /// The service root it should have started with.
-        service_root: String,
+        /// The delta function's URL, which the link should start with.
+        delta: String,
     },
     /// The last page of a delta round had neither an `@odata.nextLink` nor an
     /// `@odata.deltaLink`: the round has no link to resume from.
@@ -190,10 +190,10 @@ impl fmt::Display for Error {
                     "the next link `{link}` came back after {pages} pages; paging stopped instead of reading the same pages again"
                 )
             }
-            Error::ForeignDeltaLink { link, service_root } => {
+            Error::ForeignDeltaLink { link, delta } => {
                 write!(
                     f,
-                    "the delta link `{link}` is outside the service root `{service_root}`; it is not followed"
+                    "the delta link `{link}` is not one of `{delta}`; it is not followed"
                 )
             }
             Error::MissingDeltaLink { pages } => {

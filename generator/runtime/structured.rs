@@ -50,7 +50,8 @@ pub trait Model: Structured {
 /// it does not declare (`additional_properties`, which every model struct has).
 ///
 /// Public only to be [`Model`]'s supertrait: this module is private, so no other crate can
-/// name it or implement it.
+/// name it or implement it (and its documentation is hidden).
+#[doc(hidden)]
 pub trait Structured {
     /// Hands every property that is set to `out`, in declaration order, then the additional
     /// properties ([`Properties::keep`]).

@@ -1,9 +1,9 @@
 //! Keeps a local copy of the tenant's delegated permission grants in step with a delta query:
-//! the first run reads every grant, later runs only what changed since the delta link stored in
-//! a file.
+//! the first run reads every grant, later runs only what changed since the last one. The copy
+//! and the delta link to resume from are kept in a JSON file between runs.
 //!
 //! ```sh
-//! MSGRAPH_TOKEN=... MSGRAPH_DELTA_LINK_FILE=grants.delta \
+//! MSGRAPH_TOKEN=... MSGRAPH_STATE_FILE=grants.json \
 //!     cargo run -p msgraph --features transport --example sync_permission_grants
 //! ```
 //!
@@ -11,7 +11,7 @@
 //! |---|---|
 //! | `MSGRAPH_TOKEN` | a bearer token with `Directory.Read.All` (required) |
 //! | `MSGRAPH_BASE_URL` | the service root (default `https://graph.microsoft.com/v1.0`) |
-//! | `MSGRAPH_DELTA_LINK_FILE` | where the delta link is kept between runs (required) |
+//! | `MSGRAPH_STATE_FILE` | where the copy and the delta link are kept between runs (required) |
 //!
 //! This file is hand-written in `metadata/examples/sync_permission_grants.rs` and copied into
 //! the generated crate by `cargo xtask codegen`: edit it there. `tests/transport.rs` runs its
@@ -23,18 +23,23 @@ use msgraph::Graph;
 use msgraph::delta::DeltaLink;
 use msgraph::models::OAuth2PermissionGrant;
 use msgraph::transport::{Client, StaticToken, TransportError};
+use serde::{Deserialize, Serialize};
 
-/// Applies one round of changes to `grants` (by id): from the start when `stored` is `None`,
-/// else since the round that gave `stored`. Prints one line per change and returns the link to
-/// store for the next round.
-pub async fn run(
-    client: &Client,
-    graph: &Graph,
-    stored: Option<&DeltaLink>,
-    grants: &mut BTreeMap<String, OAuth2PermissionGrant>,
-) -> Result<DeltaLink, TransportError> {
+/// What is kept between runs.
+#[derive(Default, Serialize, Deserialize)]
+pub struct State {
+    /// Where the next round starts; `None` before the first.
+    pub link: Option<DeltaLink>,
+    /// The copy: every grant, by id.
+    pub grants: BTreeMap<String, OAuth2PermissionGrant>,
+}
+
+/// Applies one round of changes to `state`'s copy (from the start before the first round, else
+/// since the round that gave its link) and keeps the link the round ends with. Prints one line
+/// per change.
+pub async fn run(client: &Client, graph: &Graph, state: &mut State) -> Result<(), TransportError> {
     let delta = graph.oauth2_permission_grants().delta();
-    let first = match stored {
+    let first = match &state.link {
         Some(link) => delta.resume(link)?,
         None => delta.changes(),
     };
@@ -46,30 +51,18 @@ pub async fn run(
         match removed {
             Some(reason) => {
                 println!("{id}\tremoved ({reason})");
-                grants.remove(&id);
+                state.grants.remove(&id);
             }
             None => {
                 println!("{id}\t{}", grant.scope.as_deref().unwrap_or(""));
-                // A change carries the properties that changed: keep the others.
-                let kept = grants.entry(id).or_default();
-                *kept = merge(std::mem::take(kept), grant);
+                // Without `Prefer: return=minimal`, a changed grant comes whole: it replaces
+                // the copy's.
+                state.grants.insert(id, grant);
             }
         }
     }
-    Ok(round.link)
-}
-
-/// `old` with every property that `new` sets.
-fn merge(old: OAuth2PermissionGrant, new: OAuth2PermissionGrant) -> OAuth2PermissionGrant {
-    OAuth2PermissionGrant {
-        id: new.id.or(old.id),
-        client_id: new.client_id.or(old.client_id),
-        consent_type: new.consent_type.or(old.consent_type),
-        principal_id: new.principal_id.or(old.principal_id),
-        resource_id: new.resource_id.or(old.resource_id),
-        scope: new.scope.or(old.scope),
-        additional_properties: new.additional_properties,
-    }
+    state.link = Some(round.link);
+    Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -77,18 +70,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let graph = Graph::with_base_url(
         std::env::var("MSGRAPH_BASE_URL").unwrap_or_else(|_| Graph::GLOBAL_V1.to_string()),
     );
-    let file = env("MSGRAPH_DELTA_LINK_FILE")?;
-    let stored = match std::fs::read_to_string(&file) {
-        Ok(text) => Some(serde_json::from_str::<DeltaLink>(&text)?),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+    let file = env("MSGRAPH_STATE_FILE")?;
+    let mut state: State = match std::fs::read_to_string(&file) {
+        Ok(text) => serde_json::from_str(&text)?,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => State::default(),
         Err(error) => return Err(error.into()),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut grants = BTreeMap::new();
-    let link = runtime.block_on(run(&client, &graph, stored.as_ref(), &mut grants))?;
-    std::fs::write(&file, serde_json::to_string(&link)?)?;
+    runtime.block_on(run(&client, &graph, &mut state))?;
+    std::fs::write(&file, serde_json::to_string(&state)?)?;
     Ok(())
 }
 

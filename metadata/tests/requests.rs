@@ -270,3 +270,27 @@ fn a_batch_carries_several_operations_and_returns_each_result() {
     assert_eq!(first.id.as_deref(), Some("asg-1"));
     deleted.result(&results).unwrap();
 }
+
+/// A delta page of generated models reads every entry as a change (removed ones with their
+/// reason) and is written back exactly as read, `@removed` and the delta link included.
+#[test]
+fn a_delta_page_of_models_is_written_back_as_read() {
+    use msgraph::delta::{Change, RemovedReason};
+    use msgraph::models::OAuth2PermissionGrant;
+
+    let delta = Graph::v1().oauth2_permission_grants().delta();
+    let body = r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.oAuth2PermissionGrant)","@odata.deltaLink":"https://graph.microsoft.com/v1.0/oauth2PermissionGrants/delta()?$deltatoken=Z3V","value":[{"id":"g1","clientId":"c1","scope":"User.Read","principalId":null},{"id":"g2","@removed":{"reason":"deleted"}}]}"#;
+    let page = delta.changes().parse_response(response(200, body)).unwrap();
+    let Change::Changed(changed) = &page.value[0] else {
+        panic!("a changed grant")
+    };
+    assert_eq!(changed.scope.as_deref(), Some("User.Read"));
+    assert_eq!(page.value[1].removed(), Some(&RemovedReason::Deleted));
+    let removed: &OAuth2PermissionGrant = page.value[1].entity();
+    assert_eq!(removed.id.as_deref(), Some("g2"));
+    assert_eq!(
+        serde_json::to_value(&page).unwrap(),
+        serde_json::from_str::<serde_json::Value>(body).unwrap()
+    );
+    assert_eq!(page.delta_link.unwrap().token(), Some("Z3V"));
+}

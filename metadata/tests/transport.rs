@@ -906,21 +906,22 @@ fn the_examples_work_against_the_local_server() {
     server.change_grant("a", "User.Read");
     server.change_grant("b", "Mail.Read");
     block_on(async {
-        let mut grants = std::collections::BTreeMap::new();
-        let link = sync_permission_grants::run(&client, &graph, None, &mut grants)
+        let mut state = sync_permission_grants::State::default();
+        sync_permission_grants::run(&client, &graph, &mut state)
             .await
             .unwrap();
-        assert_eq!(grants.len(), 2);
+        assert_eq!(state.grants.len(), 2);
         server.remove_grant("a", "deleted");
         server.change_grant("b", "Mail.Send");
-        let stored: msgraph::delta::DeltaLink =
-            serde_json::from_str(&serde_json::to_string(&link).unwrap()).unwrap();
-        sync_permission_grants::run(&client, &graph, Some(&stored), &mut grants)
+        // Kept between runs as JSON.
+        let mut state: sync_permission_grants::State =
+            serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
+        sync_permission_grants::run(&client, &graph, &mut state)
             .await
             .unwrap();
-        assert_eq!(grants.keys().collect::<Vec<_>>(), ["b"]);
-        assert_eq!(grants["b"].scope.as_deref(), Some("Mail.Send"));
-        assert_eq!(grants["b"].client_id.as_deref(), Some("client-1"));
+        assert_eq!(state.grants.keys().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(state.grants["b"].scope.as_deref(), Some("Mail.Send"));
+        assert_eq!(state.grants["b"].client_id.as_deref(), Some("client-1"));
     });
     // Three assignments read from two pages of the server's default size.
     let pages = server
@@ -1015,11 +1016,17 @@ fn delta_rounds_resume_from_a_stored_link() {
         "links are followed exactly as the service wrote them"
     );
 
-    let foreign = DeltaLink::new("http://127.0.0.2:1/v1.0/oauth2PermissionGrants/delta()");
-    assert!(matches!(
-        delta.resume(&foreign),
-        Err(Error::ForeignDeltaLink { .. })
-    ));
+    // A link of another host, or of another delta function, is refused before anything is
+    // sent.
+    for foreign in [
+        "http://127.0.0.2:1/v1.0/oauth2PermissionGrants/delta()".to_string(),
+        format!("{}/users/delta()?$deltatoken=3", server.base_url()),
+    ] {
+        assert!(matches!(
+            delta.resume(&DeltaLink::new(foreign)),
+            Err(Error::ForeignDeltaLink { .. })
+        ));
+    }
     let unknown = DeltaLink::new(format!(
         "{}/oauth2PermissionGrants/delta()?$deltatoken=99",
         server.base_url()
@@ -1031,7 +1038,18 @@ fn delta_rounds_resume_from_a_stored_link() {
         }
         other => panic!("an unknown token is the service's error: {other:?}"),
     }
-    assert_eq!(server.requests().len(), 6, "the foreign link was never sent");
+    assert_eq!(server.requests().len(), 6);
+
+    // A round whose last page has no delta link cannot be resumed: an error, not a silent end.
+    server.inject([Fault::Respond {
+        status: 200,
+        headers: Vec::new(),
+        body: r#"{"value":[{"id":"z","scope":"x"}]}"#.to_string(),
+    }]);
+    match block_on(client.delta_round(delta.changes())) {
+        Err(TransportError::Graph(Error::MissingDeltaLink { pages: 1 })) => {}
+        other => panic!("a round without a delta link: {other:?}"),
+    }
 }
 
 /// A `reqwest` client of the user's own (here with a default header) sends every attempt, and

@@ -11,8 +11,9 @@ pub struct ExclusionGroupAssignmentTarget {
     pub group_id: Option<String>,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
-    /// properties set to JSON `null` on purpose: kept so that a value read and written
-    /// back loses nothing.
+    /// properties set to JSON `null` on purpose (read, or with
+    /// [`set_null`](crate::Model::set_null)): kept so that a value read and written back
+    /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for ExclusionGroupAssignmentTarget {

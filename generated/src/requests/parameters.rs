@@ -8,7 +8,8 @@ pub struct ManagedDeviceMobileAppConfigurationAssignParameters {
         Vec<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,
     >,
     /// Members to send that this crate does not declare, and parameters set to JSON
-    /// `null` with `set_null`: written after the declared parameters.
+    /// `null` with [`set_null`](crate::Model::set_null): written after the declared
+    /// parameters.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured

@@ -928,7 +928,8 @@ impl Requests<'_, '_> {
             pub struct #ident {
                 #(#fields)*
                 /// Members to send that this crate does not declare, and parameters set to JSON
-                /// `null` with `set_null`: written after the declared parameters.
+                /// `null` with [`set_null`](crate::Model::set_null): written after the declared
+                /// parameters.
                 pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
 
@@ -955,7 +956,6 @@ impl Requests<'_, '_> {
     }
 }
 
-/// `item` with `attribute` placed after its leading doc comments, where a reader expects it.
 /// The doc comment of a builder alias: what it addresses, the methods it has from the runtime's
 /// generic builder (`common`, those allowed), and whether its own methods follow.
 fn builder_doc(
@@ -983,6 +983,7 @@ fn builder_doc(
     doc_attributes(&format!("{what}: {listed} of [`{short}`]({generic}){own}."))
 }
 
+/// `item` with `attribute` placed after its leading doc comments, where a reader expects it.
 fn after_docs(item: TokenStream, attribute: TokenStream) -> TokenStream {
     use proc_macro2::{Delimiter, TokenTree};
     let mut tokens: Vec<TokenTree> = item.into_iter().collect();
