@@ -68,6 +68,34 @@ pub struct GenerateOptions {
     pub package: Package,
 }
 
+impl GenerateOptions {
+    /// The options a config file asks for: its crate, slice, descriptions, names and package
+    /// metadata, with the extra files it names already read, and `command` recorded in every
+    /// generated file. The crate is a workspace member (`standalone` false) and holds a copy
+    /// of the runtime; change those fields for other uses.
+    pub fn from_config(
+        config: &Config,
+        extra_files: BTreeMap<String, ExtraFile>,
+        command: String,
+    ) -> Self {
+        GenerateOptions {
+            crate_name: config.crate_name.clone(),
+            crate_version: config.crate_version.clone(),
+            description: config.description.clone(),
+            slice: config.slice.clone(),
+            slice_origin: SliceOrigin::Config,
+            standalone: false,
+            command,
+            readme_doctest: config.readme_doctest.clone(),
+            extra_files,
+            descriptions: config.descriptions.clone(),
+            names: config.names.clone(),
+            runtime_dir: None,
+            package: config.package.clone(),
+        }
+    }
+}
+
 /// The generated crate's package metadata for crates.io.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Package {

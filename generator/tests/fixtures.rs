@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use msgraph_codegen::{Config, Diagnostic, GenerateOptions, SliceOrigin, SourceKind};
+use msgraph_codegen::{Config, Diagnostic, GenerateOptions, SourceKind};
 
 const UPDATE_COMMAND: &str = "UPDATE_EXPECT=1 cargo test -p msgraph-codegen --test fixtures";
 const CONFIG_FILE: &str = "config.toml";
@@ -107,26 +107,12 @@ impl Fixture {
             "fixture `{}`: fixtures do not support `readme_doctest` or `extra_files`",
             self.name
         );
-        let options = GenerateOptions {
-            crate_name,
-            crate_version: config.crate_version,
-            description: config.description,
-            slice: config.slice,
-            slice_origin: SliceOrigin::Config,
-            standalone: false,
-            command: UPDATE_COMMAND.to_string(),
-            readme_doctest: None,
-            extra_files: BTreeMap::new(),
-            // The goldens compile against the runtime in generator/runtime, not a copy of it.
-            descriptions: config.descriptions.clone(),
-            names: config.names.clone(),
-            runtime_dir: Some("../../../../../runtime".to_string()),
-            // Goldens are workspace members, never published.
-            package: msgraph_codegen::Package {
-                publish: false,
-                ..config.package
-            },
-        };
+        let mut options =
+            GenerateOptions::from_config(&config, BTreeMap::new(), UPDATE_COMMAND.to_string());
+        // The goldens compile against the runtime in generator/runtime, not a copy of it.
+        options.runtime_dir = Some("../../../../../runtime".to_string());
+        // Goldens are workspace members, never published.
+        options.package.publish = false;
         match msgraph_codegen::generate(csdl, &options) {
             Ok(generated) => Outcome::Crate {
                 files: generated.files,

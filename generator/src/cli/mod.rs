@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::{Config, ExtraFile, GenerateOptions, SliceOrigin, SliceSpec};
+use crate::{Config, ExtraFile, GenerateOptions, SliceSpec};
 use report::Sources;
 
 /// A failed command: what to print on stderr, then exit 1.
@@ -104,21 +104,7 @@ pub fn load_project(
             },
         );
     }
-    let options = GenerateOptions {
-        crate_name: config.crate_name.clone(),
-        crate_version: config.crate_version.clone(),
-        description: config.description.clone(),
-        slice: config.slice.clone(),
-        slice_origin: SliceOrigin::Config,
-        standalone: false,
-        command,
-        readme_doctest: config.readme_doctest.clone(),
-        extra_files,
-        descriptions: config.descriptions.clone(),
-        names: config.names.clone(),
-        runtime_dir: None,
-        package: config.package.clone(),
-    };
+    let options = GenerateOptions::from_config(&config, extra_files, command);
     Ok(Project {
         config_file,
         config,
