@@ -16,36 +16,84 @@ use quote::quote;
 
 use crate::model::Primitive;
 
-/// The Rust type of a primitive, or `None` for `Edm.Stream`, which has no JSON form.
-pub fn rust_type(primitive: Primitive) -> Option<TokenStream> {
-    Some(match primitive {
-        Primitive::Boolean => quote!(bool),
-        Primitive::Byte => quote!(u8),
-        Primitive::SByte => quote!(i8),
-        Primitive::Int16 => quote!(i16),
-        Primitive::Int32 => quote!(i32),
-        Primitive::Int64 => quote!(i64),
-        Primitive::Single => quote!(f32),
-        Primitive::Double => quote!(f64),
-        Primitive::String | Primitive::Decimal => quote!(::std::string::String),
-        Primitive::Guid => quote!(crate::values::Guid),
-        Primitive::Date => quote!(crate::values::Date),
-        Primitive::DateTimeOffset => quote!(crate::values::DateTimeOffset),
-        Primitive::TimeOfDay => quote!(crate::values::TimeOfDay),
-        Primitive::Duration => quote!(crate::values::Duration),
-        Primitive::Binary => quote!(crate::values::Binary),
-        Primitive::Untyped | Primitive::Geo | Primitive::Abstract => quote!(::serde_json::Value),
-        Primitive::Stream => return None,
-    })
+/// Everything the generator decides for one primitive, in one exhaustive table ([`mapping`]):
+/// adding or changing an Edm type is one row here (and its name in `model::Primitive`).
+pub struct EdmMapping {
+    /// The Rust type, or `None` for `Edm.Stream`, which has no JSON form.
+    pub rust: Option<TokenStream>,
+    /// Whether the JSON form varies (`"INF"` for doubles, strings for 64-bit integers, decimals
+    /// as numbers or strings), so the field is read and written through the runtime's `edm`
+    /// module.
+    pub lenient: bool,
+    /// Whether the Rust type is `Copy`.
+    pub copy: bool,
+    /// How a function argument of this type is written in a URL.
+    pub literal: LiteralForm,
+    /// The generated round-trip tests' shape of a value (`tests/round_trip.rs`'s `Shape`), or
+    /// `None` when there is no value to make.
+    pub shape: Option<TokenStream>,
 }
 
-/// Whether the JSON form varies (`"INF"` for doubles, strings for 64-bit integers, decimals as
-/// numbers or strings), so the field is read and written through the runtime's `edm` module.
+/// The row of `primitive`.
+pub fn mapping(primitive: Primitive) -> EdmMapping {
+    let row = |rust: TokenStream, lenient, copy, literal, shape: TokenStream| EdmMapping {
+        rust: Some(rust),
+        lenient,
+        copy,
+        literal,
+        shape: Some(shape),
+    };
+    use LiteralForm::{Bare, Json, OData};
+    // The `values` types write their own literal forms (`duration'P1D'`, `binary'AAE='`).
+    let text = |rust: TokenStream| row(rust, false, false, OData, quote!(Shape::Text));
+    match primitive {
+        Primitive::Boolean => row(quote!(bool), false, true, OData, quote!(Shape::Bool)),
+        Primitive::Byte => row(quote!(u8), false, true, OData, quote!(Shape::Byte)),
+        Primitive::SByte => row(quote!(i8), false, true, OData, quote!(Shape::Int)),
+        Primitive::Int16 => row(quote!(i16), false, true, OData, quote!(Shape::Int)),
+        Primitive::Int32 => row(quote!(i32), false, true, OData, quote!(Shape::Int)),
+        Primitive::Int64 => row(quote!(i64), true, true, OData, quote!(Shape::Int64)),
+        Primitive::Single => row(quote!(f32), true, true, OData, quote!(Shape::Single)),
+        Primitive::Double => row(quote!(f64), true, true, OData, quote!(Shape::Double)),
+        Primitive::Decimal => row(
+            quote!(::std::string::String),
+            true,
+            false,
+            Bare,
+            quote!(Shape::Decimal),
+        ),
+        Primitive::String => text(quote!(::std::string::String)),
+        Primitive::Guid => text(quote!(crate::values::Guid)),
+        Primitive::Date => text(quote!(crate::values::Date)),
+        Primitive::DateTimeOffset => text(quote!(crate::values::DateTimeOffset)),
+        Primitive::TimeOfDay => text(quote!(crate::values::TimeOfDay)),
+        Primitive::Duration => text(quote!(crate::values::Duration)),
+        Primitive::Binary => text(quote!(crate::values::Binary)),
+        Primitive::Untyped | Primitive::Geo | Primitive::Abstract => row(
+            quote!(::serde_json::Value),
+            false,
+            false,
+            Json,
+            quote!(Shape::Any),
+        ),
+        Primitive::Stream => EdmMapping {
+            rust: None,
+            lenient: false,
+            copy: false,
+            literal: Json,
+            shape: None,
+        },
+    }
+}
+
+/// The Rust type of a primitive, or `None` for `Edm.Stream`, which has no JSON form.
+pub fn rust_type(primitive: Primitive) -> Option<TokenStream> {
+    mapping(primitive).rust
+}
+
+/// Whether the JSON form varies, so the field goes through the runtime's `edm` module.
 pub fn is_lenient(primitive: Primitive) -> bool {
-    matches!(
-        primitive,
-        Primitive::Double | Primitive::Single | Primitive::Int64 | Primitive::Decimal
-    )
+    mapping(primitive).lenient
 }
 
 /// Whether the Rust type is `String`, so a function parameter can be taken as `&str`.
@@ -58,17 +106,7 @@ pub fn is_string(primitive: Primitive) -> bool {
 
 /// Whether the Rust type is `Copy`.
 pub fn is_copy(primitive: Primitive) -> bool {
-    matches!(
-        primitive,
-        Primitive::Boolean
-            | Primitive::Byte
-            | Primitive::SByte
-            | Primitive::Int16
-            | Primitive::Int32
-            | Primitive::Int64
-            | Primitive::Single
-            | Primitive::Double
-    )
+    mapping(primitive).copy
 }
 
 /// How a function parameter of this primitive type is written in a URL.
@@ -84,12 +122,5 @@ pub enum LiteralForm {
 
 /// The URL literal form of a primitive.
 pub fn literal_form(primitive: Primitive) -> LiteralForm {
-    match primitive {
-        // The `values` types write their own literal forms (`duration'P1D'`, `binary'AAE='`).
-        Primitive::Decimal => LiteralForm::Bare,
-        Primitive::Untyped | Primitive::Geo | Primitive::Abstract | Primitive::Stream => {
-            LiteralForm::Json
-        }
-        _ => LiteralForm::OData,
-    }
+    mapping(primitive).literal
 }

@@ -286,22 +286,5 @@ fn shape(
 }
 
 fn primitive_shape(primitive: Primitive) -> Option<TokenStream> {
-    Some(match primitive {
-        Primitive::Boolean => quote!(Shape::Bool),
-        Primitive::Byte => quote!(Shape::Byte),
-        Primitive::SByte | Primitive::Int16 | Primitive::Int32 => quote!(Shape::Int),
-        Primitive::Int64 => quote!(Shape::Int64),
-        Primitive::Single => quote!(Shape::Single),
-        Primitive::Double => quote!(Shape::Double),
-        Primitive::Decimal => quote!(Shape::Decimal),
-        Primitive::Untyped | Primitive::Geo | Primitive::Abstract => quote!(Shape::Any),
-        Primitive::Stream => return None,
-        Primitive::String
-        | Primitive::Guid
-        | Primitive::Date
-        | Primitive::DateTimeOffset
-        | Primitive::TimeOfDay
-        | Primitive::Duration
-        | Primitive::Binary => quote!(Shape::Text),
-    })
+    super::edm::mapping(primitive).shape
 }
