@@ -366,3 +366,45 @@ fn key_property_paths_with_aliases_are_keys() {
         assert_eq!(first.lines().next(), Some(expected), "{first}");
     }
 }
+
+/// A constant that does not fit its kind is a warning at its position, whether it is written
+/// as an attribute (`Int="x"`) or as an element (`<Int>x</Int>`), and the document still loads.
+#[test]
+fn bad_constants_warn_in_attributes_and_elements_alike() {
+    let document = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="example.c" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="item"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+      <Annotations Target="example.c.item">
+        <Annotation Term="Org.OData.Core.V1.Description" Int="many" />
+        <Annotation Term="Org.OData.Core.V1.LongDescription"><Int>lots</Int></Annotation>
+        <Annotation Term="Org.OData.Core.V1.Immutable"><Bool>yes</Bool></Annotation>
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let (_, warnings) = msgraph_codegen::load(document.as_bytes())
+        .unwrap_or_else(|errors| panic!("the document loads: {errors:#?}"));
+    let messages: Vec<String> = warnings
+        .iter()
+        .map(|w| w.render("c.xml", document))
+        .collect();
+    let all = messages.join("\n");
+    for (needle, line) in [
+        ("`Int` annotation value `many` is not an integer", ":7:"),
+        ("`Int` annotation value `lots` is not an integer", ":8:"),
+        (
+            "`Bool` annotation value `yes` is neither `true` nor `false`",
+            ":9:",
+        ),
+    ] {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains(needle) && m.contains(line)),
+            "{needle} at line {line}:\n{all}"
+        );
+    }
+}

@@ -948,32 +948,54 @@ impl<'a> Parser<'a> {
         debug_assert_eq!(tag.serial, self.tags);
         for index in 0..self.attributes.len() {
             let attribute = &self.attributes[index];
-            let text = attribute.value.clone();
-            let value = match attribute.name {
-                "String" => AnnotationValue::String(text),
-                "Bool" => AnnotationValue::Bool(text == "true"),
-                "Int" => match text.parse() {
-                    Ok(number) => AnnotationValue::Int(number),
-                    Err(_) => {
-                        let span = attribute.span;
-                        self.diagnostics.warning(
-                            span,
-                            format!("`Int` annotation value `{text}` is not an integer"),
-                        );
-                        AnnotationValue::Constant("Int", text)
-                    }
-                },
-                "EnumMember" => AnnotationValue::EnumMember(text),
-                "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => {
-                    AnnotationValue::Path(attribute.name, text)
-                }
-                "Binary" | "Date" | "DateTimeOffset" | "Decimal" | "Duration" | "Float"
-                | "Guid" | "TimeOfDay" => AnnotationValue::Constant(attribute.name, text),
-                _ => continue,
-            };
-            return value;
+            let (name, text, span) = (attribute.name, attribute.value.clone(), attribute.span);
+            if let Some(value) = self.constant(name, text, span) {
+                return value;
+            }
         }
         AnnotationValue::Absent
+    }
+
+    /// The constant expression `kind` (`String`, `Int`, `Bool`, ...) with its `text`, written
+    /// as an attribute or as an element alike; `None` for a name that is not one. A value that
+    /// does not fit its kind is a warning at `span`, and kept as it was written.
+    fn constant(
+        &mut self,
+        kind: &'a str,
+        text: Text<'a>,
+        span: Span,
+    ) -> Option<AnnotationValue<'a>> {
+        Some(match kind {
+            "String" => AnnotationValue::String(text),
+            "Bool" => match &*text {
+                "true" => AnnotationValue::Bool(true),
+                "false" => AnnotationValue::Bool(false),
+                _ => {
+                    self.diagnostics.warning(
+                        span,
+                        format!("`Bool` annotation value `{text}` is neither `true` nor `false`"),
+                    );
+                    AnnotationValue::Constant(kind, text)
+                }
+            },
+            "Int" => match text.parse() {
+                Ok(number) => AnnotationValue::Int(number),
+                Err(_) => {
+                    self.diagnostics.warning(
+                        span,
+                        format!("`Int` annotation value `{text}` is not an integer"),
+                    );
+                    AnnotationValue::Constant(kind, text)
+                }
+            },
+            "EnumMember" => AnnotationValue::EnumMember(text),
+            "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => {
+                AnnotationValue::Path(kind, text)
+            }
+            "Binary" | "Date" | "DateTimeOffset" | "Decimal" | "Duration" | "Float" | "Guid"
+            | "TimeOfDay" => AnnotationValue::Constant(kind, text),
+            _ => return None,
+        })
     }
 
     /// A dynamic or constant expression element.
@@ -1016,19 +1038,12 @@ impl<'a> Parser<'a> {
                 )))
             }
             name => {
+                let span = tag.span();
                 let text = trimmed(self.text_content(&tag)?);
-                Ok(match name {
-                    "String" => AnnotationValue::String(text),
-                    "Bool" => AnnotationValue::Bool(text == "true"),
-                    "Int" => match text.parse() {
-                        Ok(number) => AnnotationValue::Int(number),
-                        Err(_) => AnnotationValue::Constant(tag.name, text),
-                    },
-                    "EnumMember" => AnnotationValue::EnumMember(text),
-                    "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => {
-                        AnnotationValue::Path(tag.name, text)
-                    }
-                    _ => AnnotationValue::Constant(tag.name, text),
+                // Other expressions (`Null`, `Apply`, `If`, ...) are kept as written.
+                Ok(match self.constant(name, text.clone(), span) {
+                    Some(value) => value,
+                    None => AnnotationValue::Constant(name, text),
                 })
             }
         }
