@@ -20,8 +20,28 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/graph.rs", include_str!("../../runtime/graph.rs")),
     ("src/macros.rs", include_str!("../../runtime/macros.rs")),
     (
-        "src/operation.rs",
-        include_str!("../../runtime/operation.rs"),
+        "src/operation/mod.rs",
+        include_str!("../../runtime/operation/mod.rs"),
+    ),
+    (
+        "src/operation/content.rs",
+        include_str!("../../runtime/operation/content.rs"),
+    ),
+    (
+        "src/operation/options.rs",
+        include_str!("../../runtime/operation/options.rs"),
+    ),
+    (
+        "src/operation/page.rs",
+        include_str!("../../runtime/operation/page.rs"),
+    ),
+    (
+        "src/operation/paging.rs",
+        include_str!("../../runtime/operation/paging.rs"),
+    ),
+    (
+        "src/operation/response.rs",
+        include_str!("../../runtime/operation/response.rs"),
     ),
     ("src/path.rs", include_str!("../../runtime/path.rs")),
     (
@@ -354,10 +374,15 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
         }
     }
     let doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
-    let runtime_modules = RUNTIME.iter().map(|(path, _)| {
+    // A module folder (`operation/mod.rs`) is declared once; its files are its own modules.
+    let runtime_modules = RUNTIME.iter().filter_map(|(path, _)| {
         let file = path.trim_start_matches("src/");
-        let name =
-            proc_macro2::Ident::new(file.trim_end_matches(".rs"), proc_macro2::Span::call_site());
+        let module = match file.split_once('/') {
+            None => file.trim_end_matches(".rs"),
+            Some((folder, "mod.rs")) => folder,
+            Some(_) => return None,
+        };
+        let name = proc_macro2::Ident::new(module, proc_macro2::Span::call_site());
         let visibility = if matches!(
             *path,
             "src/polymorphic.rs" | "src/edm.rs" | "src/macros.rs" | "src/structured.rs"
@@ -370,7 +395,7 @@ fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStrea
             let location = format!("{dir}/{file}");
             quote!(#[path = #location])
         });
-        quote!(#location #visibility mod #name;)
+        Some(quote!(#location #visibility mod #name;))
     });
     let feature_modules = FEATURE_RUNTIME.iter().map(|(path, feature, _)| {
         let file = path.trim_start_matches("src/");
