@@ -4,7 +4,6 @@
 
 use super::*;
 
-
 /// One page of a collection.
 ///
 /// When [`Page::next_link`] is set, more items follow at that URL. Members of the answer that
