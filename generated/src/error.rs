@@ -132,6 +132,23 @@ impl Error {
     ) -> Error {
         Error::Service(Box::new(ServiceError::from_response(status, headers, body)))
     }
+
+    /// The status and body of `response` if it is a success (2xx), else [`Error::Service`].
+    pub(crate) fn unless_success<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<(http::StatusCode, B), Error> {
+        let status = response.status();
+        let (parts, body) = response.into_parts();
+        if status.is_success() {
+            Ok((status, body))
+        } else {
+            Err(Error::service(
+                status,
+                parts.headers,
+                body.as_ref().to_vec(),
+            ))
+        }
+    }
 }
 
 impl fmt::Display for Error {

@@ -190,14 +190,7 @@ impl Progress {
                     .map(str::to_string),
             }));
         }
-        let (parts, body) = response.into_parts();
-        if !status.is_success() {
-            return Err(Error::service(
-                status,
-                parts.headers,
-                body.as_ref().to_vec(),
-            ));
-        }
+        let (status, body) = Error::unless_success(response)?;
         let read: Status = serde_json::from_slice(body.as_ref())
             .map_err(|source| Error::Deserialize { status, source })?;
         let wire = read.status.unwrap_or_default();

@@ -150,17 +150,9 @@ impl<T: DeserializeOwned> Upload<T> {
         &mut self,
         response: http::Response<B>,
     ) -> Result<Step<T>, Error> {
-        let status = response.status();
-        let (parts, body) = response.into_parts();
-        if !status.is_success() {
-            return Err(Error::service(
-                status,
-                parts.headers,
-                body.as_ref().to_vec(),
-            ));
-        }
+        let (status, body) = Error::unless_success(response)?;
         if status == http::StatusCode::ACCEPTED {
-            self.read_status(http::Response::from_parts(parts, body))?;
+            self.go_on_from(status, body.as_ref())?;
             return Ok(Step::Continue);
         }
         serde_json::from_slice(body.as_ref())
@@ -190,17 +182,15 @@ impl<T: DeserializeOwned> Upload<T> {
         &mut self,
         response: http::Response<B>,
     ) -> Result<(), Error> {
-        let status = response.status();
-        let (parts, body) = response.into_parts();
-        if !status.is_success() {
-            return Err(Error::service(
-                status,
-                parts.headers,
-                body.as_ref().to_vec(),
-            ));
-        }
-        let session: SessionStatus = serde_json::from_slice(body.as_ref())
-            .map_err(|source| Error::Deserialize { status, source })?;
+        let (status, body) = Error::unless_success(response)?;
+        self.go_on_from(status, body.as_ref())
+    }
+
+    /// Moves the upload to the first range a session's status (`body`, read with `status`)
+    /// still expects.
+    fn go_on_from(&mut self, status: http::StatusCode, body: &[u8]) -> Result<(), Error> {
+        let session: SessionStatus =
+            serde_json::from_slice(body).map_err(|source| Error::Deserialize { status, source })?;
         // `"26-"` or `"26-49"`: the first byte still expected. None left: all acknowledged.
         self.next = match session.next_expected_ranges.first() {
             None => self.total,
