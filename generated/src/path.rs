@@ -54,6 +54,21 @@ impl ResourcePath {
         }
     }
 
+    /// The member of the collection this path ends at (named `collection`) addressed by a
+    /// composite key: `collection(a='x',b=2)` in place of the collection's segment. Each part
+    /// is an OData literal (or the error of serializing it).
+    pub(crate) fn key_parts(
+        &self,
+        collection: &'static str,
+        parts: impl IntoIterator<Item = (&'static str, Result<String, serde_json::Error>)>,
+    ) -> Self {
+        let mut path = self.clone();
+        if matches!(path.segments.last(), Some(Segment::Static(name)) if *name == collection) {
+            path.segments.pop();
+        }
+        path.function_call(collection, parts)
+    }
+
     /// This path with `name` (a CSDL identifier, safe in a URL) appended.
     pub(crate) fn segment(&self, name: &'static str) -> Self {
         self.with(Segment::Static(name))

@@ -41,6 +41,11 @@ pub trait Deletable: Entity {}
 /// An entity type whose collections take new members with `POST`.
 pub trait Insertable: Entity {}
 
+/// An entity type whose key is one property, so a member is addressed by one value
+/// ([`CollectionRequest::by_id`]). A type with a composite key has a `by_key` of its own, with
+/// a parameter per part.
+pub trait SingleKey: Entity {}
+
 /// Requests for one entity of type `T`.
 ///
 /// A builder only carries the URL it stands for; its methods return [`Operation`]s (or the
@@ -125,7 +130,9 @@ impl<T> CollectionRequest<T> {
     pub fn path(&self) -> &ResourcePath {
         &self.path
     }
+}
 
+impl<T: SingleKey> CollectionRequest<T> {
     /// One member, by key. The key is written as one percent-encoded path segment; an empty
     /// key makes the request fail to build with [`crate::Error::EmptyKey`].
     pub fn by_id(&self, id: impl Into<String>) -> ItemRequest<T> {
@@ -249,6 +256,7 @@ mod tests {
     impl Entity for Directory {
         const COUNTS_EVENTUALLY: bool = true;
     }
+    impl SingleKey for Directory {}
 
     /// An entity that allows every change.
     #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -256,6 +264,7 @@ mod tests {
         text: Option<String>,
     }
     impl Entity for Note {}
+    impl SingleKey for Note {}
     impl Updatable for Note {}
     impl Replaceable for Note {}
     impl Deletable for Note {}

@@ -151,6 +151,34 @@ impl<'a> Model<'a> {
         found
     }
 
+    /// The key of entity type `id`: declared on it or on its nearest base that declares one.
+    pub fn key_of(&self, id: TypeId) -> &[KeyDef<'a>] {
+        self.ancestors_and_self(id)
+            .into_iter()
+            .filter_map(|t| self.structured(t))
+            .map(|def| def.key.as_slice())
+            .find(|key| !key.is_empty())
+            .unwrap_or_default()
+    }
+
+    /// The type of a key part of `id`: the property its path (`id`, or `info/id` into a complex
+    /// property) ends at.
+    pub fn key_part_type(&self, id: TypeId, path: &str) -> Option<TypeUse> {
+        let mut owner = id;
+        let mut found = None;
+        for segment in path.split('/') {
+            let (_, property) = self
+                .all_properties(owner)
+                .into_iter()
+                .find(|(_, p)| p.name == segment)?;
+            found = Some(property.ty);
+            if let TypeTarget::Named(next) = property.ty.target {
+                owner = next;
+            }
+        }
+        found
+    }
+
     /// The structural properties of `id` including inherited ones, the root base's first.
     pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &PropertyDef<'a>)> {
         let mut chain = self.ancestors_and_self(id);

@@ -5,6 +5,7 @@ pub type DeviceAppManagementRequest = crate::builder::ItemRequest<
     crate::models::DeviceAppManagement,
 >;
 impl crate::builder::Entity for crate::models::DeviceAppManagement {}
+impl crate::builder::SingleKey for crate::models::DeviceAppManagement {}
 impl crate::builder::Updatable for crate::models::DeviceAppManagement {}
 impl crate::builder::Deletable for crate::models::DeviceAppManagement {}
 impl crate::builder::Insertable for crate::models::DeviceAppManagement {}

@@ -5,6 +5,7 @@ pub type IosMobileAppConfigurationRequest = crate::builder::ItemRequest<
     crate::models::IosMobileAppConfiguration,
 >;
 impl crate::builder::Entity for crate::models::IosMobileAppConfiguration {}
+impl crate::builder::SingleKey for crate::models::IosMobileAppConfiguration {}
 impl crate::builder::Updatable for crate::models::IosMobileAppConfiguration {}
 impl crate::builder::Deletable for crate::models::IosMobileAppConfiguration {}
 impl crate::builder::Insertable for crate::models::IosMobileAppConfiguration {}

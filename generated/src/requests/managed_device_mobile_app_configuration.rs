@@ -5,6 +5,7 @@ pub type ManagedDeviceMobileAppConfigurationRequest = crate::builder::ItemReques
     crate::models::ManagedDeviceMobileAppConfiguration,
 >;
 impl crate::builder::Entity for crate::models::ManagedDeviceMobileAppConfiguration {}
+impl crate::builder::SingleKey for crate::models::ManagedDeviceMobileAppConfiguration {}
 impl crate::builder::Updatable for crate::models::ManagedDeviceMobileAppConfiguration {}
 impl crate::builder::Deletable for crate::models::ManagedDeviceMobileAppConfiguration {}
 impl crate::builder::Insertable for crate::models::ManagedDeviceMobileAppConfiguration {}

@@ -6,6 +6,8 @@ pub type ManagedDeviceMobileAppConfigurationAssignmentRequest = crate::builder::
 >;
 impl crate::builder::Entity
 for crate::models::ManagedDeviceMobileAppConfigurationAssignment {}
+impl crate::builder::SingleKey
+for crate::models::ManagedDeviceMobileAppConfigurationAssignment {}
 impl crate::builder::Updatable
 for crate::models::ManagedDeviceMobileAppConfigurationAssignment {}
 impl crate::builder::Deletable

@@ -5,6 +5,7 @@ pub type OAuth2PermissionGrantRequest = crate::builder::ItemRequest<
     crate::models::OAuth2PermissionGrant,
 >;
 impl crate::builder::Entity for crate::models::OAuth2PermissionGrant {}
+impl crate::builder::SingleKey for crate::models::OAuth2PermissionGrant {}
 impl crate::builder::Updatable for crate::models::OAuth2PermissionGrant {}
 impl crate::builder::Deletable for crate::models::OAuth2PermissionGrant {}
 impl crate::builder::Insertable for crate::models::OAuth2PermissionGrant {}

@@ -22,7 +22,7 @@ use crate::naming::{self, RustName, Scope};
 /// Methods every item or collection builder has; navigation properties and operations with
 /// these names are numbered.
 const FIXED_METHODS: &[&str] = &[
-    "new", "path", "get", "patch", "put", "delete", "list", "create", "by_id",
+    "new", "path", "get", "patch", "put", "delete", "list", "create", "by_id", "by_key",
 ];
 
 /// The collection builders' method for the `$count` segment (not `count`: collections of
@@ -440,6 +440,7 @@ impl Requests<'_, '_> {
             )
         });
         let changes = [
+            (self.plan.model.key_of(ty).len() == 1, quote!(SingleKey)),
             (allowed.updatable, quote!(Updatable)),
             (allowed.replaceable, quote!(Replaceable)),
             (allowed.deletable, quote!(Deletable)),
@@ -489,12 +490,15 @@ impl Requests<'_, '_> {
         let qualified = self.plan.model.ty(ty).qualified_name();
         let ident = names.collection.ident();
         let value = self.value_type(ty);
-        let methods: Vec<TokenStream> = builder_methods(self.plan, ty, true)
-            .into_iter()
-            .filter_map(|(name, kind)| self.method(ty, name, kind, true))
-            .collect();
+        let mut methods: Vec<TokenStream> = self.by_key(ty).into_iter().collect();
+        methods.extend(
+            builder_methods(self.plan, ty, true)
+                .into_iter()
+                .filter_map(|(name, kind)| self.method(ty, name, kind, true)),
+        );
+        let single_key = self.plan.model.key_of(ty).len() == 1;
         let common = [
-            (true, "by_id"),
+            (single_key, "by_id"),
             (true, "list"),
             (true, COUNT_METHOD),
             (allowed(self.plan, ty).insertable, "create"),
@@ -513,6 +517,42 @@ impl Requests<'_, '_> {
 
             #methods
         }
+    }
+
+    /// `by_key` of a collection of an entity type with a composite key: a parameter per key
+    /// part (named by its alias, or the end of its path), written as
+    /// `collection(part=literal,...)`. `None` for a single key (the generic `by_id`).
+    fn by_key(&self, ty: TypeId) -> Option<TokenStream> {
+        let key = self.plan.model.key_of(ty);
+        if key.len() < 2 {
+            return None;
+        }
+        let mut scope = Scope::with_reserved(&["self"]);
+        let mut arguments = Vec::new();
+        let mut literals = Vec::new();
+        let mut wires = Vec::new();
+        for part in key {
+            let wire = part.alias.as_deref().unwrap_or(&part.path).to_string();
+            let last = wire.rsplit('/').next().unwrap_or(&wire).to_string();
+            let name = scope.claim(naming::member_name(&last)).ident();
+            let part_type = self.plan.model.key_part_type(ty, &part.path)?;
+            let (rust, literal) = self.function_argument(part_type, &name)?;
+            arguments.push(quote!(#name: #rust));
+            literals.push(quote!((#wire, #literal)));
+            wires.push(format!("{wire}=..."));
+        }
+        let item = self.builder_path(ty, false);
+        let doc = doc_attributes(&format!(
+            "One member, by its composite key: `({})` after the collection's segment, each \
+             part written as an OData literal.",
+            wires.join(",")
+        ));
+        Some(quote! {
+            #doc
+            pub fn by_key(&self, #(#arguments),*) -> #item {
+                crate::path::Builder::at(self.path.key_parts(self.name, [#(#literals),*]), self.name)
+            }
+        })
     }
 
     /// One builder method, by kind.

@@ -268,6 +268,21 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
         let method = method.ident();
         let url = format!("https://graph.microsoft.com/v1.0/{}", entry.name);
         let (item, item_url) = match entry.kind {
+            // A composite key (or none: a keyless type has no `by_id`).
+            ContainerChildKind::EntitySet if plan.model.key_of(entry.ty).len() != 1 => {
+                checks.push(quote! {
+                    check_request(krate::Graph::v1().#method().list(), "GET", #url);
+                });
+                let collection = quote!(krate::Graph::v1().#method());
+                let Some((item, item_url)) = composite_member(plan, entry.ty, &collection, &url)
+                else {
+                    continue;
+                };
+                checks.push(quote! {
+                    check_request(#item.get(), "GET", #item_url);
+                });
+                (item, item_url)
+            }
             ContainerChildKind::EntitySet => {
                 let encoded = format!("{url}/a%2Fb%3Fc%23d%20.");
                 let dots = format!("{url}/%2E%2E");
@@ -315,7 +330,11 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
             match kind {
                 MethodKind::Navigation(navigation) => {
                     let nav_url = format!("{item_url}/{}", navigation.name);
-                    if navigation.collection {
+                    if navigation.collection && plan.model.key_of(navigation.target).len() != 1 {
+                        checks.push(quote! {
+                            check_request(#item.#name().list(), "GET", #nav_url);
+                        });
+                    } else if navigation.collection {
                         let member_url = format!("{nav_url}/k%2F1");
                         checks.push(quote! {
                             check_request(#item.#name().list(), "GET", #nav_url);
@@ -399,6 +418,44 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
             #(#checks)*
         }
     }
+}
+
+/// A member of the collection `collection` (at `url`) of `ty`, which has a composite key, and
+/// its URL: `by_key` with a sample value per part (`"k"` for strings, `1` for integers), or
+/// `None` when a part has another type.
+fn composite_member(
+    plan: &Plan<'_>,
+    ty: TypeId,
+    collection: &TokenStream,
+    url: &str,
+) -> Option<(TokenStream, String)> {
+    let key = plan.model.key_of(ty);
+    if key.len() < 2 {
+        return None;
+    }
+    let mut arguments = Vec::new();
+    let mut literals = Vec::new();
+    for part in key {
+        let wire = part.alias.as_deref().unwrap_or(&part.path);
+        let part_type = plan.model.key_part_type(ty, &part.path)?;
+        let (argument, literal) = match part_type.target {
+            TypeTarget::Primitive(Primitive::String) => (quote!("k"), "'k'"),
+            TypeTarget::Primitive(
+                Primitive::Byte
+                | Primitive::SByte
+                | Primitive::Int16
+                | Primitive::Int32
+                | Primitive::Int64,
+            ) => (quote!(1), "1"),
+            _ => return None,
+        };
+        arguments.push(argument);
+        literals.push(format!("{wire}={literal}"));
+    }
+    Some((
+        quote!(#collection.by_key(#(#arguments),*)),
+        format!("{url}({})", literals.join(",")),
+    ))
 }
 
 /// A check of a bound operation without parameters (one with parameters needs values a test
