@@ -135,6 +135,19 @@ pub fn emit_in_parallel(
     (formatted, plan.into_warnings())
 }
 
+/// One variant of a union (see [`Plan::union_variants`]).
+pub struct UnionVariant {
+    /// The concrete type it holds.
+    pub ty: TypeId,
+    /// The variant's name.
+    pub name: RustName,
+    /// The path of the type's struct.
+    pub path: TokenStream,
+    /// Whether a value built in code is written with `@odata.type` (every variant but a
+    /// concrete base).
+    pub tagged: bool,
+}
+
 /// The Rust items generated for one CSDL type.
 #[derive(Debug, Default)]
 pub struct TypeItems {
@@ -543,12 +556,7 @@ impl<'m> Plan<'m> {
 
     /// The variant of a union that holds `member`: named like its struct, or, when another
     /// namespace's struct of the same name came first, with its module path as a prefix.
-    pub fn variant_name(
-        &self,
-        scope: &mut Scope,
-        member: TypeId,
-        struct_name: &RustName,
-    ) -> RustName {
+    fn variant_name(&self, scope: &mut Scope, member: TypeId, struct_name: &RustName) -> RustName {
         if scope.is_free(struct_name) {
             return scope.claim(struct_name.clone());
         }
@@ -600,6 +608,34 @@ impl<'m> Plan<'m> {
             TypeTarget::Primitive(primitive) => primitive.edm_name().to_string(),
             TypeTarget::Named(id) => self.model.ty(id).qualified_name(),
         }
+    }
+
+    /// The variants of `id`'s union, in the order they are written and named: a concrete base
+    /// first (a value without `@odata.type` is one), then its selected concrete descendants in
+    /// id order. The one place the rule is decided: the union's code and the generated tests
+    /// that check it both read it.
+    pub fn union_variants(&self, id: TypeId) -> Vec<UnionVariant> {
+        let mut family = self.concrete_family(id);
+        if let Some(base) = family.iter().position(|&member| member == id) {
+            family.remove(base);
+            family.insert(0, id);
+        }
+        let mut scope = Scope::with_reserved(&["Other"]);
+        family
+            .into_iter()
+            .filter_map(|member| {
+                let items = self.items(member);
+                let struct_name = items.struct_name.as_ref()?;
+                Some(UnionVariant {
+                    ty: member,
+                    name: self.variant_name(&mut scope, member, struct_name),
+                    path: self.model_path(&items.module, struct_name),
+                    // A concrete base reads back as itself without a tag; any other variant
+                    // is written with one (the runtime's `union_impls!` makes the same choice).
+                    tagged: member != id,
+                })
+            })
+            .collect()
     }
 
     /// The selected concrete types a value of `id` may hold: `id` itself if concrete, and every

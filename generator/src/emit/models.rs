@@ -273,9 +273,8 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
         Some(description) => format!("{}\n\n", sanitize(description)),
         None => String::new(),
     };
-    let mut family = plan.concrete_family(id);
     // Without `@odata.type`, a concrete base type is the value's type: it goes first.
-    let has_base = family.contains(&id);
+    let has_base = plan.concrete_family(id).contains(&id);
     let untyped = if has_base {
         format!(" A value without `@odata.type` is a `{qualified}`.")
     } else {
@@ -288,19 +287,11 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
          slot needs it to be read back right. A type this crate does not know is kept whole in \
          [`{name}::Other`] and written back unchanged.{untyped}"
     ));
-    if has_base {
-        family.retain(|&member| member != id);
-        family.insert(0, id);
-    }
-    let mut scope = Scope::with_reserved(&["Other"]);
     let mut variants = Vec::new();
-    for &member in &family {
-        let member_items = plan.items(member);
-        let Some(struct_name) = &member_items.struct_name else {
-            continue;
-        };
-        let variant = plan.variant_name(&mut scope, member, struct_name).ident();
-        let path = plan.model_path(&member_items.module, struct_name);
+    for variant in plan.union_variants(id) {
+        let member = variant.ty;
+        let path = &variant.path;
+        let variant = variant.name.ident();
         let member_name = plan.model.ty(member).qualified_name();
         // A soft variant: with areas, a derived type whose builders another area owns is
         // compiled only with that area, and its values read as `Other` without it.

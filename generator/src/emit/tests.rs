@@ -9,7 +9,6 @@ use super::{EmittedFiles, FileContent, Plan, requests};
 use crate::config::GenerateOptions;
 use crate::model::*;
 use crate::model::{ContainerChildKind, OperationKind};
-use crate::naming::Scope;
 
 pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
     if !files.wants("tests/generated.rs") {
@@ -38,18 +37,11 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         }
         if let Some(name) = &items.union_name {
             let union = krate_path(plan.model_path(&items.module, name));
-            let mut scope = Scope::with_reserved(&["Other"]);
-            for member in plan.concrete_family(id) {
-                let member_items = plan.items(member);
-                let Some(struct_name) = &member_items.struct_name else {
-                    continue;
-                };
-                let variant = plan.variant_name(&mut scope, member, struct_name).ident();
-                let path = krate_path(plan.model_path(&member_items.module, struct_name));
-                let odata_type = plan.model.ty(member).qualified_name();
-                // A concrete base reads back as itself without a tag; any other variant needs
-                // one (the runtime's `union_impls!` makes the same choice).
-                let tagged = member != id;
+            for variant in plan.union_variants(id) {
+                let path = krate_path(variant.path.clone());
+                let odata_type = plan.model.ty(variant.ty).qualified_name();
+                let tagged = variant.tagged;
+                let variant = variant.name.ident();
                 union_checks.push(quote! {
                     check_variant::<#union, #path>(#union::#variant, #odata_type, #tagged);
                 });
