@@ -218,8 +218,9 @@ impl<T> DeltaRequest<T> {
     }
 
     /// A round from a stored link: the changes since the round that gave it. The link is sent
-    /// exactly as stored (its query is the service's, so no query option is added); headers
-    /// set on the returned operation are sent with it and its next pages.
+    /// exactly as stored (its query is the service's: a query option set on the returned
+    /// operation makes it fail with [`Error::QueryOnLink`]); headers set on it are sent with it
+    /// and its next pages.
     ///
     /// A link of another delta function, or outside the service root this request belongs to,
     /// is refused with [`Error::ForeignDeltaLink`]: its changes would be read as `T`, or the
@@ -339,6 +340,12 @@ mod tests {
             .unwrap()
             .prefer("return=minimal");
         let request = resumed.to_http_request().unwrap();
+        // A query option on a resumed round would be dropped: an error says so instead.
+        let error = resumed.clone().top(5).to_http_request().unwrap_err();
+        assert!(
+            matches!(&error, Error::QueryOnLink { options, .. } if options == &["$top"]),
+            "{error:?}"
+        );
         assert_eq!(request.method(), "GET");
         assert_eq!(request.uri(), link.as_str());
         assert_eq!(request.headers()["prefer"], "return=minimal");

@@ -109,6 +109,14 @@ pub enum Error {
         /// The answer's status.
         status: u16,
     },
+    /// Query options were set on an operation that follows a next or delta link, whose query
+    /// is the service's: set them on the first request of the paging or delta round instead.
+    QueryOnLink {
+        /// The link.
+        link: String,
+        /// The names of the options set on it.
+        options: Vec<String>,
+    },
     /// An upload that cannot be made as asked: no content, a slice size the service does not
     /// take, content of another length than the upload's, or a range the service cannot mean.
     InvalidUpload(String),
@@ -220,6 +228,11 @@ impl fmt::Display for Error {
                 )
             }
             Error::InvalidUpload(reason) => write!(f, "invalid upload: {reason}"),
+            Error::QueryOnLink { link, options } => write!(
+                f,
+                "the query options {} were set on an operation that follows `{link}`, whose query is the service's; set them on the first request",
+                options.join(", ")
+            ),
             Error::NotAccepted { status } => {
                 write!(
                     f,
@@ -261,6 +274,7 @@ impl std::error::Error for Error {
             | Error::MissingDeltaLink { .. }
             | Error::NotAccepted { .. }
             | Error::InvalidUpload(_)
+            | Error::QueryOnLink { .. }
             | Error::OperationFailed { .. }
             | Error::BatchFull { .. }
             | Error::EmptyBatch

@@ -249,6 +249,19 @@ impl<T> Operation<T> {
             });
         }
         let url = match &self.parts.absolute_url {
+            // A next or delta link carries the service's query; an option set on top of it
+            // would be dropped without a word.
+            Some(link) if !self.parts.query.is_empty() => {
+                return Err(Error::QueryOnLink {
+                    link: link.clone(),
+                    options: self
+                        .parts
+                        .query
+                        .iter()
+                        .map(|(name, _)| name.clone())
+                        .collect(),
+                });
+            }
             Some(url) => url.clone(),
             None => {
                 let mut url = self.parts.path.to_url()?;
