@@ -377,8 +377,7 @@ impl ServiceError {
     /// How long the service asked the client to wait before retrying: the
     /// `Retry-After` header, when it is given in seconds.
     pub fn retry_after(&self) -> Option<Duration> {
-        let value = self.header_str(http::header::RETRY_AFTER.as_str())?;
-        value.trim().parse::<u64>().ok().map(Duration::from_secs)
+        retry_after(&self.headers)
     }
 
     fn header_str(&self, name: &str) -> Option<&str> {
@@ -388,6 +387,13 @@ impl ServiceError {
     fn inner_error(&self) -> Option<&InnerError> {
         self.error.as_ref()?.inner_error.as_ref()
     }
+}
+
+/// `Retry-After` in seconds, if `headers` have it: the one reading of the header, for errors,
+/// retries and long-running operations alike.
+pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 impl fmt::Display for ServiceError {

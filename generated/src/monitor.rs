@@ -19,6 +19,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::Error;
+use crate::error::retry_after;
 use crate::operation::Operation;
 
 /// How long to wait between two questions when the service does not say (`Retry-After`).
@@ -228,18 +229,6 @@ fn resolve(root: &str, location: &str) -> Option<String> {
     } else {
         Some(format!("{version_root}/{relative}"))
     }
-}
-
-/// `Retry-After` in seconds, if the headers have it.
-fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-        .map(Duration::from_secs)
 }
 
 #[cfg(all(test, msgraph_runtime))]

@@ -879,16 +879,8 @@ impl Client {
                         504 => idempotent,
                         _ => false,
                     };
-                    // The one reading of `Retry-After`, shared with the errors callers see.
                     let asked = retryable
-                        .then(|| {
-                            ServiceError::from_response(
-                                status,
-                                response.headers().clone(),
-                                Vec::new(),
-                            )
-                            .retry_after()
-                        })
+                        .then(|| crate::error::retry_after(response.headers()))
                         .flatten();
                     (retryable, asked)
                 }

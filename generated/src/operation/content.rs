@@ -15,31 +15,10 @@ pub struct Content(pub Vec<u8>);
 /// `$value`. `E` is the entity that holds the stream, which some uploads answer with.
 pub struct ContentRequest<E = ()> {
     path: ResourcePath,
-    _entity: PhantomData<fn() -> E>,
+    entity: PhantomData<fn() -> E>,
 }
 
-// Written by hand so that `E` needs none of these traits.
-impl<E> Clone for ContentRequest<E> {
-    fn clone(&self) -> Self {
-        ContentRequest::new(self.path.clone())
-    }
-}
-
-impl<E> fmt::Debug for ContentRequest<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ContentRequest")
-            .field("path", &self.path)
-            .finish()
-    }
-}
-
-impl<E> PartialEq for ContentRequest<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.path == other.path
-    }
-}
-
-impl<E> Eq for ContentRequest<E> {}
+crate::builder::path_builder_impls!(ContentRequest);
 
 impl<E> ContentRequest<E> {
     /// The stream at `path`.
@@ -47,7 +26,7 @@ impl<E> ContentRequest<E> {
     pub(crate) fn new(path: ResourcePath) -> Self {
         ContentRequest {
             path,
-            _entity: PhantomData,
+            entity: PhantomData,
         }
     }
 
