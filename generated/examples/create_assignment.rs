@@ -19,6 +19,8 @@
 //! generated crate by `cargo xtask codegen`: edit it there. `tests/transport.rs` runs its `run`
 //! against a local server.
 
+use msgraph::Model;
+
 use msgraph::Graph;
 use msgraph::models::{GroupAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment};
 use msgraph::transport::{Client, StaticToken, TransportError};
@@ -30,16 +32,13 @@ pub async fn run(
     configuration_id: &str,
     group_id: &str,
 ) -> Result<ManagedDeviceMobileAppConfigurationAssignment, TransportError> {
-    let assignment = ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(
-            GroupAssignmentTarget {
-                group_id: Some(group_id.to_string()),
-                ..Default::default()
-            }
-            .into(),
-        ),
-        ..Default::default()
-    };
+    let assignment = ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| {
+        assignment.target = Some(
+            GroupAssignmentTarget::default()
+                .with(|target| target.group_id = Some(group_id.to_string()))
+                .into(),
+        )
+    });
     let create = graph
         .device_app_management()
         .mobile_app_configurations()

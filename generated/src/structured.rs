@@ -34,7 +34,21 @@ pub(crate) type Fields = Map<String, Value>;
 
 /// A model struct (an entity or complex type) or an action's parameters: what each of them can
 /// do besides its fields. Every one of them implements it; no other type can.
+///
+/// Model structs are `#[non_exhaustive]`, so that a property Graph adds later is not a breaking
+/// change: outside this crate they are built from `Default` (or an action body's `new`) and
+/// field assignment, which [`with`](Model::with) keeps in one expression.
 pub trait Model: Structured {
+    /// Returns the value after `set` has set its fields:
+    /// `Group::default().with(|group| group.display_name = Some("Sales".into()))`.
+    fn with(mut self, set: impl FnOnce(&mut Self)) -> Self
+    where
+        Self: Sized,
+    {
+        set(&mut self);
+        self
+    }
+
     /// Sends `name` (its name on the wire, such as `displayName`) as JSON `null`, which clears
     /// it in an update: an optional field becomes `None` and the `null` is kept in
     /// `additional_properties` (a required action parameter is sent as set). A name the type

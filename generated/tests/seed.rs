@@ -33,14 +33,11 @@ fn body_json(request: &http::Request<Vec<u8>>) -> Value {
 /// The seed's request, built exactly as the snippet does.
 #[test]
 fn the_seed_patch_request() -> Result<(), Error> {
-    let assignment = ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(
+    let assignment = ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| assignment.target = Some(
             DeviceAndAppManagementAssignmentTarget::AllLicensedUsersAssignmentTarget(
                 AllLicensedUsersAssignmentTarget::default(),
             ),
-        ),
-        ..Default::default()
-    };
+        ));
     let op = Graph::v1()
         .device_app_management()
         .mobile_app_configurations()
@@ -247,18 +244,12 @@ fn list_reads_a_page_of_assignments() {
     // Read with the tag each variant is written with: equal to the values built in code.
     assert_eq!(
         targets[0],
-        DeviceAndAppManagementAssignmentTarget::GroupAssignmentTarget(GroupAssignmentTarget {
-            group_id: Some("g1".into()),
-            ..Default::default()
-        })
+        DeviceAndAppManagementAssignmentTarget::GroupAssignmentTarget(GroupAssignmentTarget::default().with(|target| target.group_id = Some("g1".into())))
     );
     assert_eq!(
         targets[1],
         DeviceAndAppManagementAssignmentTarget::ExclusionGroupAssignmentTarget(
-            ExclusionGroupAssignmentTarget {
-                group_id: Some("g2".into()),
-                ..Default::default()
-            }
+            ExclusionGroupAssignmentTarget::default().with(|target| target.group_id = Some("g2".into()))
         )
     );
     assert_eq!(
@@ -278,16 +269,10 @@ fn create_and_delete_an_assignment() {
         .mobile_app_configurations()
         .by_id("cfg-1")
         .assignments();
-    let new = ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(
-            GroupAssignmentTarget {
-                group_id: Some("g1".into()),
-                ..Default::default()
-            }
+    let new = ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| assignment.target = Some(
+            GroupAssignmentTarget::default().with(|target| target.group_id = Some("g1".into()))
             .into(),
-        ),
-        ..Default::default()
-    };
+        ));
     let create = assignments.create(&new);
     let request = create.to_http_request().unwrap();
     assert_eq!(request.method(), http::Method::POST);
@@ -314,13 +299,7 @@ fn create_and_delete_an_assignment() {
 /// 204 without content.
 #[test]
 fn assign_replaces_the_assignments_of_a_configuration() {
-    let parameters = ManagedDeviceMobileAppConfigurationAssignParameters {
-        assignments: Some(vec![ManagedDeviceMobileAppConfigurationAssignment {
-            target: Some(AllLicensedUsersAssignmentTarget::default().into()),
-            ..Default::default()
-        }]),
-        ..Default::default()
-    };
+    let parameters = ManagedDeviceMobileAppConfigurationAssignParameters::default().with(|parameters| parameters.assignments = Some(vec![ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| assignment.target = Some(AllLicensedUsersAssignmentTarget::default().into()))]));
     let op = Graph::v1()
         .device_app_management()
         .mobile_app_configurations()
@@ -343,10 +322,7 @@ fn assign_replaces_the_assignments_of_a_configuration() {
 /// members the crate does not declare are sent too.
 #[test]
 fn action_parameters_can_be_sent_as_null() {
-    let mut parameters = ManagedDeviceMobileAppConfigurationAssignParameters {
-        assignments: Some(Vec::new()),
-        ..Default::default()
-    };
+    let mut parameters = ManagedDeviceMobileAppConfigurationAssignParameters::default().with(|parameters| parameters.assignments = Some(Vec::new()));
     parameters.set_null("assignments");
     assert_eq!(parameters.assignments, None);
     parameters
@@ -400,10 +376,7 @@ fn configurations_are_read_as_their_concrete_type() {
 /// An update sends only what was set, and can clear a nullable property with an explicit `null`.
 #[test]
 fn an_update_can_clear_a_property() {
-    let mut configuration = msgraph::models::IosMobileAppConfiguration {
-        display_name: Some("Renamed".into()),
-        ..Default::default()
-    };
+    let mut configuration = msgraph::models::IosMobileAppConfiguration::default().with(|configuration| configuration.display_name = Some("Renamed".into()));
     configuration.set_null("description");
     let op = Graph::v1()
         .device_app_management()

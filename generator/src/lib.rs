@@ -16,6 +16,7 @@
 
 #![deny(missing_docs)]
 
+pub mod api;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;

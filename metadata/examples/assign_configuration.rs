@@ -17,6 +17,8 @@
 //! generated crate by `cargo xtask codegen`: edit it there. `tests/transport.rs` runs its `run`
 //! against a local server.
 
+use msgraph::Model;
+
 use msgraph::Graph;
 use msgraph::models::{GroupAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment};
 use msgraph::requests::ManagedDeviceMobileAppConfigurationAssignParameters;
@@ -31,25 +33,24 @@ pub async fn run(
 ) -> Result<(), TransportError> {
     let assignments = group_ids
         .iter()
-        .map(|group_id| ManagedDeviceMobileAppConfigurationAssignment {
-            target: Some(
-                GroupAssignmentTarget {
-                    group_id: Some(group_id.to_string()),
-                    ..Default::default()
-                }
-                .into(),
-            ),
-            ..Default::default()
+        .map(|group_id| {
+            ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| {
+                assignment.target = Some(
+                    GroupAssignmentTarget::default()
+                        .with(|target| target.group_id = Some(group_id.to_string()))
+                        .into(),
+                )
+            })
         })
         .collect();
     let assign = graph
         .device_app_management()
         .mobile_app_configurations()
         .by_id(configuration_id)
-        .assign(&ManagedDeviceMobileAppConfigurationAssignParameters {
-            assignments: Some(assignments),
-            ..Default::default()
-        });
+        .assign(
+            &ManagedDeviceMobileAppConfigurationAssignParameters::default()
+                .with(|parameters| parameters.assignments = Some(assignments)),
+        );
     client.send(&assign).await?;
     println!("assigned to {} groups", group_ids.len());
     Ok(())

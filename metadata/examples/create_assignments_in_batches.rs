@@ -18,6 +18,8 @@
 //! into the generated crate by `cargo xtask codegen`: edit it there. `tests/transport.rs` runs
 //! its `run` against a local server.
 
+use msgraph::Model;
+
 use msgraph::models::{GroupAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment};
 use msgraph::transport::{Client, StaticToken, TransportError};
 use msgraph::{Batches, Graph};
@@ -29,8 +31,10 @@ pub async fn run(
     graph: &Graph,
     configuration_id: &str,
     group_ids: &[&str],
-) -> Result<Vec<Result<ManagedDeviceMobileAppConfigurationAssignment, msgraph::Error>>, TransportError>
-{
+) -> Result<
+    Vec<Result<ManagedDeviceMobileAppConfigurationAssignment, msgraph::Error>>,
+    TransportError,
+> {
     let assignments = graph
         .device_app_management()
         .mobile_app_configurations()
@@ -39,16 +43,14 @@ pub async fn run(
     let mut batches = Batches::new();
     let mut items = Vec::new();
     for group_id in group_ids {
-        let assignment = ManagedDeviceMobileAppConfigurationAssignment {
-            target: Some(
-                GroupAssignmentTarget {
-                    group_id: Some(group_id.to_string()),
-                    ..Default::default()
-                }
-                .into(),
-            ),
-            ..Default::default()
-        };
+        let assignment =
+            ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| {
+                assignment.target = Some(
+                    GroupAssignmentTarget::default()
+                        .with(|target| target.group_id = Some(group_id.to_string()))
+                        .into(),
+                )
+            });
         items.push(batches.add(&assignments.create(&assignment))?);
     }
     let responses = client.send_batches(&batches).await?;

@@ -16,6 +16,8 @@
 //! generated crate by `cargo xtask codegen`: edit it there. `tests/transport.rs` runs its `run`
 //! against a local server.
 
+use msgraph::Model;
+
 use msgraph::Graph;
 use msgraph::models::{
     AllLicensedUsersAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment,
@@ -29,10 +31,9 @@ pub async fn run(
     configuration_id: &str,
     assignment_id: &str,
 ) -> Result<ManagedDeviceMobileAppConfigurationAssignment, TransportError> {
-    let changes = ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(AllLicensedUsersAssignmentTarget::default().into()),
-        ..Default::default()
-    };
+    let changes = ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| {
+        assignment.target = Some(AllLicensedUsersAssignmentTarget::default().into())
+    });
     let patch = graph
         .device_app_management()
         .mobile_app_configurations()

@@ -40,6 +40,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use msgraph::Model;
+
 use msgraph::models::{
     AllLicensedUsersAssignmentTarget, DeviceAndAppManagementAssignmentTarget,
     GroupAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment,
@@ -104,26 +106,21 @@ fn assignments(
 }
 
 fn for_group(group_id: &str) -> ManagedDeviceMobileAppConfigurationAssignment {
-    ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(group_target(group_id)),
-        ..Default::default()
-    }
+    ManagedDeviceMobileAppConfigurationAssignment::default()
+        .with(|assignment| assignment.target = Some(group_target(group_id)))
 }
 
 fn group_target(group_id: &str) -> DeviceAndAppManagementAssignmentTarget {
-    GroupAssignmentTarget {
-        group_id: Some(group_id.to_string()),
-        ..Default::default()
-    }
-    .into()
+    GroupAssignmentTarget::default()
+        .with(|target| target.group_id = Some(group_id.to_string()))
+        .into()
 }
 
 /// The body of the seed's `PATCH`.
 fn all_licensed_users() -> ManagedDeviceMobileAppConfigurationAssignment {
-    ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(AllLicensedUsersAssignmentTarget::default().into()),
-        ..Default::default()
-    }
+    ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| {
+        assignment.target = Some(AllLicensedUsersAssignmentTarget::default().into())
+    })
 }
 
 fn methods(server: &TestServer) -> Vec<String> {
@@ -324,7 +321,9 @@ fn a_next_link_that_a_url_parser_would_resolve_out_of_the_root_is_not_followed()
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(targets.len(), 6, "one request per listing: {targets:?}");
     assert!(
-        targets.iter().all(|target| target.starts_with("/v1.0/deviceAppManagement/")),
+        targets
+            .iter()
+            .all(|target| target.starts_with("/v1.0/deviceAppManagement/")),
         "{targets:?}"
     );
 }
@@ -334,7 +333,8 @@ fn a_next_link_that_comes_back_ends_the_paging_with_an_error() {
     let server = TestServer::start();
     let root = server.base_url();
     let path = "/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments";
-    let page = |token: &str| Fault::Respond {
+    let page = |token: &str| {
+        Fault::Respond {
         status: 200,
         headers: Vec::new(),
         body: json!({
@@ -342,6 +342,7 @@ fn a_next_link_that_comes_back_ends_the_paging_with_an_error() {
             "@odata.nextLink": format!("{root}{path}?$skiptoken={token}"),
         })
         .to_string(),
+    }
     };
     // The service answers the first page, then page A twice with the same link.
     server.inject([page("A"), page("A")]);
@@ -357,10 +358,7 @@ fn a_next_link_that_comes_back_ends_the_paging_with_an_error() {
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(
         targets,
-        [
-            format!("/v1.0{path}"),
-            format!("/v1.0{path}?$skiptoken=A"),
-        ]
+        [format!("/v1.0{path}"), format!("/v1.0{path}?$skiptoken=A"),]
     );
 }
 
@@ -391,9 +389,7 @@ fn a_throttled_batch_item_and_its_dependents_are_sent_again_and_nothing_else() {
     let assignments = assignments(&server);
     let mut batch = msgraph::Batch::new();
     let first = batch.add(&assignments.create(&for_group("g1"))).unwrap();
-    let listed = batch
-        .add_after(&assignments.list(), &[first.id()])
-        .unwrap();
+    let listed = batch.add_after(&assignments.list(), &[first.id()]).unwrap();
     let second = batch.add(&assignments.create(&for_group("g2"))).unwrap();
     // The first create is throttled; the list that depends on it fails with 424; the second
     // create succeeds and must not be sent again.
@@ -401,9 +397,16 @@ fn a_throttled_batch_item_and_its_dependents_are_sent_again_and_nothing_else() {
     let response = block_on(client.send_batch(&batch)).unwrap();
     let created = first.result(&response).unwrap();
     assert_eq!(created.target, Some(group_target("g1")));
-    assert_eq!(second.result(&response).unwrap().target, Some(group_target("g2")));
+    assert_eq!(
+        second.result(&response).unwrap().target,
+        Some(group_target("g2"))
+    );
     assert_eq!(listed.result(&response).unwrap().value.len(), 2);
-    assert_eq!(server.assignments(CONFIGURATION).len(), 2, "no create ran twice");
+    assert_eq!(
+        server.assignments(CONFIGURATION).len(),
+        2,
+        "no create ran twice"
+    );
     let sent: Vec<(String, String)> = server
         .requests()
         .into_iter()
@@ -458,10 +461,11 @@ fn assign_replaces_the_assignments() {
         .device_app_management()
         .mobile_app_configurations()
         .by_id(CONFIGURATION)
-        .assign(&ManagedDeviceMobileAppConfigurationAssignParameters {
-            assignments: Some(vec![for_group("g7"), for_group("g8")]),
-            ..Default::default()
-        });
+        .assign(
+            &ManagedDeviceMobileAppConfigurationAssignParameters::default().with(|parameters| {
+                parameters.assignments = Some(vec![for_group("g7"), for_group("g8")])
+            }),
+        );
     block_on(client.send(&assign)).unwrap();
     let groups: Vec<Value> = server
         .assignments(CONFIGURATION)
@@ -1034,7 +1038,10 @@ fn delta_rounds_resume_from_a_stored_link() {
     match block_on(client.delta_round(delta.resume(&unknown).unwrap())) {
         Err(TransportError::Graph(Error::Service(error))) => {
             assert_eq!(error.status(), 410);
-            assert_eq!(error.error().map(|e| e.code.as_str()), Some("SyncStateNotFound"));
+            assert_eq!(
+                error.error().map(|e| e.code.as_str()),
+                Some("SyncStateNotFound")
+            );
         }
         other => panic!("an unknown token is the service's error: {other:?}"),
     }
@@ -1061,7 +1068,10 @@ fn an_own_http_client_sends_with_the_token_and_retries() {
     let server = TestServer::start();
     server.seed_assignment(CONFIGURATION, "g1");
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-tenant-tag", reqwest::header::HeaderValue::from_static("blue"));
+    headers.insert(
+        "x-tenant-tag",
+        reqwest::header::HeaderValue::from_static("blue"),
+    );
     let http = msgraph::transport::http_client_builder()
         .unwrap()
         .default_headers(headers)
@@ -1196,7 +1206,9 @@ fn azure_credentials_sign_in_and_their_tokens_are_kept_until_near_expiry() {
     use std::pin::Pin;
     use std::sync::Mutex;
 
-    use azure_core::credentials::{AccessToken as AzureToken, TokenCredential, TokenRequestOptions};
+    use azure_core::credentials::{
+        AccessToken as AzureToken, TokenCredential, TokenRequestOptions,
+    };
     use msgraph::azure::AzureCredential;
 
     /// A credential that gives [`TOKEN`], valid for `lifetime`, and records what it is asked.
@@ -1252,7 +1264,11 @@ fn azure_credentials_sign_in_and_their_tokens_are_kept_until_near_expiry() {
 
     let long_lived = fake(time::Duration::hours(1));
     send_three(Arc::clone(&long_lived));
-    assert_eq!(long_lived.calls.load(Ordering::SeqCst), 1, "kept while valid");
+    assert_eq!(
+        long_lived.calls.load(Ordering::SeqCst),
+        1,
+        "kept while valid"
+    );
     assert_eq!(
         *long_lived.scopes.lock().unwrap(),
         ["https://graph.microsoft.com/.default"]
@@ -1262,8 +1278,8 @@ fn azure_credentials_sign_in_and_their_tokens_are_kept_until_near_expiry() {
     send_three(Arc::clone(&short_lived));
     assert_eq!(short_lived.calls.load(Ordering::SeqCst), 3);
     let refreshed_late = fake(time::Duration::minutes(2));
-    let provider = AzureCredential::new(refreshed_late.clone())
-        .refresh_before_expiry(Duration::from_secs(30));
+    let provider =
+        AzureCredential::new(refreshed_late.clone()).refresh_before_expiry(Duration::from_secs(30));
     let client = Client::builder(provider).no_proxy().build().unwrap();
     for _ in 0..2 {
         block_on(client.send(&assignments(&server).list())).unwrap();
@@ -1295,10 +1311,10 @@ fn long_running_operations_are_followed_to_their_end() {
         .device_app_management()
         .mobile_app_configurations()
         .by_id(CONFIGURATION)
-        .assign(&ManagedDeviceMobileAppConfigurationAssignParameters {
-            assignments: Some(Vec::new()),
-            ..Default::default()
-        });
+        .assign(
+            &ManagedDeviceMobileAppConfigurationAssignParameters::default()
+                .with(|parameters| parameters.assignments = Some(Vec::new())),
+        );
     let respond = |status: u16, headers: Vec<(&'static str, String)>, body: &str| Fault::Respond {
         status,
         headers,
@@ -1307,17 +1323,38 @@ fn long_running_operations_are_followed_to_their_end() {
     // A monitor on "another host": outside the service root, pre-authenticated.
     let host = server.base_url().trim_end_matches("/v1.0").to_string();
     server.inject([
-        respond(202, vec![("location", format!("{host}/monitor/1")), ("retry-after", "0".into())], ""),
-        respond(202, vec![("retry-after", "0".into())], r#"{"status":"inProgress","percentageComplete":25.0}"#),
-        respond(202, vec![("retry-after", "0".into())], r#"{"status":"inProgress","percentageComplete":75.0}"#),
-        respond(200, vec![], r#"{"status":"completed","percentageComplete":100.0,"resourceId":"copy-1"}"#),
+        respond(
+            202,
+            vec![
+                ("location", format!("{host}/monitor/1")),
+                ("retry-after", "0".into()),
+            ],
+            "",
+        ),
+        respond(
+            202,
+            vec![("retry-after", "0".into())],
+            r#"{"status":"inProgress","percentageComplete":25.0}"#,
+        ),
+        respond(
+            202,
+            vec![("retry-after", "0".into())],
+            r#"{"status":"inProgress","percentageComplete":75.0}"#,
+        ),
+        respond(
+            200,
+            vec![],
+            r#"{"status":"completed","percentageComplete":100.0,"resourceId":"copy-1"}"#,
+        ),
     ]);
     let accepted = block_on(client.start(&assign)).unwrap();
     assert!(!accepted.sends_token());
     let mut seen = Vec::new();
-    let completed = block_on(client.wait_for(&accepted, Duration::from_secs(10), |progress| {
-        seen.push(progress.clone())
-    }))
+    let completed = block_on(
+        client.wait_for(&accepted, Duration::from_secs(10), |progress| {
+            seen.push(progress.clone())
+        }),
+    )
     .unwrap();
     assert_eq!(completed.resource_id.as_deref(), Some("copy-1"));
     let percentages: Vec<Option<f64>> = seen
@@ -1367,17 +1404,22 @@ fn long_running_operations_are_followed_to_their_end() {
     // One that would not end in time.
     server.inject([respond(
         202,
-        vec![("location", format!("{host}/monitor/2")), ("retry-after", "30".into())],
+        vec![
+            ("location", format!("{host}/monitor/2")),
+            ("retry-after", "30".into()),
+        ],
         "",
     )]);
     let accepted = block_on(client.start(&assign)).unwrap();
-    let error =
-        block_on(client.wait_for(&accepted, Duration::from_secs(5), |_| {})).unwrap_err();
+    let error = block_on(client.wait_for(&accepted, Duration::from_secs(5), |_| {})).unwrap_err();
     assert!(matches!(error, TransportError::Timeout { .. }), "{error:?}");
     // And an answer that is not `202` is not an operation to follow.
     let error = block_on(client.start(&assign)).unwrap_err();
     assert!(
-        matches!(error, TransportError::Graph(Error::NotAccepted { status: 204 })),
+        matches!(
+            error,
+            TransportError::Graph(Error::NotAccepted { status: 204 })
+        ),
         "{error:?}"
     );
 }
@@ -1397,7 +1439,9 @@ fn uploads_go_in_slices_resume_after_a_failure_and_end_with_the_item() {
 
     let server = TestServer::start();
     let client = client();
-    let content: Vec<u8> = (0..(3 * SLICE_UNIT + 1234)).map(|i| (i % 251) as u8).collect();
+    let content: Vec<u8> = (0..(3 * SLICE_UNIT + 1234))
+        .map(|i| (i % 251) as u8)
+        .collect();
     let upload_to = |url: &str| {
         Upload::<Item>::new(url, content.len())
             .unwrap()
@@ -1408,7 +1452,10 @@ fn uploads_go_in_slices_resume_after_a_failure_and_end_with_the_item() {
         server.requests()[from..]
             .iter()
             .map(|r| {
-                assert!(!r.headers.contains_key("authorization"), "no token to an upload URL");
+                assert!(
+                    !r.headers.contains_key("authorization"),
+                    "no token to an upload URL"
+                );
                 match r.headers.get("content-range") {
                     Some(range) => format!("{} {range}", r.method),
                     None => r.method.clone(),
@@ -1450,7 +1497,8 @@ fn uploads_go_in_slices_resume_after_a_failure_and_end_with_the_item() {
     // A small file is one slice.
     let url = server.open_upload_session(5);
     let before = server.requests().len();
-    let item = block_on(client.upload(Upload::<Item>::new(url.as_str(), 5).unwrap(), b"hello")).unwrap();
+    let item =
+        block_on(client.upload(Upload::<Item>::new(url.as_str(), 5).unwrap(), b"hello")).unwrap();
     assert_eq!(item.size, 5);
     assert_eq!(puts_and_gets(before), ["PUT bytes 0-4/5"]);
 

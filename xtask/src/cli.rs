@@ -20,6 +20,8 @@ commands:
                       --check, compare instead; with --csdl or --config and --out, generate a
                       standalone crate from any CSDL (what `msgraph-codegen` does)
   refresh-metadata    re-extract metadata/'s CSDL slice from a full CSDL
+  api-diff            compare the API generated from two CSDL files: what was added, removed
+                      or changed, each marked breaking or not; exit 2 when something breaks
   bench               time the reader, the generator and (with --cargo) compiling all of Graph
   help                this text
 ";
@@ -53,6 +55,31 @@ options:
                       ../shared/graph-metadata or $GRAPH_METADATA_DIR)
 ";
 
+/// `cargo xtask api-diff --help`.
+pub const API_DIFF_USAGE: &str = "\
+usage: cargo xtask api-diff --from OLD.xml --to NEW.xml
+                            [--all | --root NS.TYPE ... | --path /P ... | --config FILE]
+                            [--summary] [--json]
+
+Generates a crate from each CSDL with the same options (in memory; the project's
+metadata/msgraph.toml unless a slice or --config is given) and compares the public API of the
+two: models and their fields, unions and their variants, enums and their members, builders and
+their methods, action bodies, features per area. Prints the changes grouped by area (the
+feature that gates them), breaking ones marked `!` with the reason.
+
+options:
+  --from FILE         the older CSDL
+  --to FILE           the newer CSDL
+  --all, --root, --path
+                      the slice, as for `cargo xtask codegen --csdl`
+  --config FILE       take the slice and options from a config file
+  --summary           the counts per area and the breaking changes only
+  --json              {\"release\": \"patch\"|\"minor\"|\"major\", \"changes\": [...]}
+
+exit status: 0 when nothing breaks (a patch or minor release), 2 when something does (a major
+release), 1 on an error.
+";
+
 /// `cargo xtask bench --help`.
 pub const BENCH_USAGE: &str = "\
 usage: cargo xtask bench [--iterations N] [--synthetic-mb MB] [--cargo]
@@ -84,6 +111,8 @@ pub enum Command {
         /// The full CSDL, if not the configured one.
         from: Option<PathBuf>,
     },
+    /// Compare the API of two generations (`cargo xtask api-diff`).
+    ApiDiff(crate::api_diff::Options),
     /// Time the reader (`cargo xtask bench`).
     Bench(crate::bench::Options),
     /// Print a usage text.
@@ -147,9 +176,57 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
             }
             Ok(Command::Bench(options))
         }
+        "api-diff" => api_diff(&mut parser),
         "help" => Ok(Command::Help(USAGE)),
         other => Err(error(USAGE, format!("unknown command `{other}`"))),
     }
+}
+
+/// `cargo xtask api-diff ...`.
+fn api_diff(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
+    let usage = API_DIFF_USAGE;
+    let (mut from, mut to, mut config) = (None, None, None);
+    let mut slice = SliceSpec::default();
+    let (mut json, mut summary) = (false, false);
+    while let Some(argument) = parser.next().map_err(|e| error(usage, e))? {
+        match argument {
+            Long("from") => from = Some(PathBuf::from(value(parser, usage)?)),
+            Long("to") => to = Some(PathBuf::from(value(parser, usage)?)),
+            Long("config") => config = Some(PathBuf::from(value(parser, usage)?)),
+            Long("all") => slice.all = true,
+            Long("root") => slice
+                .roots
+                .push(Spanned::new(value(parser, usage)?, Default::default())),
+            Long("path") => slice
+                .paths
+                .push(Spanned::new(value(parser, usage)?, Default::default())),
+            Long("json") => json = true,
+            Long("summary") => summary = true,
+            Short('h') | Long("help") => return Ok(Command::Help(usage)),
+            other => return Err(error(usage, other.unexpected())),
+        }
+    }
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(error(usage, "give `--from OLD.xml` and `--to NEW.xml`"));
+    };
+    let some_of_a_slice = slice.all || !slice.roots.is_empty() || !slice.paths.is_empty();
+    if some_of_a_slice && config.is_some() {
+        return Err(error(usage, "give a slice or `--config`, not both"));
+    }
+    if slice.all && (!slice.roots.is_empty() || !slice.paths.is_empty()) {
+        return Err(error(
+            usage,
+            "give either `--all`, or one or more `--root` or `--path`",
+        ));
+    }
+    Ok(Command::ApiDiff(crate::api_diff::Options {
+        from,
+        to,
+        slice,
+        config,
+        json,
+        summary,
+    }))
 }
 
 /// `cargo xtask codegen ...`.

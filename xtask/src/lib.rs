@@ -2,6 +2,7 @@
 //! `msgraph-codegen` binary uses too), the only code in the workspace that reads or writes
 //! files; the rest of the generator is pure.
 
+pub mod api_diff;
 pub mod bench;
 pub mod cli;
 pub mod codegen;

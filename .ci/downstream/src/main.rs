@@ -8,16 +8,18 @@ fn main() -> Result<(), msgraph::Error> {
         .expect("a valid response");
 
     // ---- the snippet, unchanged ----
+    use msgraph::Model;
     use msgraph::models::{
         AllLicensedUsersAssignmentTarget, DeviceAndAppManagementAssignmentTarget,
         ManagedDeviceMobileAppConfigurationAssignment,
     };
-    let assignment = ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(DeviceAndAppManagementAssignmentTarget::AllLicensedUsersAssignmentTarget(
-            AllLicensedUsersAssignmentTarget::default(),
-        )),
-        ..Default::default()
-    };
+    let assignment = ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| {
+        assignment.target = Some(
+            DeviceAndAppManagementAssignmentTarget::AllLicensedUsersAssignmentTarget(
+                AllLicensedUsersAssignmentTarget::default(),
+            ),
+        )
+    });
     let op = msgraph::Graph::v1() // https://graph.microsoft.com/v1.0
         .device_app_management()
         .mobile_app_configurations()
@@ -36,6 +38,11 @@ fn main() -> Result<(), msgraph::Error> {
         "https://graph.microsoft.com/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments/asg-1"
     );
     assert_eq!(updated.target, assignment.target);
-    println!("downstream: {} {} -> parsed {:?}", request.method(), request.uri(), updated.id);
+    println!(
+        "downstream: {} {} -> parsed {:?}",
+        request.method(),
+        request.uri(),
+        updated.id
+    );
     Ok(())
 }

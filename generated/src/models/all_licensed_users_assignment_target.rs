@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.deviceAndAppManagementAssignmentTarget` too.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AllLicensedUsersAssignmentTarget {
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared

@@ -4,6 +4,7 @@
 ///
 /// The `microsoft.graph.appConfigurationSettingItem` complex type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AppConfigurationSettingItem {
     /// The key the app reads.
     pub app_config_key: Option<String>,

@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.deviceAndAppManagementAssignmentTarget` too.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The id of the Configuration Manager collection.
     pub collection_id: Option<String>,

@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.groupAssignmentTarget` too.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExclusionGroupAssignmentTarget {
     /// The id of the group.
     pub group_id: Option<String>,

@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.managedDeviceMobileAppConfiguration` too.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IosMobileAppConfiguration {
     /// The entity's key, assigned by the service.
     pub id: Option<String>,

@@ -6,6 +6,7 @@ crate::macros::union_type! {
     /// A `microsoft.graph.managedDeviceMobileAppConfiguration` value of any concrete type: the type named by the value's `@odata.type`.
     ///
     /// Reading accepts the type name with or without the leading `#`, and a value is written back with the `@odata.type` it was read with, or none; a value built in code gets one where this slot needs it to be read back right. A type this crate does not know is kept whole in [`ManagedDeviceMobileAppConfiguration::Other`] and written back unchanged.
+    #[non_exhaustive]
     pub enum ManagedDeviceMobileAppConfiguration {
         IosMobileAppConfiguration(
             crate::models::IosMobileAppConfiguration,

@@ -6,6 +6,7 @@
 ///
 /// It has the properties of its base type `microsoft.graph.entity` too.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedDeviceMobileAppConfigurationAssignment {
     /// The entity's key, assigned by the service.
     pub id: Option<String>,

@@ -5,6 +5,7 @@ crate::macros::string_enum! {
     /// The type of an app configuration value.
     ///
     /// The `microsoft.graph.mdmAppConfigKeyType` enum type.
+    #[non_exhaustive]
     pub enum MdmAppConfigKeyType {
         /// Text.
         StringType = "stringType",

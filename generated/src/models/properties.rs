@@ -3,6 +3,7 @@
 //! The properties of each entity type, by name: what `$select` and `$orderby` take.
 crate::macros::property_names! {
     /// The properties of `microsoft.graph.deviceAppManagement`.
+    #[non_exhaustive]
     pub enum DeviceAppManagement {
         Id = "id",
         IsEnabledForMicrosoftStoreForBusiness = "isEnabledForMicrosoftStoreForBusiness",
@@ -16,6 +17,7 @@ impl crate::operation::Selectable for crate::models::DeviceAppManagement {
 }
 crate::macros::property_names! {
     /// The properties of `microsoft.graph.iosMobileAppConfiguration`.
+    #[non_exhaustive]
     pub enum IosMobileAppConfiguration {
         Id = "id",
         CreatedDateTime = "createdDateTime",
@@ -33,6 +35,7 @@ impl crate::operation::Selectable for crate::models::IosMobileAppConfiguration {
 }
 crate::macros::property_names! {
     /// The properties of `microsoft.graph.managedDeviceMobileAppConfiguration`.
+    #[non_exhaustive]
     pub enum ManagedDeviceMobileAppConfiguration {
         Id = "id",
         CreatedDateTime = "createdDateTime",
@@ -49,6 +52,7 @@ for crate::models::ManagedDeviceMobileAppConfiguration {
 }
 crate::macros::property_names! {
     /// The properties of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
+    #[non_exhaustive]
     pub enum ManagedDeviceMobileAppConfigurationAssignment {
         Id = "id",
         Target = "target",
@@ -60,6 +64,7 @@ for crate::models::ManagedDeviceMobileAppConfigurationAssignment {
 }
 crate::macros::property_names! {
     /// The properties of `microsoft.graph.oAuth2PermissionGrant`.
+    #[non_exhaustive]
     pub enum OAuth2PermissionGrant {
         Id = "id",
         ClientId = "clientId",

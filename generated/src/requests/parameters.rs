@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 /// The body of the `microsoft.graph.assign` action.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedDeviceMobileAppConfigurationAssignParameters {
     /// The `assignments` parameter: a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
     pub assignments: Option<

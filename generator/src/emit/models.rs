@@ -189,6 +189,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Properties this crate does not declare (open types, properties added to the
@@ -300,8 +301,6 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
             .gate_within(Item::Type(member), Item::Union(id));
         variants.push(quote! { #variant_gate #variant(#path) = #member_name, });
     }
-    // Which variants exist depends on the features enabled, so matches need a wildcard arm.
-    let non_exhaustive = plan.features.enabled().then(|| quote!(#[non_exhaustive]));
     let name_ident = name.ident();
     let macro_name = if has_base {
         quote!(union_with_base)
@@ -312,7 +311,7 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
         #gate
         crate::macros::#macro_name! {
             #doc
-            #non_exhaustive
+            #[non_exhaustive]
             pub enum #name_ident {
                 #(#variants)*
             }
@@ -358,6 +357,7 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         crate::macros::string_enum! {
             #[odata_name = #qualified]
             #doc
+            #[non_exhaustive]
             pub enum #ident {
                 #(#variants)*
             }

@@ -102,6 +102,7 @@ fn property_enum(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         #gate
         crate::macros::property_names! {
             #[doc = #doc]
+            #[non_exhaustive]
             pub enum #ident {
                 #(#variants)*
             }

@@ -930,6 +930,12 @@ impl Requests<'_, '_> {
         let mut fields = Vec::new();
         let mut table = PropertyTable::default();
         let mut all_default = true;
+        // `new` takes the required (non-nullable) parameters and sets the others to `None`:
+        // the struct is `#[non_exhaustive]`, so outside this crate it is built with `new` (or
+        // `Default`) and field assignment, and a parameter added later is not a break unless it
+        // is required.
+        let mut required = Vec::new();
+        let mut initializers = Vec::new();
         for parameter in &operation.parameters {
             let Some(rust) = self.plan.use_type(parameter.ty) else {
                 continue;
@@ -947,6 +953,7 @@ impl Requests<'_, '_> {
                     #[doc = #field_doc]
                     pub #ident: ::std::option::Option<#rust>,
                 });
+                initializers.push(quote!(#ident: ::std::option::Option::None));
                 table.optional(wire, &ident, lenient);
             } else {
                 all_default &= self.has_default(parameter.ty);
@@ -954,6 +961,8 @@ impl Requests<'_, '_> {
                     #[doc = #field_doc]
                     pub #ident: #rust,
                 });
+                required.push(quote!(#ident: #rust));
+                initializers.push(quote!(#ident));
                 table.required(wire, &ident, lenient);
             }
         }
@@ -961,10 +970,26 @@ impl Requests<'_, '_> {
         let ident = name.ident();
         let derive_default = all_default.then(|| quote!(Default,));
         let structured = table.impl_for(&ident, gate);
+        let constructor = (!required.is_empty()).then(|| {
+            quote! {
+                #gate
+                impl #ident {
+                    /// The body with its required parameters; the optional ones are `None`.
+                    #[allow(clippy::too_many_arguments)]
+                    pub fn new(#(#required),*) -> Self {
+                        Self {
+                            #(#initializers,)*
+                            #additional: ::serde_json::Map::new(),
+                        }
+                    }
+                }
+            }
+        });
         quote! {
             #gate
             #doc
             #[derive(Clone, Debug, #derive_default PartialEq)]
+            #[non_exhaustive]
             pub struct #ident {
                 #(#fields)*
                 /// Members to send that this crate does not declare, and parameters set to JSON
@@ -972,6 +997,8 @@ impl Requests<'_, '_> {
                 /// parameters.
                 pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
+
+            #constructor
 
             #structured
 

@@ -384,9 +384,10 @@ fn batch_answer(request: &Request, shared: &Shared) -> Answer {
     let mut responses = Vec::new();
     for item in items {
         let id = item["id"].as_str().unwrap_or_default().to_string();
-        let blocked = item["dependsOn"]
-            .as_array()
-            .is_some_and(|ids| ids.iter().any(|d| failed.iter().any(|f| Some(f.as_str()) == d.as_str())));
+        let blocked = item["dependsOn"].as_array().is_some_and(|ids| {
+            ids.iter()
+                .any(|d| failed.iter().any(|f| Some(f.as_str()) == d.as_str()))
+        });
         if blocked {
             failed.push(id.clone());
             responses.push(json!({
@@ -399,14 +400,20 @@ fn batch_answer(request: &Request, shared: &Shared) -> Answer {
         let mut headers = request.headers.clone();
         if let Some(item_headers) = item["headers"].as_object() {
             for (name, value) in item_headers {
-                headers.insert(name.to_ascii_lowercase(), value.as_str().unwrap_or_default().to_string());
+                headers.insert(
+                    name.to_ascii_lowercase(),
+                    value.as_str().unwrap_or_default().to_string(),
+                );
             }
         }
         let inner = Request {
             method: item["method"].as_str().unwrap_or_default().to_string(),
             target: format!("/v1.0{}", item["url"].as_str().unwrap_or_default()),
             headers,
-            body: item.get("body").map(|body| body.to_string().into_bytes()).unwrap_or_default(),
+            body: item
+                .get("body")
+                .map(|body| body.to_string().into_bytes())
+                .unwrap_or_default(),
         };
         record(shared, &inner);
         // Dropping or slowing one item of a batch has no meaning: it is handled normally.
@@ -423,7 +430,8 @@ fn batch_answer(request: &Request, shared: &Shared) -> Answer {
             .map(|(name, value)| (name.to_string(), Value::String(value.clone())))
             .collect();
         let body = serde_json::from_str::<Value>(&answer.body).unwrap_or(Value::Null);
-        responses.push(json!({"id": id, "status": answer.status, "headers": headers, "body": body}));
+        responses
+            .push(json!({"id": id, "status": answer.status, "headers": headers, "body": body}));
     }
     json_answer(200, &json!({ "responses": responses }))
 }
@@ -747,7 +755,8 @@ fn upload(request: &Request, id: &str, shared: &Shared) -> Answer {
         return error_answer(404, "itemNotFound", "The upload session was not found.");
     };
     let total = *total;
-    let expected = |received: &Vec<u8>| json!({ "nextExpectedRanges": [format!("{}-", received.len())] });
+    let expected =
+        |received: &Vec<u8>| json!({ "nextExpectedRanges": [format!("{}-", received.len())] });
     match request.method.as_str() {
         "GET" => json_answer(200, &expected(received)),
         "DELETE" => {
@@ -762,10 +771,18 @@ fn upload(request: &Request, id: &str, shared: &Shared) -> Answer {
                 .and_then(|range| {
                     let (span, size) = range.split_once('/')?;
                     let (first, last) = span.split_once('-')?;
-                    Some((first.parse::<usize>().ok()?, last.parse::<usize>().ok()?, size.parse::<usize>().ok()?))
+                    Some((
+                        first.parse::<usize>().ok()?,
+                        last.parse::<usize>().ok()?,
+                        size.parse::<usize>().ok()?,
+                    ))
                 });
             let Some((first, last, size)) = range else {
-                return error_answer(400, "invalidRange", "The Content-Range header is missing or invalid.");
+                return error_answer(
+                    400,
+                    "invalidRange",
+                    "The Content-Range header is missing or invalid.",
+                );
             };
             if size != total || first != received.len() || last + 1 - first != request.body.len() {
                 return error_answer(416, "invalidRange", "The range is not the one expected.");
@@ -774,7 +791,8 @@ fn upload(request: &Request, id: &str, shared: &Shared) -> Answer {
             if received.len() < total {
                 return json_answer(202, &expected(received));
             }
-            let item = json!({ "id": format!("uploaded-{id}"), "name": "report.bin", "size": total });
+            let item =
+                json!({ "id": format!("uploaded-{id}"), "name": "report.bin", "size": total });
             json_answer(201, &item)
         }
         _ => error_answer(405, "MethodNotAllowed", "The method is not allowed."),
@@ -809,10 +827,18 @@ fn grants_delta(query: &str, shared: &Shared) -> Answer {
     let latest: Vec<&GrantChange> = window
         .iter()
         .enumerate()
-        .filter(|(i, change)| !window[i + 1..].iter().any(|later| later.id() == change.id()))
+        .filter(|(i, change)| {
+            !window[i + 1..]
+                .iter()
+                .any(|later| later.id() == change.id())
+        })
         .map(|(_, change)| change)
         .collect();
-    let entries: Vec<Value> = latest.iter().take(DEFAULT_PAGE_SIZE).map(|c| c.entry()).collect();
+    let entries: Vec<Value> = latest
+        .iter()
+        .take(DEFAULT_PAGE_SIZE)
+        .map(|c| c.entry())
+        .collect();
     let mut page = json!({
         "@odata.context": format!("{}/$metadata#Collection(microsoft.graph.oAuth2PermissionGrant)", base(shared)),
         "value": entries,
