@@ -25,6 +25,8 @@ pub struct Options {
     pub json: bool,
     /// Print the counts per area and the breaking changes only.
     pub summary: bool,
+    /// Write the new crate and a probe crate (old-API code, see `api::probe`) into this folder.
+    pub probe: Option<PathBuf>,
 }
 
 /// What the command found: the text to print, and whether anything breaks.
@@ -38,9 +40,18 @@ pub struct Outcome {
 /// Runs `cargo xtask api-diff`.
 pub fn run(options: &Options) -> Result<Outcome, Failure> {
     let old = surface_of(&generate(options, &options.from)?)?;
-    let new = surface_of(&generate(options, &options.to)?)?;
+    let new_files = generate(options, &options.to)?;
+    let new = surface_of(&new_files)?;
     let changes = api::diff(&old, &new);
     let breaking = changes.iter().any(|change| change.breaking);
+    let mut probe_note = String::new();
+    if let Some(folder) = &options.probe {
+        let uses = write_probe(folder, &old, &new, &changes, &new_files)?;
+        probe_note = format!(
+            "probe: {uses} uses of the old API in {}; `cargo check` it against the new crate\n",
+            folder.join("probe").display()
+        );
+    }
     let text = if options.json {
         api::to_json(&changes) + "\n"
     } else {
@@ -49,9 +60,53 @@ pub fn run(options: &Options) -> Result<Outcome, Failure> {
             options.to.display(),
             options.from.display(),
             api::render(&changes, &new, options.summary)
-        )
+        ) + &probe_note
     };
     Ok(Outcome { text, breaking })
+}
+
+/// Writes the new crate to `folder/new` and the probe to `folder/probe`; returns how many
+/// uses of the old API the probe holds.
+fn write_probe(
+    folder: &Path,
+    old: &Surface,
+    new: &Surface,
+    changes: &[Change],
+    new_files: &BTreeMap<String, String>,
+) -> Result<usize, Failure> {
+    let krate = new_files
+        .get("Cargo.toml")
+        .and_then(|manifest| manifest.parse::<toml::Table>().ok())
+        .and_then(|manifest| {
+            manifest
+                .get("package")?
+                .get("name")?
+                .as_str()
+                .map(|name| name.replace('-', "_"))
+        })
+        .ok_or_else(|| Failure("error: the new crate has no package name\n".to_string()))?;
+    msgraph_codegen::cli::files::write(&folder.join("new"), new_files)?;
+    let (source, uses) = api::probe(old, changes, &krate);
+    let features = if new.features.contains_key("full") {
+        r#", features = ["full"]"#
+    } else {
+        ""
+    };
+    let manifest = format!(
+        "[package]\nname = \"api-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\n{} = {{ package = \"{}\", path = \"../new\"{features} }}\nserde_json = \"1\"\n\n[workspace]\n",
+        krate,
+        krate.replace('_', "-"),
+    );
+    let probe = folder.join("probe");
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|e| Failure(format!("error: writing {}: {e}\n", path.display())))
+    };
+    write(probe.join("Cargo.toml"), &manifest)?;
+    write(probe.join("src/lib.rs"), &source)?;
+    Ok(uses)
 }
 
 /// The crate's files generated from `csdl` with the options the flags (or the config) give.

@@ -59,7 +59,7 @@ options:
 pub const API_DIFF_USAGE: &str = "\
 usage: cargo xtask api-diff --from OLD.xml --to NEW.xml
                             [--all | --root NS.TYPE ... | --path /P ... | --config FILE]
-                            [--summary] [--json]
+                            [--summary] [--json] [--probe DIR]
 
 Generates a crate from each CSDL with the same options (in memory; the project's
 metadata/msgraph.toml unless a slice or --config is given) and compares the public API of the
@@ -75,6 +75,10 @@ options:
   --config FILE       take the slice and options from a config file
   --summary           the counts per area and the breaking changes only
   --json              {\"release\": \"patch\"|\"minor\"|\"major\", \"changes\": [...]}
+  --probe DIR         also write the new crate to DIR/new and, to DIR/probe, a crate of code
+                      written against the old API (every item and member the diff does not
+                      call breaking); `cargo check` of it is the compiler's verdict on the
+                      diff's
 
 exit status: 0 when nothing breaks (a patch or minor release), 2 when something does (a major
 release), 1 on an error.
@@ -187,7 +191,7 @@ fn api_diff(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
     let usage = API_DIFF_USAGE;
     let (mut from, mut to, mut config) = (None, None, None);
     let mut slice = SliceSpec::default();
-    let (mut json, mut summary) = (false, false);
+    let (mut json, mut summary, mut probe) = (false, false, None);
     while let Some(argument) = parser.next().map_err(|e| error(usage, e))? {
         match argument {
             Long("from") => from = Some(PathBuf::from(value(parser, usage)?)),
@@ -202,6 +206,7 @@ fn api_diff(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
                 .push(Spanned::new(value(parser, usage)?, Default::default())),
             Long("json") => json = true,
             Long("summary") => summary = true,
+            Long("probe") => probe = Some(PathBuf::from(value(parser, usage)?)),
             Short('h') | Long("help") => return Ok(Command::Help(usage)),
             other => return Err(error(usage, other.unexpected())),
         }
@@ -226,6 +231,7 @@ fn api_diff(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
         config,
         json,
         summary,
+        probe,
     }))
 }
 
@@ -365,6 +371,43 @@ mod tests {
             parse(args("refresh-metadata --help")).unwrap(),
             Command::Help(REFRESH_USAGE)
         );
+        assert_eq!(
+            parse(args("api-diff --help")).unwrap(),
+            Command::Help(API_DIFF_USAGE)
+        );
+    }
+
+    #[test]
+    fn parses_the_api_diff_options() {
+        let Command::ApiDiff(options) = parse(args(
+            "api-diff --from a.xml --to b.xml --all --summary --probe p",
+        ))
+        .unwrap() else {
+            panic!("an api-diff command");
+        };
+        assert_eq!(
+            (
+                options.from,
+                options.to,
+                options.slice.all,
+                options.summary,
+                options.json
+            ),
+            (
+                PathBuf::from("a.xml"),
+                PathBuf::from("b.xml"),
+                true,
+                true,
+                false
+            )
+        );
+        assert_eq!(options.probe, Some(PathBuf::from("p")));
+        let Command::ApiDiff(options) =
+            parse(args("api-diff --from a.xml --to b.xml --json")).unwrap()
+        else {
+            panic!("an api-diff command");
+        };
+        assert!(options.json && options.config.is_none() && !options.slice.all);
     }
 
     #[test]
@@ -381,6 +424,12 @@ mod tests {
             ("codegen --csdl", "--csdl"),
             ("codegen --check --csdl a.xml --all --out d", "--check"),
             ("bench --iterations many", "many"),
+            ("api-diff --from a.xml", "--to"),
+            (
+                "api-diff --from a.xml --to b.xml --all --config c.toml",
+                "--config",
+            ),
+            ("api-diff --from a.xml --to b.xml --out d", "--out"),
             ("build", "build"),
         ] {
             let error = parse(args(bad)).unwrap_err();

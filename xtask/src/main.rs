@@ -10,52 +10,50 @@ use xtask::{Failure, api_diff, bench, codegen, refresh};
 static ALLOCATOR: bench::CountingAllocator = bench::CountingAllocator;
 
 fn main() -> ExitCode {
-    let arguments: Vec<String> = std::env::args().skip(1).collect();
-    // `api-diff` exits with 2 when a change breaks downstream crates, for a release job to gate on.
-    if let Ok(Command::ApiDiff(options)) = cli::parse(arguments.clone()) {
-        return match api_diff::run(&options) {
-            Ok(outcome) => {
-                print!("{}", outcome.text);
-                ExitCode::from(if outcome.breaking { 2 } else { 0 })
-            }
-            Err(failure) => fail(failure),
-        };
-    }
-    match run(arguments) {
-        Ok(output) => {
+    match run() {
+        Ok((output, status)) => {
             print!("{output}");
-            ExitCode::SUCCESS
+            status
         }
-        Err(failure) => fail(failure),
+        Err(Failure(message)) => {
+            eprint!("{message}");
+            if !message.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn fail(Failure(message): Failure) -> ExitCode {
-    eprint!("{message}");
-    if !message.ends_with('\n') {
-        eprintln!();
-    }
-    ExitCode::FAILURE
-}
-
-fn run(arguments: Vec<String>) -> Result<String, Failure> {
-    match cli::parse(arguments)? {
-        Command::Help(usage) => Ok(usage.to_string()),
+/// Runs the command: what to print, and the exit status (`api-diff` exits with 2 when a change
+/// breaks downstream crates, for a release job to gate on).
+fn run() -> Result<(String, ExitCode), Failure> {
+    let done = |text: String| (text, ExitCode::SUCCESS);
+    match cli::parse(std::env::args().skip(1))? {
+        Command::Help(usage) => Ok(done(usage.to_string())),
         Command::Codegen {
             check: false,
             warnings,
-        } => codegen::run(warnings),
+        } => codegen::run(warnings).map(done),
         Command::Codegen { check: true, .. } => {
             let drift = codegen::check()?;
             if drift.is_empty() {
-                Ok("generated/ is up to date\n".to_string())
+                Ok(done("generated/ is up to date\n".to_string()))
             } else {
                 Err(Failure(codegen::describe_drift(&drift)))
             }
         }
-        Command::Standalone(standalone) => standalone.run(codegen::COMMAND),
-        Command::Refresh { from } => refresh::run(from),
-        Command::Bench(options) => bench::run_release(options),
-        Command::ApiDiff(_) => unreachable!("`main` runs api-diff"),
+        Command::Standalone(standalone) => standalone.run(codegen::COMMAND).map(done),
+        Command::Refresh { from } => refresh::run(from).map(done),
+        Command::Bench(options) => bench::run_release(options).map(done),
+        Command::ApiDiff(options) => {
+            let outcome = api_diff::run(&options)?;
+            let status = if outcome.breaking {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+            Ok((outcome.text, status))
+        }
     }
 }

@@ -416,3 +416,86 @@ fn render(text: &str, node: &Node, out: &mut String) {
     out.push('\n');
     out.push_str(&text[node.end_tag_start..node.end]);
 }
+
+/// `cargo xtask api-diff` of the 2023 metadata against today's, for the slice of online
+/// meetings: Graph grew there (new properties, enum members, derived types, among them
+/// `callRecords.userIdentity`, which does not take the `UserIdentity` variant of
+/// `AnyIdentity`), and the one change of shape (`meetingParticipantInfo` got a derived type, so
+/// its slots hold a union) is breaking, with its reason.
+#[test]
+fn the_api_diff_of_the_2023_metadata_against_today() {
+    let older = "older/v1.0-clean-with-inline-descriptions-2023-05.xml";
+    let (Some(from), Some(to)) = (
+        graph_metadata::require(older, "the_api_diff_of_the_2023_metadata_against_today"),
+        graph_metadata::require(
+            "v1.0/clean.xml",
+            "the_api_diff_of_the_2023_metadata_against_today",
+        ),
+    ) else {
+        return;
+    };
+    let options = |json| xtask::api_diff::Options {
+        from: from.clone(),
+        to: to.clone(),
+        slice: SliceSpec {
+            roots: vec![Spanned::new(
+                "microsoft.graph.onlineMeeting".to_string(),
+                Default::default(),
+            )],
+            ..SliceSpec::default()
+        },
+        config: None,
+        json,
+        summary: false,
+        probe: None,
+    };
+    let text = xtask::api_diff::run(&options(false))
+        .unwrap_or_else(|f| panic!("{f}"))
+        .text;
+    let json = xtask::api_diff::run(&options(true)).unwrap_or_else(|f| panic!("{f}"));
+    let report: serde_json::Value = serde_json::from_str(&json.text).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    assert!(!changes.is_empty(), "{text}");
+    // Every change in the text is in the JSON, with the same verdict.
+    let breaking = changes.iter().filter(|c| c["breaking"] == true).count();
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with('!')).count(),
+        breaking,
+        "{text}"
+    );
+    assert_eq!(json.breaking, breaking > 0);
+    assert_eq!(
+        report["release"],
+        if breaking > 0 { "major" } else { "minor" }
+    );
+    for change in changes.iter().filter(|c| c["what"] == "added") {
+        assert_eq!(
+            change["breaking"], false,
+            "growth marked breaking: {change}"
+        );
+    }
+    assert!(
+        text.contains("  + models::AnyIdentity variant CallRecordsUserIdentity: a new variant\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "! ~ models::MeetingParticipants field organizer: the type is \
+             `Option<models::AnyMeetingParticipantInfo>`, was `Option<models::MeetingParticipantInfo>`\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(breaking, 2, "{text}");
+    // The same file against itself: nothing changed, a patch release.
+    let same = xtask::api_diff::run(&xtask::api_diff::Options {
+        from: to.clone(),
+        ..options(true)
+    })
+    .unwrap();
+    assert!(!same.breaking);
+    assert!(
+        same.text.contains("\"release\": \"patch\""),
+        "{}",
+        same.text
+    );
+}

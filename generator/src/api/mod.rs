@@ -12,9 +12,11 @@
 //! operation or area) is a minor release; a removal or a change is a major one.
 
 mod diff;
+mod probe;
 mod surface;
 
 pub use diff::{Change, What, areas_enabling, diff};
+pub use probe::probe;
 pub use surface::{Item, ItemKind, Member, MemberKind, Surface};
 
 use std::collections::BTreeMap;

@@ -620,7 +620,18 @@ impl<'m> Plan<'m> {
             family.remove(base);
             family.insert(0, id);
         }
+        // Names are claimed base first, then the main namespace's types, then the others: a
+        // type of another namespace with the same name (`callRecords.userIdentity` beside
+        // `userIdentity`) takes the qualified name, so adding it later renames nothing.
         let mut scope = Scope::with_reserved(&["Other"]);
+        let mut claim_order: Vec<TypeId> = family.clone();
+        claim_order.sort_by_key(|&member| (member != id, !self.items(member).module.is_empty()));
+        let mut names: HashMap<TypeId, RustName> = HashMap::new();
+        for member in claim_order {
+            if let Some(struct_name) = &self.items(member).struct_name {
+                names.insert(member, self.variant_name(&mut scope, member, struct_name));
+            }
+        }
         family
             .into_iter()
             .filter_map(|member| {
@@ -628,7 +639,7 @@ impl<'m> Plan<'m> {
                 let struct_name = items.struct_name.as_ref()?;
                 Some(UnionVariant {
                     ty: member,
-                    name: self.variant_name(&mut scope, member, struct_name),
+                    name: names.remove(&member)?,
                     path: self.model_path(&items.module, struct_name),
                     // A concrete base reads back as itself without a tag; any other variant
                     // is written with one (the runtime's `union_impls!` makes the same choice).
