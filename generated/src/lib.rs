@@ -33,6 +33,7 @@ pub mod graph;
 mod macros;
 pub mod operation;
 pub mod path;
+pub mod query;
 pub mod reference;
 mod polymorphic;
 mod structured;

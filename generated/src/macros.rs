@@ -139,6 +139,11 @@ macro_rules! union_with_base {
             $( $(#[$variant_meta:meta])* $variant:ident($member:ty $(,)?) = $wire:literal, )*
         }
     ) => {
+        /// A path continues with the base type's properties.
+        impl crate::query::FieldOwner for $name {
+            type Owner = $base_member;
+        }
+
         crate::macros::union_impls! {
             $(#[$meta])*
             $name,

@@ -24,6 +24,13 @@ pub struct SliceSpec {
     pub paths: Vec<Spanned<String>>,
 }
 
+impl SliceSpec {
+    /// Whether it names anything: `all`, or some roots or paths.
+    pub fn is_given(&self) -> bool {
+        self.all || !self.roots.is_empty() || !self.paths.is_empty()
+    }
+}
+
 /// Where the roots and paths of a [`SliceSpec`] were written, for diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SliceOrigin {

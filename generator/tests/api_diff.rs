@@ -275,7 +275,7 @@ fn the_report_groups_by_area_and_marks_breaks() {
             r#"<Member Name="green" Value="1"/><Member Name="blue" Value="2"/>"#,
         ),
     ]);
-    let text = api::render(&changes, &surface(BASE), false);
+    let text = api::render(&changes, false);
     assert!(
         text.contains("\n! - models::User field age: the field is gone\n"),
         "{text}"
@@ -290,4 +290,44 @@ fn the_report_groups_by_area_and_marks_breaks() {
     assert!(json["changes"].as_array().unwrap().iter().any(|c| {
         c["item"] == "models::User" && c["member"] == "field age" && c["breaking"] == true
     }));
+}
+
+#[test]
+fn an_item_that_leaves_an_area_is_breaking() {
+    // `place` is reached from users (`home`) and from groups: both areas compile it.
+    let with_groups = |csdl: &str| {
+        csdl.replacen(
+            r#"<EntitySet Name="users" EntityType="example.org.user"/>"#,
+            r#"<EntitySet Name="users" EntityType="example.org.user"/>
+        <EntitySet Name="groups" EntityType="example.org.group"/>"#,
+            1,
+        )
+        .replacen(
+            r#"<ComplexType Name="place">"#,
+            r#"<EntityType Name="group">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="office" Type="example.org.place"/>
+      </EntityType>
+      <ComplexType Name="place">"#,
+            1,
+        )
+    };
+    let old = with_groups(BASE);
+    let new = old.replacen(r#"<Property Name="home" Type="example.org.place"/>"#, "", 1);
+    let changes = api::diff(&surface(&old), &surface(&new));
+    let place = find(&changes, "models::Place", None);
+    assert_eq!((place.what, place.breaking), (What::Changed, true));
+    assert!(
+        place.reason.contains("no longer compiled with `users`"),
+        "{}",
+        place.reason
+    );
+    assert_eq!(place.area, "groups");
+    // Group features are numbered anew each time: they are never listed themselves.
+    assert!(
+        changes
+            .iter()
+            .all(|c| !c.member.as_deref().unwrap_or("").starts_with("feature _"))
+    );
 }

@@ -40,6 +40,7 @@ fn a_crate_with_areas_is_described_for_crates_io_and_docs_rs() {
         docs_rs.as_array().unwrap(),
         &vec![
             toml::Value::from("full"),
+            toml::Value::from("query"),
             toml::Value::from("tracing"),
             toml::Value::from("azure")
         ]
@@ -90,6 +91,10 @@ fn the_project_decides_license_publishing_and_words() {
         package["metadata"]["docs"]["rs"]["features"]
             .as_array()
             .unwrap(),
-        &vec![toml::Value::from("tracing"), toml::Value::from("azure")]
+        &vec![
+            toml::Value::from("query"),
+            toml::Value::from("tracing"),
+            toml::Value::from("azure")
+        ]
     );
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use msgraph_codegen::api::{self, Change, Surface};
-use msgraph_codegen::cli::{Input, Source};
+use msgraph_codegen::cli::Input;
 use msgraph_codegen::{GenerateOptions, SliceSpec};
 
 use crate::{Failure, codegen, generated_dir};
@@ -46,9 +46,12 @@ pub fn run(options: &Options) -> Result<Outcome, Failure> {
     let breaking = changes.iter().any(|change| change.breaking);
     let mut probe_note = String::new();
     if let Some(folder) = &options.probe {
-        let uses = write_probe(folder, &old, &new, &changes, &new_files)?;
+        let probe = write_probe(folder, &old, &new, &changes, &new_files)?;
         probe_note = format!(
-            "probe: {uses} uses of the old API in {}; `cargo check` it against the new crate\n",
+            "probe: {} uses of the old API ({} generic methods left out) in {}; `cargo check` it \
+             against the new crate\n",
+            probe.uses,
+            probe.skipped,
             folder.join("probe").display()
         );
     }
@@ -59,7 +62,7 @@ pub fn run(options: &Options) -> Result<Outcome, Failure> {
             "API diff of {} against {}\n{}",
             options.to.display(),
             options.from.display(),
-            api::render(&changes, &new, options.summary)
+            api::render(&changes, options.summary)
         ) + &probe_note
     };
     Ok(Outcome { text, breaking })
@@ -73,40 +76,36 @@ fn write_probe(
     new: &Surface,
     changes: &[Change],
     new_files: &BTreeMap<String, String>,
-) -> Result<usize, Failure> {
-    let krate = new_files
+) -> Result<api::Probe, Failure> {
+    let package = new_files
         .get("Cargo.toml")
         .and_then(|manifest| manifest.parse::<toml::Table>().ok())
-        .and_then(|manifest| {
-            manifest
-                .get("package")?
-                .get("name")?
-                .as_str()
-                .map(|name| name.replace('-', "_"))
-        })
+        .and_then(|manifest| Some(manifest.get("package")?.get("name")?.as_str()?.to_string()))
         .ok_or_else(|| Failure("error: the new crate has no package name\n".to_string()))?;
+    let krate = package.replace('-', "_");
     msgraph_codegen::cli::files::write(&folder.join("new"), new_files)?;
-    let (source, uses) = api::probe(old, changes, &krate);
-    let features = if new.features.contains_key("full") {
-        r#", features = ["full"]"#
-    } else {
-        ""
-    };
+    let probe = api::probe(old, changes, &krate);
+    // Every area and the typed query constants: the probe checks types and signatures.
+    let features: Vec<String> = ["full", "query"]
+        .into_iter()
+        .filter(|feature| new.features.contains_key(*feature))
+        .map(|feature| format!("\"{feature}\""))
+        .collect();
+    let features = format!(", features = [{}]", features.join(", "));
     let manifest = format!(
         "[package]\nname = \"api-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{} = {{ package = \"{}\", path = \"../new\"{features} }}\nserde_json = \"1\"\n\n[workspace]\n",
-        krate,
-        krate.replace('_', "-"),
+        krate, package,
     );
-    let probe = folder.join("probe");
     let write = |path: PathBuf, text: &str| {
         std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
             .and_then(|()| std::fs::write(&path, text))
             .map_err(|e| Failure(format!("error: writing {}: {e}\n", path.display())))
     };
-    write(probe.join("Cargo.toml"), &manifest)?;
-    write(probe.join("src/lib.rs"), &source)?;
-    Ok(uses)
+    let probe_folder = folder.join("probe");
+    write(probe_folder.join("Cargo.toml"), &manifest)?;
+    write(probe_folder.join("src/lib.rs"), &probe.source)?;
+    Ok(probe)
 }
 
 /// The crate's files generated from `csdl` with the options the flags (or the config) give.
@@ -114,15 +113,10 @@ fn generate(options: &Options, csdl: &Path) -> Result<BTreeMap<String, String>, 
     let shown = |path: &Path| path.to_string_lossy().into_owned();
     let input = Input::read(csdl, shown(csdl))?;
     let command = format!("cargo xtask api-diff (from {})", shown(csdl));
-    let some_of_a_slice =
-        options.slice.all || !options.slice.roots.is_empty() || !options.slice.paths.is_empty();
-    let (config, generate_options) = if some_of_a_slice {
-        let source =
-            Source::from_flags(Some(csdl.to_path_buf()), None, options.slice.clone(), None)
-                .map_err(|e| Failure(format!("error: {e}\n")))?;
-        let Source::Csdl { slice, .. } = source else {
-            unreachable!("a CSDL source from --csdl");
-        };
+    let (config, generate_options) = if options.slice.is_given() {
+        // As `--csdl` with `--all` does: a feature per area.
+        let mut slice = options.slice.clone();
+        slice.areas = slice.all;
         (None, GenerateOptions::standalone(slice, command))
     } else {
         let config_path = options.config.clone().unwrap_or_else(crate::config_path);
@@ -142,9 +136,11 @@ pub fn surface_of(files: &BTreeMap<String, String>) -> Result<Surface, Failure> 
     .map_err(|e| Failure(format!("error: reading the generated API: {e}\n")))
 }
 
-/// The API changes between the crate in `generated/` and `files` (a fresh generation), for
-/// `cargo xtask codegen` to print before it writes: empty when `generated/` holds no crate.
-pub fn changes_in_generated(files: &BTreeMap<String, String>) -> Result<Vec<Change>, Failure> {
+/// What a regeneration changes in the API of the crate in `generated/`, as the summary that
+/// `cargo xtask codegen` prints before it writes `files` (a fresh generation): nothing when the
+/// API is the same or `generated/` holds no crate, a warning when the crate there does not
+/// parse (the regeneration repairs it).
+pub fn summary_for_generated(files: &BTreeMap<String, String>) -> String {
     let folder = generated_dir();
     let mut on_disk = BTreeMap::new();
     if let Ok(manifest) = std::fs::read_to_string(folder.join("Cargo.toml")) {
@@ -154,9 +150,23 @@ pub fn changes_in_generated(files: &BTreeMap<String, String>) -> Result<Vec<Chan
         collect_rust_files(&folder, &folder.join(sub), &mut on_disk);
     }
     if on_disk.is_empty() {
-        return Ok(Vec::new());
+        return String::new();
     }
-    Ok(api::diff(&surface_of(&on_disk)?, &surface_of(files)?))
+    let (old, new) = match (surface_of(&on_disk), surface_of(files)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(Failure(message)), _) | (_, Err(Failure(message))) => {
+            return format!(
+                "warning: no API summary: {}",
+                message.trim_start_matches("error: ")
+            );
+        }
+    };
+    let changes = api::diff(&old, &new);
+    if changes.is_empty() {
+        String::new()
+    } else {
+        api::render(&changes, true)
+    }
 }
 
 fn collect_rust_files(root: &Path, folder: &Path, out: &mut BTreeMap<String, String>) {

@@ -77,8 +77,8 @@ options:
   --json              {\"release\": \"patch\"|\"minor\"|\"major\", \"changes\": [...]}
   --probe DIR         also write the new crate to DIR/new and, to DIR/probe, a crate of code
                       written against the old API (every item and member the diff does not
-                      call breaking); `cargo check` of it is the compiler's verdict on the
-                      diff's
+                      call breaking); `cargo check` of it (with every feature) tests that
+                      those verdicts hold for types and signatures
 
 exit status: 0 when nothing breaks (a patch or minor release), 2 when something does (a major
 release), 1 on an error.
@@ -214,8 +214,7 @@ fn api_diff(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
     let (Some(from), Some(to)) = (from, to) else {
         return Err(error(usage, "give `--from OLD.xml` and `--to NEW.xml`"));
     };
-    let some_of_a_slice = slice.all || !slice.roots.is_empty() || !slice.paths.is_empty();
-    if some_of_a_slice && config.is_some() {
+    if slice.is_given() && config.is_some() {
         return Err(error(usage, "give a slice or `--config`, not both"));
     }
     if slice.all && (!slice.roots.is_empty() || !slice.paths.is_empty()) {
@@ -264,8 +263,7 @@ fn codegen(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
             other => return Err(error(usage, other.unexpected())),
         }
     }
-    let standalone_flags =
-        slice.all || !slice.roots.is_empty() || !slice.paths.is_empty() || name.is_some();
+    let standalone_flags = slice.is_given() || name.is_some();
     let Some(out) = out else {
         return match (csdl, config) {
             (None, None) if standalone_flags => Err(error(

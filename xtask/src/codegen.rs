@@ -58,13 +58,10 @@ pub fn run(all_warnings: bool) -> Result<String, Failure> {
     let output = generate_project(all_warnings)?;
     let generated_at = started.elapsed();
     // What the regeneration changes for downstream crates (after `refresh-metadata`, say).
-    let changes = crate::api_diff::changes_in_generated(&output.files)?;
+    let api_summary = crate::api_diff::summary_for_generated(&output.files);
     let summary = files::write(&generated_dir(), &output.files)?;
     let mut text = output.warnings;
-    if !changes.is_empty() {
-        let new = crate::api_diff::surface_of(&output.files)?;
-        text.push_str(&msgraph_codegen::api::render(&changes, &new, true));
-    }
+    text.push_str(&api_summary);
     for path in &summary.written {
         text.push_str(&format!("wrote generated/{path}\n"));
     }

@@ -19,6 +19,23 @@ pub struct AppConfigurationSettingItem {
     /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+/// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+/// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+/// named like its field in capitals.
+#[cfg(feature = "query")]
+#[allow(missing_docs)]
+impl AppConfigurationSettingItem {
+    pub const APP_CONFIG_KEY: crate::query::Field<Self, String> = crate::query::Field::new(
+        "appConfigKey",
+    );
+    pub const APP_CONFIG_KEY_TYPE: crate::query::Field<
+        Self,
+        crate::models::MdmAppConfigKeyType,
+    > = crate::query::Field::new("appConfigKeyType");
+    pub const APP_CONFIG_KEY_VALUE: crate::query::Field<Self, String> = crate::query::Field::new(
+        "appConfigKeyValue",
+    );
+}
 impl crate::structured::Structured for AppConfigurationSettingItem {
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("appConfigKey", &self.app_config_key);

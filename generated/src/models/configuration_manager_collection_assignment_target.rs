@@ -17,6 +17,16 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+/// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+/// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+/// named like its field in capitals.
+#[cfg(feature = "query")]
+#[allow(missing_docs)]
+impl ConfigurationManagerCollectionAssignmentTarget {
+    pub const COLLECTION_ID: crate::query::Field<Self, String> = crate::query::Field::new(
+        "collectionId",
+    );
+}
 impl crate::structured::Structured for ConfigurationManagerCollectionAssignmentTarget {
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("collectionId", &self.collection_id);

@@ -29,6 +29,35 @@ pub struct DeviceAppManagement {
     /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+/// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+/// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+/// named like its field in capitals.
+#[cfg(feature = "query")]
+#[allow(missing_docs)]
+impl DeviceAppManagement {
+    pub const ID: crate::query::Field<Self, String> = crate::query::Field::new("id");
+    pub const IS_ENABLED_FOR_MICROSOFT_STORE_FOR_BUSINESS: crate::query::Field<
+        Self,
+        bool,
+    > = crate::query::Field::new("isEnabledForMicrosoftStoreForBusiness");
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LANGUAGE: crate::query::Field<Self, String> = crate::query::Field::new(
+        "microsoftStoreForBusinessLanguage",
+    );
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LAST_COMPLETED_APPLICATION_SYNC_TIME: crate::query::Field<
+        Self,
+        crate::values::DateTimeOffset,
+    > = crate::query::Field::new(
+        "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
+    );
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LAST_SUCCESSFUL_SYNC_DATE_TIME: crate::query::Field<
+        Self,
+        crate::values::DateTimeOffset,
+    > = crate::query::Field::new("microsoftStoreForBusinessLastSuccessfulSyncDateTime");
+    pub const MOBILE_APP_CONFIGURATIONS: crate::query::Navigation<
+        Self,
+        Vec<crate::models::ManagedDeviceMobileAppConfiguration>,
+    > = crate::query::Navigation::new("mobileAppConfigurations");
+}
 impl crate::structured::Structured for DeviceAppManagement {
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);

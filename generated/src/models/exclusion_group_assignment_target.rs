@@ -17,6 +17,16 @@ pub struct ExclusionGroupAssignmentTarget {
     /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+/// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+/// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+/// named like its field in capitals.
+#[cfg(feature = "query")]
+#[allow(missing_docs)]
+impl ExclusionGroupAssignmentTarget {
+    pub const GROUP_ID: crate::query::Field<Self, String> = crate::query::Field::new(
+        "groupId",
+    );
+}
 impl crate::structured::Structured for ExclusionGroupAssignmentTarget {
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("groupId", &self.group_id);

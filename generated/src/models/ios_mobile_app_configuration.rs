@@ -33,6 +33,45 @@ pub struct IosMobileAppConfiguration {
     /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+/// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+/// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+/// named like its field in capitals.
+#[cfg(feature = "query")]
+#[allow(missing_docs)]
+impl IosMobileAppConfiguration {
+    pub const ID: crate::query::Field<Self, String> = crate::query::Field::new("id");
+    pub const CREATED_DATE_TIME: crate::query::Field<
+        Self,
+        crate::values::DateTimeOffset,
+    > = crate::query::Field::new("createdDateTime");
+    pub const DESCRIPTION: crate::query::Field<Self, String> = crate::query::Field::new(
+        "description",
+    );
+    pub const DISPLAY_NAME: crate::query::Field<Self, String> = crate::query::Field::new(
+        "displayName",
+    );
+    pub const LAST_MODIFIED_DATE_TIME: crate::query::Field<
+        Self,
+        crate::values::DateTimeOffset,
+    > = crate::query::Field::new("lastModifiedDateTime");
+    pub const TARGETED_MOBILE_APPS: crate::query::Field<Self, Vec<String>> = crate::query::Field::new(
+        "targetedMobileApps",
+    );
+    pub const VERSION: crate::query::Field<Self, i32> = crate::query::Field::new(
+        "version",
+    );
+    pub const ENCODED_SETTING_XML: crate::query::Field<Self, crate::values::Binary> = crate::query::Field::new(
+        "encodedSettingXml",
+    );
+    pub const SETTINGS: crate::query::Field<
+        Self,
+        Vec<crate::models::AppConfigurationSettingItem>,
+    > = crate::query::Field::new("settings");
+    pub const ASSIGNMENTS: crate::query::Navigation<
+        Self,
+        Vec<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,
+    > = crate::query::Navigation::new("assignments");
+}
 impl crate::structured::Structured for IosMobileAppConfiguration {
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);

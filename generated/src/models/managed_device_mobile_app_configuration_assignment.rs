@@ -19,6 +19,18 @@ pub struct ManagedDeviceMobileAppConfigurationAssignment {
     /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+/// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+/// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+/// named like its field in capitals.
+#[cfg(feature = "query")]
+#[allow(missing_docs)]
+impl ManagedDeviceMobileAppConfigurationAssignment {
+    pub const ID: crate::query::Field<Self, String> = crate::query::Field::new("id");
+    pub const TARGET: crate::query::Field<
+        Self,
+        crate::models::DeviceAndAppManagementAssignmentTarget,
+    > = crate::query::Field::new("target");
+}
 impl crate::structured::Structured for ManagedDeviceMobileAppConfigurationAssignment {
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);

@@ -27,6 +27,29 @@ pub struct OAuth2PermissionGrant {
     /// loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
+/// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+/// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+/// named like its field in capitals.
+#[cfg(feature = "query")]
+#[allow(missing_docs)]
+impl OAuth2PermissionGrant {
+    pub const ID: crate::query::Field<Self, String> = crate::query::Field::new("id");
+    pub const CLIENT_ID: crate::query::Field<Self, String> = crate::query::Field::new(
+        "clientId",
+    );
+    pub const CONSENT_TYPE: crate::query::Field<Self, String> = crate::query::Field::new(
+        "consentType",
+    );
+    pub const PRINCIPAL_ID: crate::query::Field<Self, String> = crate::query::Field::new(
+        "principalId",
+    );
+    pub const RESOURCE_ID: crate::query::Field<Self, String> = crate::query::Field::new(
+        "resourceId",
+    );
+    pub const SCOPE: crate::query::Field<Self, String> = crate::query::Field::new(
+        "scope",
+    );
+}
 impl crate::structured::Structured for OAuth2PermissionGrant {
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);

@@ -38,10 +38,12 @@ impl<T> Operation<T> {
         self
     }
 
-    /// `$filter`: only the items the OData expression accepts, such as
-    /// `startswith(displayName,'Contoso')`.
-    pub fn filter(self, expression: &str) -> Self {
-        self.query("$filter", expression)
+    /// `$filter`: only the items the OData expression accepts: a typed
+    /// [`Filter`](crate::query::Filter) built from the models' property constants
+    /// (`User::DISPLAY_NAME.starts_with("Contoso")`), or the raw text
+    /// (`"startswith(displayName,'Contoso')"`).
+    pub fn filter(self, expression: impl Into<crate::query::Filter>) -> Self {
+        self.query("$filter", expression.into().as_str())
     }
 
     /// `$search`: only the items that match a search text (Graph expects it in double quotes,
@@ -73,17 +75,15 @@ impl<T> Operation<T> {
         }
     }
 
-    /// `$expand`: include the named navigation properties (and any nested options written in
-    /// OData syntax, such as `members($select=id)`).
+    /// `$expand`: include these navigation properties: typed [`Expand`](crate::query::Expand)s
+    /// (`User::MANAGER.expand().select([..])`, each with its own `$select`, `$filter`, `$top`
+    /// and `$orderby`) or names with any nested options in OData syntax (`"members($select=id)"`).
     pub fn expand<I, S>(self, navigation: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: AsRef<str>,
+        S: std::fmt::Display,
     {
-        let items: Vec<String> = navigation
-            .into_iter()
-            .map(|s| s.as_ref().to_string())
-            .collect();
+        let items: Vec<String> = navigation.into_iter().map(|s| s.to_string()).collect();
         self.query("$expand", &items.join(","))
     }
 

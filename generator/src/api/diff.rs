@@ -19,8 +19,8 @@ pub enum What {
 /// One difference between two generations.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Change {
-    /// The feature of the area that holds it (`users`, a shared group such as `_g12`), or
-    /// `crate` for what is not gated.
+    /// Where it is: its area (`users`), the areas that share it (`users, me`), `every area`
+    /// for what no feature gates, or `crate` in a crate without areas.
     pub area: String,
     /// The item's path (`models::User`), or `features` for a Cargo feature.
     pub item: String,
@@ -71,7 +71,14 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
             (None, None) => {}
         }
     }
-    let features: BTreeSet<&String> = old.features.keys().chain(new.features.keys()).collect();
+    // Group features (`_g12`) are numbered anew by each generation and are not for direct use:
+    // what they stand for is compared through the areas that enable an item's gate.
+    let features: BTreeSet<&String> = old
+        .features
+        .keys()
+        .chain(new.features.keys())
+        .filter(|feature| !feature.starts_with('_'))
+        .collect();
     for feature in features {
         let (what, breaking, reason) = match (
             old.features.contains_key(feature),
@@ -86,7 +93,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
             _ => continue,
         };
         changes.push(Change {
-            area: "crate".to_string(),
+            area: "features".to_string(),
             item: "features".to_string(),
             member: Some(format!("feature {feature}")),
             what,
@@ -205,6 +212,7 @@ fn added(item: &Item, member: &Member) -> (bool, String) {
         ),
         MemberKind::Variant => (false, "a new variant".to_string()),
         MemberKind::Method => (false, format!("a new method: `{}`", member.signature)),
+        MemberKind::Constant => (false, format!("a new constant: `{}`", member.signature)),
         MemberKind::Impl => (false, format!("now implements `{}`", member.signature)),
     }
 }
@@ -214,6 +222,7 @@ fn removed(member: &Member) -> String {
         MemberKind::Field => "the field is gone".to_string(),
         MemberKind::Variant => "the variant is gone".to_string(),
         MemberKind::Method => "the method is gone".to_string(),
+        MemberKind::Constant => "the constant is gone".to_string(),
         MemberKind::Impl => format!(
             "no longer implements `{}` (the builder loses what it gave)",
             member.signature
@@ -223,7 +232,9 @@ fn removed(member: &Member) -> String {
 
 fn signature_change(name: &str, old: &Member, new: &Member) -> String {
     if name == "fn new" {
-        let count = |signature: &str| signature.matches(':').count();
+        let count = |signature: &str| {
+            syn::parse_str::<syn::Signature>(signature).map_or(0, |s| s.inputs.len())
+        };
         if count(&new.signature) > count(&old.signature) {
             return format!(
                 "a required parameter was added: `{}`, was `{}`",
@@ -232,7 +243,7 @@ fn signature_change(name: &str, old: &Member, new: &Member) -> String {
         }
     }
     match old.kind {
-        MemberKind::Field | MemberKind::Variant => {
+        MemberKind::Field | MemberKind::Variant | MemberKind::Constant => {
             format!("the type is `{}`, was `{}`", new.signature, old.signature)
         }
         MemberKind::Method | MemberKind::Impl => {
@@ -251,9 +262,6 @@ fn gate_change(
     old_areas: &Areas,
     new_areas: &Areas,
 ) -> Option<(bool, String)> {
-    if old == new {
-        return None;
-    }
     let before = old_areas.enabling(old);
     let after = new_areas.enabling(new);
     // An area that is gone is a breaking change of its own (its feature is removed).
@@ -261,32 +269,35 @@ fn gate_change(
         .difference(&after)
         .filter(|area| new_areas.all.contains(*area) || new_areas.all.is_empty())
         .collect();
-    let shown = |gate: Option<&str>| gate.map_or("none".to_string(), |g| format!("`{g}`"));
+    // A gate that only grew (or was renumbered) is no change for a downstream crate.
     if lost.is_empty() {
-        Some((
-            false,
-            format!(
-                "gated by {}, was {}; every area that had it and still exists has it",
-                shown(new),
-                shown(old)
-            ),
-        ))
-    } else {
-        Some((
-            true,
-            format!(
-                "gated by {}, was {}: no longer compiled with {}",
-                shown(new),
-                shown(old),
-                list(&lost)
-            ),
-        ))
+        return None;
     }
+    Some((
+        true,
+        format!(
+            "now in {}, was in {}: no longer compiled with {}",
+            new_areas.label(new),
+            old_areas.label(old),
+            list(&lost, true)
+        ),
+    ))
 }
 
-fn list(names: &[&String]) -> String {
+/// Names joined by commas, the first few only, each in backticks when `quoted`.
+fn list(names: &[&String], quoted: bool) -> String {
     const SHOWN: usize = 4;
-    let mut text: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    let mut text: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| {
+            if quoted {
+                format!("`{n}`")
+            } else {
+                n.to_string()
+            }
+        })
+        .collect();
     if names.len() > SHOWN {
         text.push(format!("{} more", names.len() - SHOWN));
     }
@@ -336,17 +347,18 @@ impl Areas {
         }
     }
 
-    /// The group a change is listed under: its gate.
+    /// Where an item with this gate is, in words: its area (`users`), the areas that share it
+    /// (`users, me`), `every area`, or `crate` for a crate without areas.
     fn label(&self, gate: Option<&str>) -> String {
-        gate.unwrap_or("crate").to_string()
+        match gate {
+            Some(feature) if self.all.contains(feature) => feature.to_string(),
+            Some(feature) if !self.all.is_empty() => match self.enabling.get(feature) {
+                Some(areas) if !areas.is_empty() => list(&areas.iter().collect::<Vec<_>>(), false),
+                _ => feature.to_string(),
+            },
+            Some(feature) => feature.to_string(),
+            None if self.all.is_empty() => "crate".to_string(),
+            None => "every area".to_string(),
+        }
     }
-}
-
-/// The areas that enable `feature`, for the heading of a shared group.
-pub fn areas_enabling(surface: &Surface, feature: &str) -> Vec<String> {
-    Areas::new(surface)
-        .enabling
-        .get(feature)
-        .map(|areas| areas.iter().filter(|a| *a != feature).cloned().collect())
-        .unwrap_or_default()
 }

@@ -15,8 +15,8 @@ mod diff;
 mod probe;
 mod surface;
 
-pub use diff::{Change, What, areas_enabling, diff};
-pub use probe::probe;
+pub use diff::{Change, What, diff};
+pub use probe::{Probe, probe};
 pub use surface::{Item, ItemKind, Member, MemberKind, Surface};
 
 use std::collections::BTreeMap;
@@ -62,10 +62,9 @@ pub fn summary_line(changes: &[Change]) -> String {
     )
 }
 
-/// The changes as text, grouped by area (the feature that gates them): every change with
-/// `full`, or with `summary` the counts per area and the breaking changes only. Breaking
-/// lines start with `!`.
-pub fn render(changes: &[Change], new: &Surface, summary: bool) -> String {
+/// The changes as text, grouped by area (see [`Change::area`]): every change, or with
+/// `summary` the counts per area and the breaking changes only. Breaking lines start with `!`.
+pub fn render(changes: &[Change], summary: bool) -> String {
     let mut by_area: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
     for change in changes {
         by_area
@@ -77,15 +76,9 @@ pub fn render(changes: &[Change], new: &Surface, summary: bool) -> String {
     for (area, changes) in &by_area {
         let count = |what: What| changes.iter().filter(|c| c.what == what).count();
         let breaking = changes.iter().filter(|c| c.breaking).count();
-        let shared = areas_enabling(new, area);
-        let heading = if area.starts_with('_') && !shared.is_empty() {
-            format!("{area} (shared by {})", shared.join(", "))
-        } else {
-            area.to_string()
-        };
         let _ = writeln!(
             text,
-            "## {heading}: {} added, {} changed, {} removed, {breaking} breaking",
+            "## {area}: {} added, {} changed, {} removed, {breaking} breaking",
             count(What::Added),
             count(What::Changed),
             count(What::Removed)

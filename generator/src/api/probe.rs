@@ -15,9 +15,10 @@ use super::surface::{ItemKind, MemberKind, Surface};
 /// for each struct, a function that borrows every field at its old type; for each enum and
 /// union, a match on every old variant (with the wildcard arm that `#[non_exhaustive]` asks
 /// for); for each method whose signature names no generic type, the method as a function
-/// pointer of its old signature; for each marker trait, a bound it must meet. Returns the source
-/// and how many uses it holds.
-pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> (String, usize) {
+/// pointer of its old signature; for each marker trait and derive, a bound it must meet.
+///
+/// It is compiled with every feature on, so it checks types and signatures, not gates.
+pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> Probe {
     let broken_items: BTreeSet<&str> = changes
         .iter()
         .filter(|c| c.breaking && c.member.is_none())
@@ -33,10 +34,13 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> (String, usize) 
         out,
         "//! Uses of the old API that the API diff calls unbroken; compiled against the new crate.\n\
          #![allow(dead_code, unused_imports, clippy::all)]\n\
+         use std::fmt::Debug;\n\
+         use std::hash::Hash;\n\
          use {krate}::*;\n\
          use {krate}::{{builder, models, requests, values}};\n"
     );
     let mut uses = 0;
+    let mut skipped = 0;
     for (index, (path, item)) in old.items.iter().enumerate() {
         if broken_items.contains(path.as_str()) {
             continue;
@@ -49,9 +53,10 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> (String, usize) 
                     match member.kind {
                         MemberKind::Field => {
                             let field = name.trim_start_matches("field ");
+                            // A closure, not a borrow, so that no deref coercion hides a change.
                             let _ = writeln!(
                                 body,
-                                "    let _: &{} = &value.{field};",
+                                "    let _: fn(&{path}) -> &{} = |value| &value.{field};",
                                 member.signature
                             );
                             uses += 1;
@@ -72,12 +77,23 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> (String, usize) 
                                     name.trim_start_matches("fn ")
                                 );
                                 uses += 1;
+                            } else {
+                                skipped += 1;
                             }
+                        }
+                        MemberKind::Constant => {
+                            let constant = name.trim_start_matches("const ");
+                            let _ = writeln!(
+                                body,
+                                "    let _: {} = {path}::{constant};",
+                                replace_self(&member.signature, path)
+                            );
+                            uses += 1;
                         }
                         MemberKind::Variant => {}
                     }
                 }
-                let _ = writeln!(out, "pub fn item_{index}(value: &{path}) {{\n{body}}}");
+                let _ = writeln!(out, "pub fn item_{index}() {{\n{body}}}");
             }
             ItemKind::Enum | ItemKind::Union | ItemKind::PropertyNames => {
                 let mut arms = String::new();
@@ -100,7 +116,11 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> (String, usize) 
                                 member.signature
                             );
                         }
-                        MemberKind::Field | MemberKind::Method => continue,
+                        MemberKind::Method => {
+                            skipped += 1;
+                            continue;
+                        }
+                        MemberKind::Field | MemberKind::Constant => continue,
                     }
                     uses += 1;
                 }
@@ -119,6 +139,8 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> (String, usize) 
                                 let _ =
                                     writeln!(body, "    let _: {pointer} = <{path}>::{method};");
                                 uses += 1;
+                            } else {
+                                skipped += 1;
                             }
                         }
                         MemberKind::Impl => {
@@ -140,7 +162,22 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> (String, usize) 
             }
         }
     }
-    (out, uses)
+    Probe {
+        source: out,
+        uses,
+        skipped,
+    }
+}
+
+/// A probe's source and what it holds.
+pub struct Probe {
+    /// `src/lib.rs` of the probe crate.
+    pub source: String,
+    /// How many uses of the old API it makes.
+    pub uses: usize,
+    /// Methods it leaves out: generic ones (an `impl Trait` argument or a type parameter), which
+    /// cannot be named as a function pointer.
+    pub skipped: usize,
 }
 
 /// A method's signature as a function pointer type (`fn(&requests::UserRequest) ->
@@ -172,10 +209,65 @@ fn pointer(owner: &str, signature: &str) -> Option<String> {
         syn::ReturnType::Default => "()".to_string(),
         syn::ReturnType::Type(_, ty) => ty.to_token_stream().to_string(),
     };
-    let output = output
-        .split(' ')
-        .map(|word| if word == "Self" { owner } else { word })
-        .collect::<Vec<_>>()
-        .join(" ");
+    // `Self` is the owner wherever it appears.
+    let arguments: Vec<String> = arguments.iter().map(|a| replace_self(a, owner)).collect();
+    let output = replace_self(&output, owner);
     Some(format!("fn({}) -> {output}", arguments.join(", ")))
+}
+
+/// `text` with every `Self` (a whole identifier, not part of `SelfService`) written as `owner`.
+fn replace_self(text: &str, owner: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let identifier = |c: char| c.is_alphanumeric() || c == '_';
+    while let Some(at) = rest.find("Self") {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + 4..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(identifier) || after.is_some_and(identifier) {
+            out.push_str("Self");
+        } else {
+            out.push_str(owner);
+        }
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn self_is_replaced_as_a_whole_identifier_only() {
+        assert_eq!(
+            replace_self(
+                "query::Field<Self, models::SelfServiceSignUp>",
+                "models::User"
+            ),
+            "query::Field<models::User, models::SelfServiceSignUp>"
+        );
+    }
+
+    #[test]
+    fn methods_become_function_pointers_unless_generic() {
+        assert_eq!(
+            pointer(
+                "requests::UserRequest",
+                "fn manager(&self) -> requests::UserRequest"
+            )
+            .as_deref(),
+            Some("fn(&requests::UserRequest) -> requests :: UserRequest")
+        );
+        assert_eq!(
+            pointer("requests::P", "fn new(_: String) -> Self").as_deref(),
+            Some("fn(String) -> requests::P")
+        );
+        assert_eq!(
+            pointer("X", "fn by_id(&self, _: impl Into<String>) -> X"),
+            None
+        );
+        assert_eq!(pointer("X", "fn get<T>(&self) -> T"), None);
+    }
 }

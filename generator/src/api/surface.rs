@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use quote::ToTokens;
+use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Fields, ImplItem, Item as SynItem, Visibility};
 
 /// The public API of a generated crate: its models, builders and action bodies, and its
@@ -73,6 +74,8 @@ pub enum MemberKind {
     Variant,
     /// A public method.
     Method,
+    /// A public associated constant (the typed `$filter` fields and `$expand` navigations).
+    Constant,
     /// A trait implemented by the item (such as the builder marker `Updatable`, which gives
     /// `patch`).
     Impl,
@@ -98,6 +101,10 @@ impl Surface {
     ) -> Result<Surface, String> {
         let mut surface = Surface::default();
         let mut impls = Vec::new();
+        let mut parsed = Vec::new();
+        // A type's file is gated where its folder's `mod.rs` declares it
+        // (`#[cfg(feature = "users")] mod user;`), not item by item.
+        let mut file_gates: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in files {
             if path == "Cargo.toml" {
                 surface.features = features(text)?;
@@ -107,8 +114,23 @@ impl Surface {
                 continue;
             };
             let file = syn::parse_file(text).map_err(|e| format!("{path}: {e}"))?;
+            if let Some(folder) = path.strip_suffix("mod.rs") {
+                for item in &file.items {
+                    if let SynItem::Mod(declared) = item {
+                        if let Some(feature) = gate(&declared.attrs) {
+                            file_gates.insert(format!("{folder}{}.rs", declared.ident), feature);
+                        }
+                    }
+                }
+            }
+            parsed.push((path, module, file));
+        }
+        for (path, module, file) in parsed {
+            let file_gate = file_gates.get(path).map(String::as_str);
             for item in file.items {
-                surface.read_item(&module, item, &mut impls);
+                surface
+                    .read_item(&module, item, file_gate, &mut impls)
+                    .map_err(|e| format!("{path}: {e}"))?;
             }
         }
         // Methods and trait impls belong to the builder alias (or model struct) their impl is
@@ -125,16 +147,7 @@ impl Surface {
                 .get(&self_type)
                 .cloned()
                 .or_else(|| surface.items.contains_key(&local).then_some(local))
-                .or_else(|| {
-                    let path = self_type.strip_prefix("crate::").unwrap_or(&self_type);
-                    surface.items.contains_key(path).then(|| path.to_string())
-                })
-                .unwrap_or_else(|| {
-                    self_type
-                        .strip_prefix("crate::")
-                        .unwrap_or(&self_type)
-                        .to_string()
-                });
+                .unwrap_or(self_type);
             let item = surface.items.entry(owner).or_insert_with(|| Item {
                 kind: ItemKind::Methods,
                 gate: gate.clone(),
@@ -155,7 +168,14 @@ impl Surface {
         Ok(surface)
     }
 
-    fn read_item(&mut self, module: &str, item: SynItem, impls: &mut Vec<Impl>) {
+    fn read_item(
+        &mut self,
+        module: &str,
+        item: SynItem,
+        file_gate: Option<&str>,
+        impls: &mut Vec<Impl>,
+    ) -> Result<(), String> {
+        let gate = |attributes: &[Attribute]| gate(attributes).or(file_gate.map(String::from));
         match item {
             SynItem::Struct(item) if is_public(&item.vis) => {
                 let mut members = BTreeMap::new();
@@ -168,11 +188,22 @@ impl Surface {
                             format!("field {name}"),
                             Member {
                                 kind: MemberKind::Field,
-                                signature: compact(&field.ty),
-                                gate: gate(&field.attrs),
+                                signature: compact_type(&field.ty),
+                                gate: self::gate(&field.attrs),
                             },
                         );
                     }
+                }
+                // A derive is a trait downstream code may use (`Default` above all).
+                for derived in derives(&item.attrs) {
+                    members.insert(
+                        format!("derive {derived}"),
+                        Member {
+                            kind: MemberKind::Impl,
+                            signature: derived,
+                            gate: None,
+                        },
+                    );
                 }
                 self.items.insert(
                     format!("{module}::{}", item.ident),
@@ -192,26 +223,25 @@ impl Surface {
                         kind: ItemKind::Builder,
                         gate: gate(&item.attrs),
                         non_exhaustive: false,
-                        target: compact(&item.ty),
+                        target: compact_type(&item.ty),
                         members: BTreeMap::new(),
                     },
                 );
             }
             SynItem::Macro(item) => {
                 let Some(name) = item.mac.path.segments.last().map(|s| s.ident.to_string()) else {
-                    return;
+                    return Ok(());
                 };
                 let kind = match name.as_str() {
                     "string_enum" => ItemKind::Enum,
                     "union_type" | "union_with_base" => ItemKind::Union,
                     "property_names" => ItemKind::PropertyNames,
-                    _ => return,
+                    _ => return Ok(()),
                 };
                 // The macros take an enum as Rust writes it, with a string for each variant's
                 // discriminant (its name on the wire).
-                let Ok(declared) = syn::parse2::<syn::ItemEnum>(item.mac.tokens.clone()) else {
-                    return;
-                };
+                let declared = syn::parse2::<syn::ItemEnum>(item.mac.tokens.clone())
+                    .map_err(|e| format!("the enum in `{name}!` does not parse: {e}"))?;
                 let members = declared
                     .variants
                     .iter()
@@ -219,13 +249,13 @@ impl Surface {
                         let wire = variant
                             .discriminant
                             .as_ref()
-                            .map(|(_, wire)| compact(wire))
+                            .map(|(_, wire)| wire.to_token_stream().to_string())
                             .unwrap_or_default();
                         let payload = match &variant.fields {
                             Fields::Unnamed(fields) => fields
                                 .unnamed
                                 .iter()
-                                .map(|field| compact(&field.ty))
+                                .map(|field| compact_type(&field.ty))
                                 .collect::<Vec<_>>()
                                 .join(", "),
                             _ => String::new(),
@@ -240,7 +270,7 @@ impl Surface {
                             Member {
                                 kind: MemberKind::Variant,
                                 signature,
-                                gate: gate(&variant.attrs),
+                                gate: self::gate(&variant.attrs),
                             },
                         )
                     })
@@ -257,7 +287,7 @@ impl Surface {
                 );
             }
             SynItem::Impl(item) => {
-                let self_type = compact(&item.self_ty);
+                let self_type = compact_type(&item.self_ty);
                 let impl_gate = gate(&item.attrs);
                 let mut members = Vec::new();
                 if let Some((path, _)) = &item.trait_ {
@@ -278,18 +308,31 @@ impl Surface {
                             | "Insertable"
                             | "Selectable"
                     ) {
-                        return;
+                        return Ok(());
                     }
                     members.push((
                         format!("impl {name}"),
                         Member {
                             kind: MemberKind::Impl,
-                            signature: compact(path),
+                            signature: compact_path(path),
                             gate: None,
                         },
                     ));
                 } else {
                     for member in &item.items {
+                        if let ImplItem::Const(constant) = member {
+                            if is_public(&constant.vis) {
+                                members.push((
+                                    format!("const {}", constant.ident),
+                                    Member {
+                                        kind: MemberKind::Constant,
+                                        signature: compact_type(&constant.ty),
+                                        gate: self::gate(&constant.attrs),
+                                    },
+                                ));
+                            }
+                            continue;
+                        }
                         let ImplItem::Fn(function) = member else {
                             continue;
                         };
@@ -300,8 +343,8 @@ impl Surface {
                             format!("fn {}", function.sig.ident),
                             Member {
                                 kind: MemberKind::Method,
-                                signature: compact(&function.sig),
-                                gate: gate(&function.attrs),
+                                signature: method_signature(&function.sig),
+                                gate: self::gate(&function.attrs),
                             },
                         ));
                     }
@@ -310,6 +353,7 @@ impl Surface {
             }
             _ => {}
         }
+        Ok(())
     }
 }
 
@@ -380,43 +424,160 @@ fn gate(attributes: &[Attribute]) -> Option<String> {
         })
 }
 
-/// Tokens as short text: `Option<models::User>` for
+/// The traits of `#[derive(..)]` attributes.
+fn derives(attributes: &[Attribute]) -> Vec<String> {
+    attributes
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("derive"))
+        .flat_map(|attribute| {
+            let text = match &attribute.meta {
+                syn::Meta::List(list) => list.tokens.to_string(),
+                _ => String::new(),
+            };
+            text.split(',')
+                .map(|name| {
+                    name.trim()
+                        .rsplit("::")
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string()
+                })
+                .filter(|name| !name.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Paths written the way a reader would: no leading `::` or `crate::`, the prelude's types by
+/// their names (`Option`, `Vec`, `String`, `Box`), no trailing comma in generic arguments.
+struct Shorten;
+
+impl VisitMut for Shorten {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        path.leading_colon = None;
+        if path.segments.first().is_some_and(|s| s.ident == "crate") && path.segments.len() > 1 {
+            path.segments = std::mem::take(&mut path.segments)
+                .into_iter()
+                .skip(1)
+                .collect();
+        }
+        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let prelude = matches!(
+            names
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["std", "option", "Option"]
+                | ["std", "vec", "Vec"]
+                | ["std", "string", "String"]
+                | ["std", "boxed", "Box"]
+        );
+        if prelude {
+            path.segments = std::mem::take(&mut path.segments)
+                .into_iter()
+                .skip(2)
+                .collect();
+        }
+        visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_angle_bracketed_generic_arguments_mut(
+        &mut self,
+        arguments: &mut syn::AngleBracketedGenericArguments,
+    ) {
+        if arguments.args.trailing_punct() {
+            arguments.args.pop_punct();
+        }
+        visit_mut::visit_angle_bracketed_generic_arguments_mut(self, arguments);
+    }
+}
+
+/// A type as short text: `Option<models::User>` for
 /// `::std::option::Option<crate::models::User>`.
-fn compact(tokens: &impl ToTokens) -> String {
-    let text = tokens.to_token_stream().to_string();
+fn compact_type(ty: &syn::Type) -> String {
+    let Some(mut ty) = copy(ty) else {
+        return spaced(&ty.to_token_stream().to_string());
+    };
+    Shorten.visit_type_mut(&mut ty);
+    spaced(&ty.to_token_stream().to_string())
+}
+
+fn compact_path(path: &syn::Path) -> String {
+    let Some(mut path) = copy(path) else {
+        return spaced(&path.to_token_stream().to_string());
+    };
+    Shorten.visit_path_mut(&mut path);
+    spaced(&path.to_token_stream().to_string())
+}
+
+/// A copy of a syntax tree, made by printing and parsing it (the trees are not `Clone` with
+/// the syn features the generator uses); none in the unlikely case it does not parse back.
+fn copy<T: syn::parse::Parse + ToTokens>(tree: &T) -> Option<T> {
+    syn::parse2(tree.to_token_stream()).ok()
+}
+
+/// A method's signature without its parameters' names, which callers never see:
+/// `fn by_id(&self, _: impl Into<String>) -> requests::UserRequest`.
+fn method_signature(signature: &syn::Signature) -> String {
+    let Some(mut signature) = copy(signature) else {
+        return spaced(&signature.to_token_stream().to_string());
+    };
+    Shorten.visit_signature_mut(&mut signature);
+    let generics = if signature.generics.params.is_empty() {
+        String::new()
+    } else {
+        spaced(&signature.generics.to_token_stream().to_string())
+    };
+    let inputs: Vec<String> = signature
+        .inputs
+        .iter()
+        .map(|input| match input {
+            syn::FnArg::Receiver(receiver) => spaced(&receiver.to_token_stream().to_string()),
+            syn::FnArg::Typed(typed) => {
+                format!("_: {}", spaced(&typed.ty.to_token_stream().to_string()))
+            }
+        })
+        .collect();
+    let output = match &signature.output {
+        syn::ReturnType::Default => String::new(),
+        syn::ReturnType::Type(_, ty) => {
+            format!(" -> {}", spaced(&ty.to_token_stream().to_string()))
+        }
+    };
+    let where_clause = signature
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|w| format!(" {}", spaced(&w.to_token_stream().to_string())))
+        .unwrap_or_default();
+    format!(
+        "fn {}{generics}({}){output}{where_clause}",
+        signature.ident,
+        inputs.join(", ")
+    )
+}
+
+/// Token text (a space between every two tokens) with the spaces a reader would leave out:
+/// around `::`, inside brackets, before `,` and `?`, after `&`.
+fn spaced(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (index, &c) in chars.iter().enumerate() {
         if c == ' ' {
             let previous = out.chars().last().unwrap_or(' ');
             let next = chars.get(index + 1).copied().unwrap_or(' ');
-            let after_path = out.ends_with("::");
+            // `a :: b` and `x : T` lose the space before the colon; `::` the one after.
             let glued = matches!(previous, '(' | '<' | '[' | '&' | '#' | '!')
-                || after_path
-                || matches!(next, ')' | '>' | ']' | ',' | '?' | '(' | '<' | ':')
-                    && !out.ends_with("->")
-                    && !(next == '<' && previous == '=');
-            if glued {
+                || out.ends_with("::")
+                || matches!(next, ')' | '>' | ']' | ',' | '?' | '<' | ';' | ':')
+                || next == '(' && !out.ends_with("->") && previous.is_alphanumeric();
+            if glued && !(next == '<' && previous == '=') {
                 continue;
             }
         }
         out.push(c);
-    }
-    // A trailing comma (prettyplease writes one where it breaks a line) says nothing.
-    let mut out = out
-        .replace(",>", ">")
-        .replace(",)", ")")
-        .replace(": ::", ":::")
-        .replace(":::", ": ::");
-    for (long, short) in [
-        ("::std::option::Option", "Option"),
-        ("::std::vec::Vec", "Vec"),
-        ("::std::string::String", "String"),
-        ("::std::boxed::Box", "Box"),
-        ("::serde_json::", "serde_json::"),
-        ("crate::", ""),
-    ] {
-        out = out.replace(long, short);
     }
     out
 }
@@ -427,23 +588,35 @@ mod tests {
 
     #[test]
     fn reads_structs_enums_builders_and_their_methods() {
-        let model = r#"
+        // The layout the generator writes: a type's file gated in its folder's `mod.rs`.
+        let models = r#"
+            #[cfg(feature = "users")] mod user;
+            #[cfg(feature = "users")] pub use user::*;
+            #[cfg(feature = "_g1")] mod directory_object;
+            #[cfg(feature = "_g1")] pub use directory_object::*;
+            mod color;
+            pub use color::*;
+        "#;
+        let user = r#"
             /// A user.
-            #[cfg(feature = "users")]
-            #[derive(Clone)]
+            #[derive(Clone, Default)]
             #[non_exhaustive]
             pub struct User {
                 pub display_name: ::std::option::Option<::std::string::String>,
-                pub manager: ::std::option::Option<::std::boxed::Box<crate::models::AnyDirectoryObject>>,
+                pub manager: ::std::option::Option<::std::boxed::Box<crate::models::AnyDirectoryObject,>>,
+                pub data: &'static mut ::std::vec::Vec<u8>,
                 pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 private: u8,
             }
+        "#;
+        let color = r#"
             crate::macros::string_enum! {
                 #[odata_name = "ns.color"]
                 #[non_exhaustive]
                 pub enum Color { Red = "red", Green = "green", }
             }
-            #[cfg(feature = "_g1")]
+        "#;
+        let directory_object = r#"
             crate::macros::union_type! {
                 #[non_exhaustive]
                 pub enum AnyDirectoryObject {
@@ -460,15 +633,23 @@ mod tests {
             #[cfg(feature = "users")]
             impl UserRequest {
                 pub fn manager(&self) -> crate::requests::DirectoryObjectRequest { todo() }
+                pub fn by_name(
+                    &self,
+                    name: impl Into<::std::string::String>,
+                    count: u32,
+                ) -> crate::requests::UserRequest { todo() }
                 fn private(&self) {}
             }
         "#;
         let manifest = "[package]\nname = \"x\"\n[features]\nusers = [\"_g1\"]\n_g1 = []\n";
         let surface = Surface::read([
-            ("src/models/user.rs", model),
-            ("src/requests/user.rs", requests),
             ("Cargo.toml", manifest),
             ("src/lib.rs", "this is not read"),
+            ("src/models/color.rs", color),
+            ("src/models/directory_object.rs", directory_object),
+            ("src/models/mod.rs", models),
+            ("src/models/user.rs", user),
+            ("src/requests/user.rs", requests),
         ])
         .unwrap();
         let user = &surface.items["models::User"];
@@ -478,7 +659,10 @@ mod tests {
         assert_eq!(
             user.members.keys().collect::<Vec<_>>(),
             [
+                "derive Clone",
+                "derive Default",
                 "field additional_properties",
+                "field data",
                 "field display_name",
                 "field manager",
                 "impl Updatable"
@@ -492,8 +676,15 @@ mod tests {
             user.members["field manager"].signature,
             "Option<Box<models::AnyDirectoryObject>>"
         );
+        assert_eq!(user.members["field data"].signature, "&'static mut Vec<u8>");
+        assert_eq!(
+            user.members["field additional_properties"].signature,
+            "serde_json::Map<String, serde_json::Value>"
+        );
+        assert_eq!(user.members["derive Default"].signature, "Default");
         let color = &surface.items["models::Color"];
         assert_eq!((color.kind, color.non_exhaustive), (ItemKind::Enum, true));
+        assert_eq!(color.gate, None);
         assert_eq!(color.members["variant Green"].signature, "\"green\"");
         let union = &surface.items["models::AnyDirectoryObject"];
         assert_eq!(union.gate.as_deref(), Some("_g1"));
@@ -509,7 +700,25 @@ mod tests {
             builder.members["fn manager"].signature,
             "fn manager(&self) -> requests::DirectoryObjectRequest"
         );
+        // Parameter names are left out: callers never see them.
+        assert_eq!(
+            builder.members["fn by_name"].signature,
+            "fn by_name(&self, _: impl Into<String>, _: u32) -> requests::UserRequest"
+        );
         assert!(!builder.members.contains_key("fn private"));
         assert_eq!(surface.features["users"], ["_g1"]);
+    }
+
+    #[test]
+    fn an_enum_the_macro_cannot_read_is_an_error_naming_the_file() {
+        let error = Surface::read([(
+            "src/models/color.rs",
+            "crate::macros::string_enum! { this is not an enum }",
+        )])
+        .unwrap_err();
+        assert!(
+            error.starts_with("src/models/color.rs: the enum in `string_enum!`"),
+            "{error}"
+        );
     }
 }

@@ -191,7 +191,7 @@ impl Source {
                 Ok(Source::Csdl { csdl, slice, name })
             }
             (None, Some(config)) => {
-                if slice.all || some_of_a_slice || name.is_some() {
+                if slice.is_given() || name.is_some() {
                     return Err(
                         "`--config` names the slice and the crate; `--all`, `--root`, \
                                 `--path` and `--name` go with `--csdl`",

@@ -44,6 +44,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/operation/response.rs"),
     ),
     ("src/path.rs", include_str!("../../runtime/path.rs")),
+    ("src/query.rs", include_str!("../../runtime/query.rs")),
     (
         "src/reference.rs",
         include_str!("../../runtime/reference.rs"),
@@ -165,11 +166,12 @@ fn cargo_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     if !package.publish {
         metadata.push_str("publish = false\n");
     }
-    // docs.rs builds the documentation with every area and every part of the transport.
+    // docs.rs builds the documentation with every area, the typed query constants and every
+    // part of the transport.
     let docs_features = if plan.features.enabled() {
-        format!("[\"{FULL}\", \"tracing\", \"azure\"]")
+        format!("[\"{FULL}\", \"query\", \"tracing\", \"azure\"]")
     } else {
-        "[\"tracing\", \"azure\"]".to_string()
+        "[\"query\", \"tracing\", \"azure\"]".to_string()
     };
     format!(
         r#"[package]
@@ -230,6 +232,10 @@ tracing = { version = "0.1.40", optional = true, default-features = false, featu
 azure_core = { version = "1", optional = true, default-features = false }
 
 [features]
+# Typed `$filter` and `$expand`: a constant per property and navigation property of every model
+# struct (`User::DISPLAY_NAME.starts_with("A")`, the `query` module). Off by default: they are
+# items all of the crate's structs pay for in compile time.
+query = []
 # An async client that sends operations with a bearer token, retries and timeouts.
 transport = ["dep:futures-core", "dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio"]
 # The transport, with a `tracing` span per operation and an event per retry.

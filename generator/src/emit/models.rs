@@ -9,7 +9,7 @@ use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
 use crate::model::StructuredKind;
 use crate::model::*;
-use crate::naming::{RustName, Scope};
+use crate::naming::{self, RustName, Scope};
 
 /// The field that keeps properties the crate does not declare.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
@@ -149,10 +149,15 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut fields = Vec::new();
     let mut table = PropertyTable::default();
+    // Typed `$filter` paths and `$expand` navigations (the runtime's `query` module): a
+    // constant per property and navigation property, named like its field in capitals.
+    let mut constants = Vec::new();
+    let mut constant_names = Scope::new();
     for (owner, property) in plan.model.all_properties(id) {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
         };
+        let value_type = rust_type.clone();
         let rust_type = if plan.boxed.contains(&(id, property.name.to_string())) {
             quote!(::std::boxed::Box<#rust_type>)
         } else {
@@ -179,9 +184,55 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             pub #ident: ::std::option::Option<#rust_type>,
         });
         table.optional(wire, &ident, plan.is_lenient(property.ty));
+        let constant = constant_names.claim(constant_name(&field)).ident();
+        constants.push(quote! {
+            pub const #constant: crate::query::Field<Self, #value_type> =
+                crate::query::Field::new(#wire);
+        });
+    }
+    for (_, _, navigation) in plan.model.all_navigations(id) {
+        // A navigation to a type outside the slice has no Rust type to read.
+        if !plan.items.contains_key(&navigation.target) {
+            continue;
+        }
+        let Some(target) = plan.value_type(navigation.target) else {
+            continue;
+        };
+        let target = if navigation.collection {
+            quote!(::std::vec::Vec<#target>)
+        } else {
+            target
+        };
+        let target_item = if plan.items(navigation.target).union_name.is_some() {
+            Item::Union(navigation.target)
+        } else {
+            Item::Type(navigation.target)
+        };
+        let gate = plan.features.gate_within(target_item, Item::Type(id));
+        let constant = constant_names
+            .claim(constant_name(&naming::member_name(&navigation.name)))
+            .ident();
+        let wire = &navigation.name;
+        constants.push(quote! {
+            #gate
+            pub const #constant: crate::query::Navigation<Self, #target> =
+                crate::query::Navigation::new(#wire);
+        });
     }
     let additional = format_ident!("{}", ADDITIONAL_PROPERTIES);
     let name = name.ident();
+    let constants = (!constants.is_empty()).then(|| {
+        quote! {
+            /// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
+            /// navigation properties for typed `$expand` ([`crate::query::Navigation`]), each
+            /// named like its field in capitals.
+            #[cfg(feature = "query")]
+            #[allow(missing_docs)]
+            impl #name {
+                #(#constants)*
+            }
+        }
+    });
     // Serialization is table-like: the struct names its properties on the wire once for
     // writing and once for reading, and the runtime's `structured` module does the rest for
     // every struct alike (`structured!` writes the serde impls and `set_null`, which call it).
@@ -200,10 +251,18 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
 
+        #constants
+
         #structured
 
         crate::macros::structured!(#name);
     }
+}
+
+/// A constant's name for a field or navigation property: its snake-case name in capitals
+/// (`display_name` is `DISPLAY_NAME`, `r#type` is `TYPE`).
+fn constant_name(field: &RustName) -> RustName {
+    RustName::new(field.as_str().trim_start_matches("r#").to_uppercase())
 }
 
 /// The `impl crate::structured::Structured` of a model struct or an action's body: each field

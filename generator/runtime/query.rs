@@ -1,0 +1,664 @@
+//! Typed `$filter` and `$expand`: expressions over a model's properties that the compiler checks.
+//!
+//! Every model struct has a constant per property (`User::DISPLAY_NAME`, a [`Field`]) and per
+//! navigation property (`User::MANAGER`, a [`Navigation`]). A field's comparisons take only
+//! values of its type, written as OData literals (strings quoted and escaped, enums qualified,
+//! dates and GUIDs bare, durations as `duration'P1D'`); a misspelt property is not a constant, so
+//! it does not compile:
+//!
+//! ```text
+//! User::DISPLAY_NAME.starts_with("Al").and(User::ACCOUNT_ENABLED.eq(true))
+//!     startswith(displayName,'Al') and accountEnabled eq true
+//! User::BUSINESS_PHONES.any(|phone| phone.eq("555"))
+//!     businessPhones/any(x:x eq '555')
+//! User::MANAGER.expand().select([properties::User::DisplayName])
+//!     manager($select=displayName)
+//! ```
+//!
+//! [`Operation::filter`](crate::Operation::filter) takes a [`Filter`] or, as before, the raw
+//! text; [`Operation::expand`](crate::Operation::expand) takes [`Expand`]s or names.
+
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::path::ODataLiteral;
+
+/// A `$filter` expression. Build it from [`Field`]s, or from raw text with [`Filter::raw`] (or
+/// `From<&str>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filter {
+    text: String,
+    /// How tightly the expression binds, for parentheses where it is combined.
+    precedence: Precedence,
+}
+
+/// OData's precedence of the logical operators: `not`, then `and`, then `or`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Precedence {
+    Or,
+    And,
+    Atom,
+}
+
+impl Filter {
+    /// Raw filter text, sent as written (parenthesized when combined with others).
+    pub fn raw(text: impl Into<String>) -> Filter {
+        Filter {
+            text: text.into(),
+            precedence: Precedence::Or,
+        }
+    }
+
+    fn atom(text: String) -> Filter {
+        Filter {
+            text,
+            precedence: Precedence::Atom,
+        }
+    }
+
+    /// Both: `a and b`.
+    pub fn and(self, other: Filter) -> Filter {
+        Filter {
+            text: format!(
+                "{} and {}",
+                self.operand(Precedence::And),
+                other.operand(Precedence::And)
+            ),
+            precedence: Precedence::And,
+        }
+    }
+
+    /// Either: `a or b`.
+    pub fn or(self, other: Filter) -> Filter {
+        Filter {
+            text: format!(
+                "{} or {}",
+                self.operand(Precedence::Or),
+                other.operand(Precedence::Or)
+            ),
+            precedence: Precedence::Or,
+        }
+    }
+
+    /// The opposite: `not a`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Filter {
+        Filter::atom(format!("not {}", self.operand(Precedence::Atom)))
+    }
+
+    /// The expression's text, as sent (before percent-encoding).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The text as an operand of an operator that binds as tightly as `context`.
+    fn operand(&self, context: Precedence) -> Cow<'_, str> {
+        if self.precedence >= context {
+            Cow::Borrowed(&self.text)
+        } else {
+            Cow::Owned(format!("({})", self.text))
+        }
+    }
+}
+
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<&str> for Filter {
+    fn from(text: &str) -> Filter {
+        Filter::raw(text)
+    }
+}
+
+impl From<&String> for Filter {
+    fn from(text: &String) -> Filter {
+        Filter::raw(text.as_str())
+    }
+}
+
+impl From<String> for Filter {
+    fn from(text: String) -> Filter {
+        Filter::raw(text)
+    }
+}
+
+/// A property of a model struct `T` whose values are `V` (`Vec<_>` for collections), as a
+/// path in `$filter`: `T`'s constants (`User::DISPLAY_NAME`), or a lambda variable in
+/// [`any`](Field::any) and [`all`](Field::all).
+pub struct Field<T, V> {
+    path: Cow<'static, str>,
+    /// How many lambdas (`any`/`all`) enclose it, for the next lambda's variable name.
+    depth: u8,
+    _types: PhantomData<fn() -> (T, V)>,
+}
+
+impl<T, V> Clone for Field<T, V> {
+    fn clone(&self) -> Self {
+        Field {
+            path: self.path.clone(),
+            depth: self.depth,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<T, V> fmt::Debug for Field<T, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Field").field(&self.path).finish()
+    }
+}
+
+impl<T, V> Field<T, V> {
+    /// The property with this name (on the wire).
+    pub const fn new(name: &'static str) -> Self {
+        Field {
+            path: Cow::Borrowed(name),
+            depth: 0,
+            _types: PhantomData,
+        }
+    }
+
+    fn at(path: String, depth: u8) -> Self {
+        Field {
+            path: Cow::Owned(path),
+            depth,
+            _types: PhantomData,
+        }
+    }
+
+    /// The path, such as `displayName` or `address/city`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// `path eq null`.
+    pub fn is_null(&self) -> Filter {
+        Filter::atom(format!("{} eq null", self.path))
+    }
+
+    /// `path ne null`.
+    pub fn is_not_null(&self) -> Filter {
+        Filter::atom(format!("{} ne null", self.path))
+    }
+
+    /// A property of this complex property's value: `home/city` from
+    /// `User::HOME.then(PhysicalAddress::CITY)`. Only properties of `V` (or, for a union, of its
+    /// base type) are accepted.
+    pub fn then<W>(&self, inner: Field<V::Owner, W>) -> Field<V::Owner, W>
+    where
+        V: FieldOwner,
+    {
+        Field::at(format!("{}/{}", self.path, inner.path), self.depth)
+    }
+
+    fn compare(&self, operator: &str, value: impl Into<V>) -> Filter
+    where
+        V: ODataLiteral,
+    {
+        Filter::atom(format!(
+            "{} {operator} {}",
+            self.path,
+            value.into().to_odata_literal()
+        ))
+    }
+
+    /// `path eq value`.
+    pub fn eq(&self, value: impl Into<V>) -> Filter
+    where
+        V: ODataLiteral,
+    {
+        self.compare("eq", value)
+    }
+
+    /// `path ne value`.
+    pub fn ne(&self, value: impl Into<V>) -> Filter
+    where
+        V: ODataLiteral,
+    {
+        self.compare("ne", value)
+    }
+
+    /// `path gt value`.
+    pub fn gt(&self, value: impl Into<V>) -> Filter
+    where
+        V: ODataLiteral,
+    {
+        self.compare("gt", value)
+    }
+
+    /// `path ge value`.
+    pub fn ge(&self, value: impl Into<V>) -> Filter
+    where
+        V: ODataLiteral,
+    {
+        self.compare("ge", value)
+    }
+
+    /// `path lt value`.
+    pub fn lt(&self, value: impl Into<V>) -> Filter
+    where
+        V: ODataLiteral,
+    {
+        self.compare("lt", value)
+    }
+
+    /// `path le value`.
+    pub fn le(&self, value: impl Into<V>) -> Filter
+    where
+        V: ODataLiteral,
+    {
+        self.compare("le", value)
+    }
+
+    /// `path in (a, b, ...)`.
+    pub fn is_in<I>(&self, values: I) -> Filter
+    where
+        V: ODataLiteral,
+        I: IntoIterator,
+        I::Item: Into<V>,
+    {
+        let literals: Vec<String> = values
+            .into_iter()
+            .map(|value| value.into().to_odata_literal())
+            .collect();
+        Filter::atom(format!("{} in ({})", self.path, literals.join(",")))
+    }
+}
+
+impl<T> Field<T, String> {
+    fn function(&self, name: &str, text: &str) -> Filter {
+        Filter::atom(format!("{name}({},{})", self.path, text.to_odata_literal()))
+    }
+
+    /// `startswith(path,'text')`.
+    pub fn starts_with(&self, text: &str) -> Filter {
+        self.function("startswith", text)
+    }
+
+    /// `endswith(path,'text')`.
+    pub fn ends_with(&self, text: &str) -> Filter {
+        self.function("endswith", text)
+    }
+
+    /// `contains(path,'text')`.
+    pub fn contains(&self, text: &str) -> Filter {
+        self.function("contains", text)
+    }
+}
+
+/// The lambda variables, by depth.
+const VARIABLES: [&str; 4] = ["x", "y", "z", "w"];
+
+impl<T, E> Field<T, Vec<E>> {
+    fn lambda(&self, operator: &str, condition: impl FnOnce(Field<(), E>) -> Filter) -> Filter {
+        let depth = usize::from(self.depth).min(VARIABLES.len() - 1);
+        let variable = VARIABLES[depth];
+        let item = Field::at(variable.to_string(), self.depth.saturating_add(1));
+        Filter::atom(format!(
+            "{}/{operator}({variable}:{})",
+            self.path,
+            condition(item)
+        ))
+    }
+
+    /// `path/any(x:condition)`: some item meets `condition`, which gets the item as a field
+    /// (`x`, or `x/city` with [`then`](Field::then)).
+    pub fn any(&self, condition: impl FnOnce(Field<(), E>) -> Filter) -> Filter {
+        self.lambda("any", condition)
+    }
+
+    /// `path/all(x:condition)`: every item meets `condition`.
+    pub fn all(&self, condition: impl FnOnce(Field<(), E>) -> Filter) -> Filter {
+        self.lambda("all", condition)
+    }
+
+    /// `path/any()`: the collection is not empty.
+    pub fn is_not_empty(&self) -> Filter {
+        Filter::atom(format!("{}/any()", self.path))
+    }
+}
+
+/// A value whose properties can follow it in a path ([`Field::then`]): a model struct (its own
+/// properties) or a union (its base type's).
+pub trait FieldOwner {
+    /// The struct whose constants name the properties.
+    type Owner;
+}
+
+impl<M: crate::Model> FieldOwner for M {
+    type Owner = M;
+}
+
+/// A navigation property of a model struct `T` whose values are `V` (`Vec<_>` for
+/// collections): `T`'s constants (`User::MANAGER`), for `$expand` and to read what was
+/// expanded.
+pub struct Navigation<T, V> {
+    name: &'static str,
+    _types: PhantomData<fn() -> (T, V)>,
+}
+
+impl<T, V> Clone for Navigation<T, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, V> Copy for Navigation<T, V> {}
+
+impl<T, V> fmt::Debug for Navigation<T, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Navigation").field(&self.name).finish()
+    }
+}
+
+impl<T, V> Navigation<T, V> {
+    /// The navigation property with this name (on the wire).
+    pub const fn new(name: &'static str) -> Self {
+        Navigation {
+            name,
+            _types: PhantomData,
+        }
+    }
+
+    /// Its name on the wire.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// `$expand` of this navigation, with no options of its own yet.
+    pub fn expand(&self) -> Expand<V> {
+        Expand {
+            name: self.name,
+            options: Vec::new(),
+            _value: PhantomData,
+        }
+    }
+
+    /// The expanded value in an entity read with this navigation in `$expand`: `None` when it
+    /// was not sent, an error when it does not read as `V`. Expanded values are kept in the
+    /// entity's `additional_properties` (a struct has fields for structural properties only).
+    pub fn read(&self, entity: &T) -> Result<Option<V>, serde_json::Error>
+    where
+        T: serde::Serialize,
+        V: serde::de::DeserializeOwned,
+    {
+        let mut written = serde_json::to_value(entity)?;
+        match written.get_mut(self.name).map(serde_json::Value::take) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => serde_json::from_value(value).map(Some),
+        }
+    }
+}
+
+/// One item of `$expand`: a navigation with its own `$select`, `$filter`, `$top`, `$orderby`
+/// (`manager($select=id,displayName)`). Pass it to
+/// [`Operation::expand`](crate::Operation::expand).
+#[derive(Clone, Debug)]
+pub struct Expand<V> {
+    name: &'static str,
+    options: Vec<(&'static str, String)>,
+    _value: PhantomData<fn() -> V>,
+}
+
+impl<V> Expand<V> {
+    fn option(mut self, name: &'static str, value: String) -> Self {
+        match self.options.iter_mut().find(|(n, _)| *n == name) {
+            Some(option) => option.1 = value,
+            None => self.options.push((name, value)),
+        }
+        self
+    }
+
+    /// `$filter` of the expanded items.
+    pub fn filter(self, filter: impl Into<Filter>) -> Self {
+        let filter = filter.into();
+        self.option("$filter", filter.to_string())
+    }
+
+    /// `$top` of the expanded items.
+    pub fn top(self, count: u32) -> Self {
+        self.option("$top", count.to_string())
+    }
+
+    /// The item as `$expand` text: `name` or `name(opt=value;...)`.
+    pub fn to_text(&self) -> String {
+        if self.options.is_empty() {
+            return self.name.to_string();
+        }
+        let options: Vec<String> = self
+            .options
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        format!("{}({})", self.name, options.join(";"))
+    }
+}
+
+impl<V: crate::Selectable> Expand<V> {
+    /// `$select` of the expanded entities: only properties of the navigation's type compile.
+    pub fn select(self, properties: impl IntoIterator<Item = V::Property>) -> Self {
+        let names: Vec<String> = properties
+            .into_iter()
+            .map(|property| property.as_ref().to_string())
+            .collect();
+        self.option("$select", names.join(","))
+    }
+
+    /// `$orderby` of the expanded items, by one of their properties.
+    pub fn order_by(self, property: V::Property, direction: crate::Direction) -> Self {
+        let term = match direction {
+            crate::Direction::Ascending => format!("{} asc", property.as_ref()),
+            crate::Direction::Descending => format!("{} desc", property.as_ref()),
+        };
+        self.option("$orderby", term)
+    }
+}
+
+impl<V> fmt::Display for Expand<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_text())
+    }
+}
+
+#[cfg(all(test, msgraph_runtime))]
+mod tests {
+    use super::*;
+    use crate::values::{Binary, Date, DateTimeOffset, Duration, Guid, TimeOfDay};
+
+    /// A stand-in for a model struct with a property-name enum.
+    #[derive(serde::Serialize)]
+    struct User;
+
+    #[derive(Clone, Copy)]
+    enum UserProperty {
+        Id,
+        DisplayName,
+    }
+
+    impl AsRef<str> for UserProperty {
+        fn as_ref(&self) -> &str {
+            match self {
+                UserProperty::Id => "id",
+                UserProperty::DisplayName => "displayName",
+            }
+        }
+    }
+
+    impl crate::Selectable for User {
+        type Property = UserProperty;
+    }
+
+    /// A stand-in for a complex type.
+    struct Address;
+
+    impl FieldOwner for Address {
+        type Owner = Address;
+    }
+
+    /// A stand-in for a generated enum (whose literal is qualified).
+    enum Color {
+        Red,
+    }
+
+    impl ODataLiteral for Color {
+        fn to_odata_literal(&self) -> String {
+            match self {
+                Color::Red => crate::path::enum_literal("ns.color", "red"),
+            }
+        }
+    }
+
+    const NAME: Field<User, String> = Field::new("displayName");
+    const AGE: Field<User, i32> = Field::new("age");
+
+    #[test]
+    fn literals_are_written_in_odata_syntax_for_each_type() {
+        assert_eq!(NAME.eq("it's").as_str(), "displayName eq 'it''s'");
+        assert_eq!(AGE.gt(42).as_str(), "age gt 42");
+        let cases: Vec<Filter> = vec![
+            Field::<User, bool>::new("enabled").eq(true),
+            Field::<User, i64>::new("size").le(5_000_000_000_i64),
+            Field::<User, f64>::new("score").ge(0.5),
+            Field::<User, f64>::new("score").lt(f64::INFINITY),
+            Field::<User, DateTimeOffset>::new("created").ge("2024-05-01T08:30:00Z"),
+            Field::<User, Date>::new("birthday").eq("2024-05-01"),
+            Field::<User, TimeOfDay>::new("start").eq("08:30:00"),
+            Field::<User, Guid>::new("tenantId").eq("00000000-0000-0000-0000-000000000001"),
+            Field::<User, Duration>::new("retention").eq("P1D"),
+            Field::<User, Binary>::new("thumbprint").eq("AAE="),
+            Field::<User, Color>::new("color").ne(Color::Red),
+        ];
+        let texts: Vec<&str> = cases.iter().map(Filter::as_str).collect();
+        assert_eq!(
+            texts,
+            [
+                "enabled eq true",
+                "size le 5000000000",
+                "score ge 0.5",
+                "score lt INF",
+                "created ge 2024-05-01T08:30:00Z",
+                "birthday eq 2024-05-01",
+                "start eq 08:30:00",
+                "tenantId eq 00000000-0000-0000-0000-000000000001",
+                "retention eq duration'P1D'",
+                "thumbprint eq binary'AAE='",
+                "color ne ns.color'red'",
+            ]
+        );
+    }
+
+    #[test]
+    fn string_functions_null_checks_and_in() {
+        assert_eq!(
+            NAME.starts_with("Al").as_str(),
+            "startswith(displayName,'Al')"
+        );
+        assert_eq!(NAME.ends_with("'").as_str(), "endswith(displayName,'''')");
+        assert_eq!(NAME.contains("b").as_str(), "contains(displayName,'b')");
+        assert_eq!(NAME.is_null().as_str(), "displayName eq null");
+        assert_eq!(NAME.is_not_null().as_str(), "displayName ne null");
+        assert_eq!(
+            NAME.is_in(["a", "b'c"]).as_str(),
+            "displayName in ('a','b''c')"
+        );
+        assert_eq!(AGE.is_in([1, 2]).as_str(), "age in (1,2)");
+    }
+
+    #[test]
+    fn logical_operators_keep_odata_precedence() {
+        let a = || NAME.eq("a");
+        let b = || AGE.eq(1);
+        let c = || AGE.eq(2);
+        assert_eq!(a().and(b()).as_str(), "displayName eq 'a' and age eq 1");
+        assert_eq!(
+            a().or(b()).and(c()).as_str(),
+            "(displayName eq 'a' or age eq 1) and age eq 2"
+        );
+        assert_eq!(
+            a().and(b()).or(c()).as_str(),
+            "displayName eq 'a' and age eq 1 or age eq 2"
+        );
+        assert_eq!(
+            a().or(b()).not().as_str(),
+            "not (displayName eq 'a' or age eq 1)"
+        );
+        assert_eq!(a().not().as_str(), "not displayName eq 'a'");
+        // Raw text is parenthesized wherever it is combined.
+        assert_eq!(
+            Filter::from("x eq 1 or y eq 2").and(a()).as_str(),
+            "(x eq 1 or y eq 2) and displayName eq 'a'"
+        );
+        assert_eq!(Filter::from(String::from("raw")).to_string(), "raw");
+    }
+
+    #[test]
+    fn lambdas_over_collections_and_paths_into_complex_values() {
+        let phones: Field<User, Vec<String>> = Field::new("businessPhones");
+        assert_eq!(
+            phones.any(|phone| phone.eq("555")).as_str(),
+            "businessPhones/any(x:x eq '555')"
+        );
+        assert_eq!(
+            phones.all(|phone| phone.starts_with("+1")).as_str(),
+            "businessPhones/all(x:startswith(x,'+1'))"
+        );
+        assert_eq!(phones.is_not_empty().as_str(), "businessPhones/any()");
+        let city: Field<Address, String> = Field::new("city");
+        let home: Field<User, Address> = Field::new("home");
+        assert_eq!(
+            home.then(city.clone()).eq("Oslo").as_str(),
+            "home/city eq 'Oslo'"
+        );
+        // A lambda inside a lambda gets the next variable.
+        let addresses: Field<User, Vec<Address>> = Field::new("addresses");
+        let lines: Field<Address, Vec<String>> = Field::new("lines");
+        let nested = addresses.any(|address| {
+            address
+                .then(lines.clone())
+                .any(|line| line.eq("x"))
+                .and(address.then(city.clone()).eq("Oslo"))
+        });
+        assert_eq!(
+            nested.as_str(),
+            "addresses/any(x:x/lines/any(y:y eq 'x') and x/city eq 'Oslo')"
+        );
+    }
+
+    #[test]
+    fn expand_items_carry_their_own_options() {
+        let manager: Navigation<User, User> = Navigation::new("manager");
+        assert_eq!(manager.expand().to_string(), "manager");
+        let members: Navigation<User, Vec<User>> = Navigation::new("members");
+        let expand = members
+            .expand()
+            .select([UserProperty::Id, UserProperty::DisplayName])
+            .filter(NAME.starts_with("A"))
+            .top(5)
+            .order_by(UserProperty::DisplayName, crate::Direction::Descending)
+            .top(3);
+        assert_eq!(
+            expand.to_string(),
+            "members($select=id,displayName;$filter=startswith(displayName,'A');$top=3;$orderby=displayName desc)"
+        );
+    }
+
+    #[test]
+    fn an_expanded_navigation_reads_typed_from_the_entity() {
+        let members: Navigation<serde_json::Value, Vec<String>> = Navigation::new("members");
+        let entity = serde_json::json!({ "id": "g1", "members": ["a", "b"] });
+        assert_eq!(
+            members.read(&entity).unwrap(),
+            Some(vec!["a".into(), "b".into()])
+        );
+        let absent = serde_json::json!({ "id": "g1" });
+        assert_eq!(members.read(&absent).unwrap(), None);
+        let wrong = serde_json::json!({ "members": 3 });
+        assert!(members.read(&wrong).is_err());
+    }
+}
