@@ -32,6 +32,7 @@ macro_rules! string_enum {
 
         impl $name {
             /// The member's name on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$member => $wire, )*
@@ -41,6 +42,7 @@ macro_rules! string_enum {
         }
 
         impl ::std::convert::From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $( $wire => Self::$member, )*
@@ -50,6 +52,7 @@ macro_rules! string_enum {
         }
 
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -77,12 +80,14 @@ macro_rules! string_enum {
         impl crate::flags::FlagMember for $name {
             const ENUM_TYPE: &'static str = $qualified;
 
+            #[inline]
             fn name(&self) -> &str {
                 self.as_str()
             }
         }
 
         impl crate::path::ODataLiteral for $name {
+            #[inline]
             fn to_odata_literal(&self) -> ::std::string::String {
                 crate::path::enum_literal($qualified, self.as_str())
             }
@@ -183,6 +188,7 @@ macro_rules! union_impls {
 
         impl $name {
             /// The qualified name of the value's type (without `#`), if it has one.
+            #[inline]
             pub fn odata_type(&self) -> ::std::option::Option<&str> {
                 match self {
                     $( $(#[$variant_meta])* Self::$variant(_) => ::std::option::Option::Some($wire), )*
@@ -194,6 +200,7 @@ macro_rules! union_impls {
         $(
             $(#[$variant_meta])*
             impl ::std::convert::From<$member> for $name {
+                #[inline]
                 fn from(value: $member) -> Self {
                     Self::$variant(value)
                 }
@@ -266,6 +273,7 @@ macro_rules! property_names {
 
         impl $name {
             /// The property's name on the wire.
+            #[inline]
             pub fn as_str(&self) -> &'static str {
                 match *self {
                     $( Self::$property => $wire, )*
@@ -274,6 +282,7 @@ macro_rules! property_names {
         }
 
         impl ::std::convert::AsRef<str> for $name {
+            #[inline]
             fn as_ref(&self) -> &str {
                 self.as_str()
             }

@@ -16,9 +16,11 @@ pub struct AllDevicesAssignmentTarget {
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 impl crate::structured::Structured for AllDevicesAssignmentTarget {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.keep_unread(&mut self.additional_properties);
     }

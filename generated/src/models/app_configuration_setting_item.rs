@@ -37,12 +37,14 @@ impl AppConfigurationSettingItem {
     );
 }
 impl crate::structured::Structured for AppConfigurationSettingItem {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("appConfigKey", &self.app_config_key);
         out.write("appConfigKeyType", &self.app_config_key_type);
         out.write("appConfigKeyValue", &self.app_config_key_value);
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("appConfigKey", &mut self.app_config_key);
         member.read("appConfigKeyType", &mut self.app_config_key_type);

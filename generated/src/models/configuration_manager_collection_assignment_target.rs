@@ -28,10 +28,12 @@ impl ConfigurationManagerCollectionAssignmentTarget {
     );
 }
 impl crate::structured::Structured for ConfigurationManagerCollectionAssignmentTarget {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("collectionId", &self.collection_id);
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("collectionId", &mut self.collection_id);
         member.keep_unread(&mut self.additional_properties);

@@ -59,6 +59,7 @@ impl DeviceAppManagement {
     > = crate::query::Navigation::new("mobileAppConfigurations");
 }
 impl crate::structured::Structured for DeviceAppManagement {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);
         out.write(
@@ -79,6 +80,7 @@ impl crate::structured::Structured for DeviceAppManagement {
         );
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("id", &mut self.id);
         member

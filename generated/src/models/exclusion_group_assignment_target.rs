@@ -28,10 +28,12 @@ impl ExclusionGroupAssignmentTarget {
     );
 }
 impl crate::structured::Structured for ExclusionGroupAssignmentTarget {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("groupId", &self.group_id);
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("groupId", &mut self.group_id);
         member.keep_unread(&mut self.additional_properties);

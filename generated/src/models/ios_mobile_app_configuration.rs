@@ -73,6 +73,7 @@ impl IosMobileAppConfiguration {
     > = crate::query::Navigation::new("assignments");
 }
 impl crate::structured::Structured for IosMobileAppConfiguration {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);
         out.write("createdDateTime", &self.created_date_time);
@@ -85,6 +86,7 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         out.write("settings", &self.settings);
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("id", &mut self.id);
         member.read("createdDateTime", &mut self.created_date_time);

@@ -32,11 +32,13 @@ impl ManagedDeviceMobileAppConfigurationAssignment {
     > = crate::query::Field::new("target");
 }
 impl crate::structured::Structured for ManagedDeviceMobileAppConfigurationAssignment {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);
         out.write("target", &self.target);
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("id", &mut self.id);
         member.read("target", &mut self.target);

@@ -51,6 +51,7 @@ impl OAuth2PermissionGrant {
     );
 }
 impl crate::structured::Structured for OAuth2PermissionGrant {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("id", &self.id);
         out.write("clientId", &self.client_id);
@@ -60,6 +61,7 @@ impl crate::structured::Structured for OAuth2PermissionGrant {
         out.write("scope", &self.scope);
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("id", &mut self.id);
         member.read("clientId", &mut self.client_id);

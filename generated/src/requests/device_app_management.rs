@@ -13,12 +13,14 @@ impl DeviceAppManagementRequest {
     /// App configuration policies for managed devices.
     ///
     /// The contained `mobileAppConfigurations` collection of `microsoft.graph.managedDeviceMobileAppConfiguration`.
+    #[inline]
     pub fn mobile_app_configurations(
         &self,
     ) -> crate::requests::ManagedDeviceMobileAppConfigurationCollectionRequest {
         self.path.navigate("mobileAppConfigurations")
     }
     /// Calls the bound action `microsoft.graph.syncMicrosoftStoreForBusinessApps`.
+    #[inline]
     pub fn sync_microsoft_store_for_business_apps(&self) -> crate::Operation<()> {
         crate::Operation::new(
             ::http::Method::POST,

@@ -13,12 +13,14 @@ impl IosMobileAppConfigurationRequest {
     /// Who the policy applies to.
     ///
     /// The contained `assignments` collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
+    #[inline]
     pub fn assignments(
         &self,
     ) -> crate::requests::ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
         self.path.navigate("assignments")
     }
     /// Calls the bound action `microsoft.graph.assign`.
+    #[inline]
     pub fn assign(
         &self,
         parameters: &crate::requests::ManagedDeviceMobileAppConfigurationAssignParameters,

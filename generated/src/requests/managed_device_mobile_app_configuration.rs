@@ -13,18 +13,21 @@ impl ManagedDeviceMobileAppConfigurationRequest {
     /// Who the policy applies to.
     ///
     /// The contained `assignments` collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
+    #[inline]
     pub fn assignments(
         &self,
     ) -> crate::requests::ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
         self.path.navigate("assignments")
     }
     /// This entity as a `microsoft.graph.iosMobileAppConfiguration` (a type-cast segment); requests fail if it is of another type.
+    #[inline]
     pub fn as_ios_mobile_app_configuration(
         &self,
     ) -> crate::requests::IosMobileAppConfigurationRequest {
         self.path.navigate("microsoft.graph.iosMobileAppConfiguration")
     }
     /// Calls the bound action `microsoft.graph.assign`.
+    #[inline]
     pub fn assign(
         &self,
         parameters: &crate::requests::ManagedDeviceMobileAppConfigurationAssignParameters,
@@ -43,6 +46,7 @@ pub type ManagedDeviceMobileAppConfigurationCollectionRequest = crate::builder::
 >;
 impl ManagedDeviceMobileAppConfigurationCollectionRequest {
     /// Only the members of type `microsoft.graph.iosMobileAppConfiguration` (a type-cast segment).
+    #[inline]
     pub fn as_ios_mobile_app_configuration(
         &self,
     ) -> crate::requests::IosMobileAppConfigurationCollectionRequest {

@@ -21,12 +21,14 @@ impl crate::Graph {
     /// Intune's app management root: app configurations, app protection policies and the apps themselves.
     ///
     /// The `deviceAppManagement` singleton, a `microsoft.graph.deviceAppManagement`.
+    #[inline]
     pub fn device_app_management(&self) -> crate::requests::DeviceAppManagementRequest {
         self.root().navigate("deviceAppManagement")
     }
     /// The delegated permissions granted to client applications.
     ///
     /// The `oauth2PermissionGrants` entity set: a collection of `microsoft.graph.oAuth2PermissionGrant`.
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> crate::requests::OAuth2PermissionGrantCollectionRequest {

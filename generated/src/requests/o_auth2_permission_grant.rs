@@ -17,6 +17,7 @@ impl OAuth2PermissionGrantCollectionRequest {
     /// The bound function `microsoft.graph.delta`.
     ///
     /// A delta query: [`changes`](crate::delta::DeltaRequest::changes) starts a round of changes, [`resume`](crate::delta::DeltaRequest::resume) the next one from a stored [`DeltaLink`](crate::delta::DeltaLink).
+    #[inline]
     pub fn delta(
         &self,
     ) -> crate::delta::DeltaRequest<crate::models::OAuth2PermissionGrant> {

@@ -15,10 +15,12 @@ pub struct ManagedDeviceMobileAppConfigurationAssignParameters {
 }
 impl crate::structured::Structured
 for ManagedDeviceMobileAppConfigurationAssignParameters {
+    #[inline]
     fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
         out.write("assignments", &self.assignments);
         out.keep(&self.additional_properties);
     }
+    #[inline]
     fn read_property(&mut self, member: &mut crate::structured::Member) {
         member.read("assignments", &mut self.assignments);
         member.keep_unread(&mut self.additional_properties);

@@ -310,11 +310,13 @@ impl PropertyTable {
         quote! {
             #gate
             impl crate::structured::Structured for #name {
+                #[inline]
                 fn write_properties<'a>(&'a self, out: &mut crate::structured::Properties<'a>) {
                     #(#writes)*
                     out.keep(&self.#additional);
                 }
 
+                #[inline]
                 fn read_property(&mut self, member: &mut crate::structured::Member) {
                     #(#reads)*
                     member.keep_unread(&mut self.#additional);

@@ -4,6 +4,9 @@
 //!
 //! A builder carries its URL prefix, so the same builder type serves every path that reaches an
 //! entity type, and code grows with the number of types, not paths.
+//!
+//! Every method is `#[inline]`: rustc then compiles a method only in the crates that call it,
+//! not in this one, so a crate pays for the builders it uses (see ARCHITECTURE.md).
 
 use std::collections::BTreeMap;
 
@@ -414,6 +417,7 @@ impl Requests<'_, '_> {
             methods.push(quote! {
                 #doc
                 #gate
+                #[inline]
                 pub fn #method(&self) -> #returns {
                     #body
                 }
@@ -549,6 +553,7 @@ impl Requests<'_, '_> {
         ));
         Some(quote! {
             #doc
+            #[inline]
             pub fn by_key(&self, #(#arguments),*) -> #item {
                 crate::path::Builder::at(self.path.key_parts(self.name, [#(#literals),*]), self.name)
             }
@@ -588,6 +593,7 @@ impl Requests<'_, '_> {
                 };
                 quote! {
                     #[doc = #doc]
+                    #[inline]
                     pub fn #method(&self) -> #returns {
                         #body
                     }
@@ -597,6 +603,7 @@ impl Requests<'_, '_> {
                 let entity = self.value_type(ty);
                 quote! {
                     /// The media stream of this entity (`$value`).
+                    #[inline]
                     pub fn #method(&self) -> crate::operation::ContentRequest<#entity> {
                         crate::operation::ContentRequest::new(self.path.segment("$value"))
                     }
@@ -608,6 +615,7 @@ impl Requests<'_, '_> {
                 let entity = self.value_type(ty);
                 quote! {
                     #[doc = #doc]
+                    #[inline]
                     pub fn #method(&self) -> crate::operation::ContentRequest<#entity> {
                         crate::operation::ContentRequest::new(self.path.segment(#wire))
                     }
@@ -633,6 +641,7 @@ impl Requests<'_, '_> {
                 };
                 quote! {
                     #[doc = #doc]
+                    #[inline]
                     pub fn #method(&self) -> #builder {
                         #body
                     }
@@ -694,6 +703,7 @@ impl Requests<'_, '_> {
         let body = quote!(self.path.navigate(#wire));
         quote! {
             #doc
+            #[inline]
             pub fn #method(&self) -> #builder {
                 #body
             }
@@ -763,6 +773,7 @@ impl Requests<'_, '_> {
                         let parameters = parameters.ident();
                         quote! {
                             #doc
+                            #[inline]
                             pub fn #method(&self, parameters: &crate::requests::#parameters) -> crate::Operation<#returns> {
                                 #call.with_json_body(parameters)
                             }
@@ -770,6 +781,7 @@ impl Requests<'_, '_> {
                     }
                     None => quote! {
                         #doc
+                        #[inline]
                         pub fn #method(&self) -> crate::Operation<#returns> {
                             #call
                         }
@@ -808,6 +820,7 @@ impl Requests<'_, '_> {
                     return Some(quote! {
                         #doc
                         #allow
+                        #[inline]
                         pub fn #method(&self, #(#arguments),*) -> crate::delta::DeltaRequest<#value> {
                             crate::path::Builder::at(#path, #segment)
                         }
@@ -822,6 +835,7 @@ impl Requests<'_, '_> {
                         quote! {
                             #doc
                             #allow
+                            #[inline]
                             pub fn #method(&self, #(#arguments),*) -> #builder {
                                 #body
                             }
@@ -830,6 +844,7 @@ impl Requests<'_, '_> {
                     None => quote! {
                         #doc
                         #allow
+                        #[inline]
                         pub fn #method(&self, #(#arguments),*) -> crate::Operation<#returns> {
                             crate::Operation::new(
                                 ::http::Method::GET,
@@ -976,6 +991,7 @@ impl Requests<'_, '_> {
                 impl #ident {
                     /// The body with its required parameters; the optional ones are `None`.
                     #[allow(clippy::too_many_arguments)]
+                    #[inline]
                     pub fn new(#(#required),*) -> Self {
                         Self {
                             #(#initializers,)*
