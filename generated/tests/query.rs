@@ -5,7 +5,7 @@
 //! field the slice has, in a request as the service receives it.
 #![cfg(feature = "query")]
 
-use msgraph::Graph;
+use msgraph::{Graph, Model};
 use msgraph::models::{
     AppConfigurationSettingItem, DeviceAndAppManagementAssignmentTarget, GroupAssignmentTarget,
     IosMobileAppConfiguration, ManagedDeviceMobileAppConfigurationAssignment, MdmAppConfigKeyType,
@@ -136,4 +136,40 @@ fn expand_with_nested_options_and_the_expanded_value_read_typed() {
     // Not expanded: nothing to read.
     let plain = IosMobileAppConfiguration::default();
     assert_eq!(IosMobileAppConfiguration::ASSIGNMENTS.read(&plain).unwrap(), None);
+}
+
+/// A complex property as a resource of its own (`GET`/`PATCH .../assignments/{id}/target`),
+/// from its constant.
+#[test]
+fn a_complex_property_is_addressed_read_and_updated() {
+    let target = configurations()
+        .by_id("cfg-1")
+        .assignments()
+        .by_id("a1")
+        .property(ManagedDeviceMobileAppConfigurationAssignment::TARGET);
+    let get = target.get();
+    let request = get.to_http_request().unwrap();
+    assert_eq!(
+        request.uri(),
+        "https://graph.microsoft.com/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments/a1/target"
+    );
+    let answer = http::Response::new(
+        br##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#x","@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":"g1"}"##
+            .to_vec(),
+    );
+    let value = get.parse_response(answer).unwrap();
+    assert!(matches!(
+        &value,
+        DeviceAndAppManagementAssignmentTarget::GroupAssignmentTarget(target)
+            if target.group_id.as_deref() == Some("g1")
+    ));
+    let patch = target
+        .patch(&GroupAssignmentTarget::default().with(|t| t.group_id = Some("g2".into())).into())
+        .to_http_request()
+        .unwrap();
+    assert_eq!(patch.method(), http::Method::PATCH);
+    assert_eq!(
+        patch.body().as_slice(),
+        br##"{"@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":"g2"}"##
+    );
 }

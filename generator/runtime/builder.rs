@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::operation::{Operation, Page};
 use crate::path::{Builder, ResourcePath};
+use crate::query::{Field, FieldOwner};
 
 /// An entity type that has request builders: its value (a model struct, or the enum of its
 /// derived types) is what `get` and `list` read and what `patch` and `create` send.
@@ -70,6 +71,18 @@ impl<T: Entity> ItemRequest<T> {
     }
 }
 
+impl<T: FieldOwner> ItemRequest<T> {
+    /// A structural property of complex type as a resource of its own, from the property's
+    /// constant (feature `query`): `me.property(User::MAILBOX_SETTINGS)` addresses
+    /// `/me/mailboxSettings`, whose value `get` reads and `patch` updates.
+    pub fn property<V: FieldOwner>(&self, field: Field<T::Owner, V>) -> PropertyRequest<V> {
+        PropertyRequest {
+            path: self.path.property(field.property_name()),
+            entity: PhantomData,
+        }
+    }
+}
+
 impl<T: Updatable> ItemRequest<T> {
     /// Updates the properties set in `body` (`PATCH`); properties left `None` are not sent.
     ///
@@ -112,6 +125,49 @@ impl<T> crate::reference::Addressable for ItemRequest<T> {
 }
 
 path_builder_impls!(ItemRequest);
+
+/// Requests for a structural property of complex type `V` of an entity (`/me/mailboxSettings`,
+/// `/print/settings`), or for a complex property of such a value
+/// (`/me/mailboxSettings/automaticRepliesSetting`), made with [`ItemRequest::property`] and
+/// [`PropertyRequest::property`] from the properties' constants (feature `query`).
+pub struct PropertyRequest<V> {
+    path: ResourcePath,
+    /// The property's value type (named like the other builders' for `path_builder_impls!`).
+    entity: PhantomData<fn() -> V>,
+}
+
+impl<V> PropertyRequest<V> {
+    /// The resource this builder addresses.
+    pub fn path(&self) -> &ResourcePath {
+        &self.path
+    }
+}
+
+impl<V: FieldOwner> PropertyRequest<V> {
+    /// A complex property of this value, as a resource of its own.
+    pub fn property<W: FieldOwner>(&self, field: Field<V::Owner, W>) -> PropertyRequest<W> {
+        PropertyRequest {
+            path: self.path.property(field.property_name()),
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<V: FieldOwner + Serialize + DeserializeOwned> PropertyRequest<V> {
+    /// Reads the property's value (`GET`).
+    pub fn get(&self) -> Operation<V> {
+        Operation::read(&self.path)
+    }
+
+    /// Updates the members set in `body` (`PATCH`); members left `None` are not sent. Graph
+    /// answers with the updated value (or `204 No Content`: read it with
+    /// [`Operation::parse_optional_response`]).
+    pub fn patch(&self, body: &V) -> Operation<V> {
+        Operation::write(http::Method::PATCH, &self.path, body)
+    }
+}
+
+path_builder_impls!(PropertyRequest);
 
 /// Requests for a collection of entities of type `T`.
 ///
@@ -343,5 +399,74 @@ mod tests {
         let printed = format!("{first:?}");
         assert!(printed.starts_with("ItemRequest { entity: "), "{printed}");
         assert!(printed.contains("Note"), "{printed}");
+    }
+}
+
+#[cfg(all(test, msgraph_runtime))]
+mod property_tests {
+    use super::*;
+    use serde::Deserialize;
+    use std::sync::Arc;
+
+    #[derive(Serialize, Deserialize)]
+    struct Me;
+    impl FieldOwner for Me {
+        type Owner = Me;
+    }
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct MailboxSettings {
+        #[serde(rename = "timeZone", skip_serializing_if = "Option::is_none")]
+        time_zone: Option<String>,
+    }
+    impl FieldOwner for MailboxSettings {
+        type Owner = MailboxSettings;
+    }
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct Replies {
+        status: Option<String>,
+    }
+    impl FieldOwner for Replies {
+        type Owner = Replies;
+    }
+
+    const MAILBOX_SETTINGS: Field<Me, MailboxSettings> = Field::new("mailboxSettings");
+    const REPLIES: Field<MailboxSettings, Replies> = Field::new("automaticRepliesSetting");
+
+    fn me() -> ItemRequest<Me> {
+        let root = ResourcePath::new(Arc::from("https://graph.microsoft.com/v1.0"));
+        ItemRequest::at(root.segment("me"), "me")
+    }
+
+    #[test]
+    fn a_complex_property_and_a_property_of_it_are_resources() {
+        let settings = me().property(MAILBOX_SETTINGS);
+        let get = settings.get().to_http_request().unwrap();
+        assert_eq!(get.method(), http::Method::GET);
+        assert_eq!(
+            get.uri(),
+            "https://graph.microsoft.com/v1.0/me/mailboxSettings"
+        );
+        let patch = settings
+            .patch(&MailboxSettings {
+                time_zone: Some("UTC".into()),
+            })
+            .to_http_request()
+            .unwrap();
+        assert_eq!(patch.method(), http::Method::PATCH);
+        assert_eq!(patch.body().as_slice(), br#"{"timeZone":"UTC"}"#);
+        let replies = settings.property(REPLIES).get().to_http_request().unwrap();
+        assert_eq!(
+            replies.uri(),
+            "https://graph.microsoft.com/v1.0/me/mailboxSettings/automaticRepliesSetting"
+        );
+    }
+
+    #[test]
+    fn a_path_of_several_properties_is_refused_when_the_request_is_built() {
+        let path: Field<Me, Replies> = MAILBOX_SETTINGS.then(REPLIES);
+        let error = me().property(path).get().to_http_request().unwrap_err();
+        assert!(error.to_string().contains("is not one property"), "{error}");
     }
 }

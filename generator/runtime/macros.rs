@@ -114,6 +114,12 @@ macro_rules! union_type {
             $( $(#[$variant_meta:meta])* $variant:ident($member:ty $(,)?) = $wire:literal, )*
         }
     ) => {
+        /// An abstract type with no properties of its own to follow in a path: a property of a
+        /// derived type is reached through a cast.
+        impl crate::query::FieldOwner for $name {
+            type Owner = Self;
+        }
+
         crate::macros::union_impls! {
             $(#[$meta])*
             $name,

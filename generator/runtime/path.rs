@@ -72,6 +72,15 @@ impl ResourcePath {
         self.with(Segment::Static(name))
     }
 
+    /// This path with a structural property appended (`Ok`: its name), or an invalid segment
+    /// whose message (`Err`) the request reports when it is built.
+    pub(crate) fn property(&self, name: Result<&'static str, String>) -> Self {
+        match name {
+            Ok(name) => self.segment(name),
+            Err(message) => self.with(Segment::Invalid(message)),
+        }
+    }
+
     /// The builder for `name` (a navigation property or `$ref`) below this path.
     pub(crate) fn navigate<B: Builder>(&self, name: &'static str) -> B {
         B::at(self.segment(name), name)

@@ -177,6 +177,18 @@ impl<T, V> Field<T, V> {
         &self.path
     }
 
+    /// The property's name, for a resource path (`ItemRequest::property`): a constant is one
+    /// property; a path (`then`) or a lambda variable is not.
+    pub(crate) fn property_name(&self) -> Result<&'static str, String> {
+        match self.path {
+            Cow::Borrowed(name) if self.depth == 0 && !name.contains('/') => Ok(name),
+            _ => Err(format!(
+                "`{}` is not one property: address a nested property with a second `property(..)`",
+                self.path
+            )),
+        }
+    }
+
     /// `path eq null`.
     pub fn is_null(&self) -> Filter {
         Filter::atom(format!("{} eq null", self.path))
@@ -190,7 +202,7 @@ impl<T, V> Field<T, V> {
     /// A property of this complex property's value: `home/city` from
     /// `User::HOME.then(PhysicalAddress::CITY)`. Only properties of `V` (or, for a union, of its
     /// base type) are accepted.
-    pub fn then<W>(&self, inner: Field<V::Owner, W>) -> Field<V::Owner, W>
+    pub fn then<W>(&self, inner: Field<V::Owner, W>) -> Field<T, W>
     where
         V: FieldOwner,
     {

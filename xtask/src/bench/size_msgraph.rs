@@ -2,24 +2,23 @@
 //! list of users, sent through msgraph's transport (built with `users` and
 //! `device-app-management`).
 
-use msgraph::Graph;
 use msgraph::models::{
     AllLicensedUsersAssignmentTarget, DeviceAndAppManagementAssignmentTarget,
     ManagedDeviceMobileAppConfigurationAssignment,
 };
 use msgraph::transport::{Client, StaticToken};
+use msgraph::{Graph, Model};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(StaticToken::new(std::env::var("MSGRAPH_TOKEN")?))?;
     let graph = Graph::v1();
-    let assignment = ManagedDeviceMobileAppConfigurationAssignment {
-        target: Some(
+    let assignment = ManagedDeviceMobileAppConfigurationAssignment::default().with(|assignment| {
+        assignment.target = Some(
             DeviceAndAppManagementAssignmentTarget::AllLicensedUsersAssignmentTarget(
                 AllLicensedUsersAssignmentTarget::default(),
             ),
-        ),
-        ..Default::default()
-    };
+        )
+    });
     let patch = graph
         .device_app_management()
         .mobile_app_configurations()
