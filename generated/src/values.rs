@@ -57,35 +57,52 @@ macro_rules! wire_text {
     };
 }
 
+/// `text` bare when it is made of the characters a value of its type is written with (`type`
+/// accepts them), else as a quoted string literal: text that is not a value of the type can
+/// then not change the URL or `$filter` expression around it (the service refuses a string
+/// where it expects the type).
+fn bare_or_quoted(text: &str, type_character: fn(char) -> bool) -> String {
+    if !text.is_empty() && text.chars().all(type_character) {
+        text.to_string()
+    } else {
+        crate::path::ODataLiteral::to_odata_literal(text)
+    }
+}
+
+/// A character of a date, time or date-time: digits, `-`, `:`, `.`, `T`, `Z`, `+`.
+fn temporal_character(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '-' | ':' | '.' | 'T' | 'Z' | '+')
+}
+
 wire_text!(
     /// An `Edm.DateTimeOffset`, such as `2024-05-01T08:30:00.1234567Z`.
     DateTimeOffset,
-    |text| text.to_string()
+    |text| bare_or_quoted(text, temporal_character)
 );
 wire_text!(
     /// An `Edm.Date`, such as `2024-05-01`.
     Date,
-    |text| text.to_string()
+    |text| bare_or_quoted(text, temporal_character)
 );
 wire_text!(
     /// An `Edm.TimeOfDay`, such as `08:30:00.0000000`.
     TimeOfDay,
-    |text| text.to_string()
+    |text| bare_or_quoted(text, temporal_character)
 );
 wire_text!(
     /// An `Edm.Duration` in ISO 8601 form, such as `P1DT2H` or `-PT0.5S`.
     Duration,
-    |text| format!("duration'{text}'")
+    |text| format!("duration{}", crate::path::ODataLiteral::to_odata_literal(text))
 );
 wire_text!(
     /// An `Edm.Guid`, such as `4df81c9c-1c9c-4df8-9c1c-f84d9c1cf84d`.
     Guid,
-    |text| text.to_string()
+    |text| bare_or_quoted(text, |c| c.is_ascii_hexdigit() || c == '-')
 );
 wire_text!(
     /// An `Edm.Binary`: base64 (or base64url) text.
     Binary,
-    |text| format!("binary'{text}'")
+    |text| format!("binary{}", crate::path::ODataLiteral::to_odata_literal(text))
 );
 
 impl DateTimeOffset {
@@ -386,6 +403,19 @@ mod tests {
     fn literals_in_function_calls() {
         use crate::path::ODataLiteral;
         assert_eq!(Duration::from("P1D").to_odata_literal(), "duration'P1D'");
+        // Text that is not a value of its type cannot break out of the literal.
+        assert_eq!(
+            DateTimeOffset::from("2024-05-01 or id ne null").to_odata_literal(),
+            "'2024-05-01 or id ne null'"
+        );
+        assert_eq!(
+            Guid::from("x') or ('1").to_odata_literal(),
+            "'x'') or (''1'"
+        );
+        assert_eq!(
+            Duration::from("P1D' or '").to_odata_literal(),
+            "duration'P1D'' or '''"
+        );
         assert_eq!(Date::from("2024-05-01").to_odata_literal(), "2024-05-01");
         assert_eq!(Binary::from("AAE=").to_odata_literal(), "binary'AAE='");
     }

@@ -105,6 +105,21 @@ fn raw_text_still_works() {
 }
 
 #[test]
+fn expansions_accumulate_over_calls() {
+    let op = configurations()
+        .by_id("cfg-1")
+        .get()
+        .expand(["assignments($select=id)"])
+        .expand([String::from("assignments")])
+        .expand([IosMobileAppConfiguration::ASSIGNMENTS.expand().top(1)]);
+    let request = op.to_http_request().unwrap();
+    assert_eq!(
+        percent_decode(request.uri().query().unwrap()),
+        "$expand=assignments($select=id),assignments,assignments($top=1)"
+    );
+}
+
+#[test]
 fn expand_with_nested_options_and_the_expanded_value_read_typed() {
     let expand = IosMobileAppConfiguration::ASSIGNMENTS
         .expand()

@@ -11,8 +11,8 @@
 //!     startswith(displayName,'Al') and accountEnabled eq true
 //! User::BUSINESS_PHONES.any(|phone| phone.eq("555"))
 //!     businessPhones/any(x:x eq '555')
-//! User::MANAGER.expand().select([properties::User::DisplayName])
-//!     manager($select=displayName)
+//! Group::MEMBERS.expand().select([properties::DirectoryObject::Id]).top(5)
+//!     members($select=id;$top=5)
 //! ```
 //!
 //! [`Operation::filter`](crate::Operation::filter) takes a [`Filter`] or, as before, the raw
@@ -35,16 +35,19 @@ pub struct Filter {
     precedence: Precedence,
 }
 
-/// OData's precedence of the logical operators: `not`, then `and`, then `or`.
+/// OData's precedence, loosest first: `or`, `and`, the comparisons (`eq`, `in`, ...), then
+/// what binds tightest (`not`, function calls, lambdas, parentheses).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Precedence {
     Or,
     And,
+    Comparison,
     Atom,
 }
 
 impl Filter {
-    /// Raw filter text, sent as written (parenthesized when combined with others).
+    /// Raw filter text, sent as written (parenthesized where an `and` or `not` combines it, as
+    /// text of unknown precedence).
     pub fn raw(text: impl Into<String>) -> Filter {
         Filter {
             text: text.into(),
@@ -56,6 +59,13 @@ impl Filter {
         Filter {
             text,
             precedence: Precedence::Atom,
+        }
+    }
+
+    fn comparison(text: String) -> Filter {
+        Filter {
+            text,
+            precedence: Precedence::Comparison,
         }
     }
 
@@ -83,7 +93,7 @@ impl Filter {
         }
     }
 
-    /// The opposite: `not a`.
+    /// The opposite: `not a` (`not (a eq 1)`: `not` binds tighter than a comparison).
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Filter {
         Filter::atom(format!("not {}", self.operand(Precedence::Atom)))
@@ -133,8 +143,8 @@ impl From<String> for Filter {
 /// [`any`](Field::any) and [`all`](Field::all).
 pub struct Field<T, V> {
     path: Cow<'static, str>,
-    /// How many lambdas (`any`/`all`) enclose it, for the next lambda's variable name.
-    depth: u8,
+    /// Whether it starts from a lambda variable (not a property of `T`).
+    in_lambda: bool,
     _types: PhantomData<fn() -> (T, V)>,
 }
 
@@ -142,7 +152,7 @@ impl<T, V> Clone for Field<T, V> {
     fn clone(&self) -> Self {
         Field {
             path: self.path.clone(),
-            depth: self.depth,
+            in_lambda: self.in_lambda,
             _types: PhantomData,
         }
     }
@@ -159,15 +169,15 @@ impl<T, V> Field<T, V> {
     pub const fn new(name: &'static str) -> Self {
         Field {
             path: Cow::Borrowed(name),
-            depth: 0,
+            in_lambda: false,
             _types: PhantomData,
         }
     }
 
-    fn at(path: String, depth: u8) -> Self {
+    fn at(path: String, in_lambda: bool) -> Self {
         Field {
             path: Cow::Owned(path),
-            depth,
+            in_lambda,
             _types: PhantomData,
         }
     }
@@ -181,7 +191,7 @@ impl<T, V> Field<T, V> {
     /// property; a path (`then`) or a lambda variable is not.
     pub(crate) fn property_name(&self) -> Result<&'static str, String> {
         match self.path {
-            Cow::Borrowed(name) if self.depth == 0 && !name.contains('/') => Ok(name),
+            Cow::Borrowed(name) if !self.in_lambda && !name.contains('/') => Ok(name),
             _ => Err(format!(
                 "`{}` is not one property: address a nested property with a second `property(..)`",
                 self.path
@@ -191,12 +201,12 @@ impl<T, V> Field<T, V> {
 
     /// `path eq null`.
     pub fn is_null(&self) -> Filter {
-        Filter::atom(format!("{} eq null", self.path))
+        Filter::comparison(format!("{} eq null", self.path))
     }
 
     /// `path ne null`.
     pub fn is_not_null(&self) -> Filter {
-        Filter::atom(format!("{} ne null", self.path))
+        Filter::comparison(format!("{} ne null", self.path))
     }
 
     /// A property of this complex property's value: `home/city` from
@@ -206,80 +216,55 @@ impl<T, V> Field<T, V> {
     where
         V: FieldOwner,
     {
-        Field::at(format!("{}/{}", self.path, inner.path), self.depth)
+        Field::at(format!("{}/{}", self.path, inner.path), self.in_lambda)
     }
 
-    fn compare(&self, operator: &str, value: impl Into<V>) -> Filter
-    where
-        V: ODataLiteral,
-    {
-        Filter::atom(format!(
-            "{} {operator} {}",
-            self.path,
-            value.into().to_odata_literal()
-        ))
+    fn compare(&self, operator: &str, value: impl Value<V>) -> Filter {
+        Filter::comparison(format!("{} {operator} {}", self.path, value.literal()))
     }
 
     /// `path eq value`.
-    pub fn eq(&self, value: impl Into<V>) -> Filter
-    where
-        V: ODataLiteral,
-    {
+    pub fn eq(&self, value: impl Value<V>) -> Filter {
         self.compare("eq", value)
     }
 
     /// `path ne value`.
-    pub fn ne(&self, value: impl Into<V>) -> Filter
-    where
-        V: ODataLiteral,
-    {
+    pub fn ne(&self, value: impl Value<V>) -> Filter {
         self.compare("ne", value)
     }
 
     /// `path gt value`.
-    pub fn gt(&self, value: impl Into<V>) -> Filter
-    where
-        V: ODataLiteral,
-    {
+    pub fn gt(&self, value: impl Value<V>) -> Filter {
         self.compare("gt", value)
     }
 
     /// `path ge value`.
-    pub fn ge(&self, value: impl Into<V>) -> Filter
-    where
-        V: ODataLiteral,
-    {
+    pub fn ge(&self, value: impl Value<V>) -> Filter {
         self.compare("ge", value)
     }
 
     /// `path lt value`.
-    pub fn lt(&self, value: impl Into<V>) -> Filter
-    where
-        V: ODataLiteral,
-    {
+    pub fn lt(&self, value: impl Value<V>) -> Filter {
         self.compare("lt", value)
     }
 
     /// `path le value`.
-    pub fn le(&self, value: impl Into<V>) -> Filter
-    where
-        V: ODataLiteral,
-    {
+    pub fn le(&self, value: impl Value<V>) -> Filter {
         self.compare("le", value)
     }
 
-    /// `path in (a, b, ...)`.
+    /// `path in (a, b, ...)`; with no values, `false` (nothing is in an empty list, which
+    /// OData cannot write).
     pub fn is_in<I>(&self, values: I) -> Filter
     where
-        V: ODataLiteral,
         I: IntoIterator,
-        I::Item: Into<V>,
+        I::Item: Value<V>,
     {
-        let literals: Vec<String> = values
-            .into_iter()
-            .map(|value| value.into().to_odata_literal())
-            .collect();
-        Filter::atom(format!("{} in ({})", self.path, literals.join(",")))
+        let literals: Vec<String> = values.into_iter().map(Value::literal).collect();
+        if literals.is_empty() {
+            return Filter::atom("false".to_string());
+        }
+        Filter::comparison(format!("{} in ({})", self.path, literals.join(",")))
     }
 }
 
@@ -304,19 +289,38 @@ impl<T> Field<T, String> {
     }
 }
 
-/// The lambda variables, by depth.
-const VARIABLES: [&str; 4] = ["x", "y", "z", "w"];
+std::thread_local! {
+    /// How many lambdas (`any`/`all`) are being built around the current one: each gets a
+    /// variable of its own.
+    static LAMBDA_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The variable of a lambda at `depth`: `x`, `y`, `z`, `w`, then `x4`, `x5`, ...
+fn lambda_variable(depth: usize) -> String {
+    match depth {
+        0 => "x".to_string(),
+        1 => "y".to_string(),
+        2 => "z".to_string(),
+        3 => "w".to_string(),
+        n => format!("x{n}"),
+    }
+}
 
 impl<T, E> Field<T, Vec<E>> {
     fn lambda(&self, operator: &str, condition: impl FnOnce(Field<(), E>) -> Filter) -> Filter {
-        let depth = usize::from(self.depth).min(VARIABLES.len() - 1);
-        let variable = VARIABLES[depth];
-        let item = Field::at(variable.to_string(), self.depth.saturating_add(1));
-        Filter::atom(format!(
-            "{}/{operator}({variable}:{})",
-            self.path,
-            condition(item)
-        ))
+        let depth = LAMBDA_DEPTH.with(|depth| depth.replace(depth.get() + 1));
+        let variable = lambda_variable(depth);
+        // Restored even if `condition` panics, so later filters start from the top again.
+        struct Restore(usize);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                LAMBDA_DEPTH.with(|depth| depth.set(self.0));
+            }
+        }
+        let _restore = Restore(depth);
+        let item = Field::at(variable.clone(), true);
+        let condition = condition(item);
+        Filter::atom(format!("{}/{operator}({variable}:{condition})", self.path))
     }
 
     /// `path/any(x:condition)`: some item meets `condition`, which gets the item as a field
@@ -333,6 +337,64 @@ impl<T, E> Field<T, Vec<E>> {
     /// `path/any()`: the collection is not empty.
     pub fn is_not_empty(&self) -> Filter {
         Filter::atom(format!("{}/any()", self.path))
+    }
+}
+
+/// A Rust value that a field of type `V` is compared with: a `V`, or for convenience a `&str`
+/// where `V` is text (`String`, the date, time, GUID and decimal types). Nothing else converts,
+/// so a literal of another type does not compile (`VERSION.eq(true)` for an `i32` field).
+pub trait Value<V> {
+    /// The value as an OData literal.
+    fn literal(self) -> String;
+}
+
+impl<V: ODataLiteral> Value<V> for V {
+    fn literal(self) -> String {
+        self.to_odata_literal()
+    }
+}
+
+macro_rules! text_values {
+    ($($ty:ty),*) => {$(
+        /// The text as a value of this type (written as the type's literal).
+        impl Value<$ty> for &str {
+            fn literal(self) -> String {
+                <$ty>::from(self).to_odata_literal()
+            }
+        }
+    )*};
+}
+
+text_values!(
+    String,
+    crate::values::DateTimeOffset,
+    crate::values::Date,
+    crate::values::TimeOfDay,
+    crate::values::Duration,
+    crate::values::Guid,
+    crate::values::Binary,
+    Decimal
+);
+
+/// An `Edm.Decimal` in `$filter`: its text, written as a bare number (the model keeps decimals as
+/// `String`, which would be a quoted string literal).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decimal(pub String);
+
+impl From<&str> for Decimal {
+    fn from(text: &str) -> Decimal {
+        Decimal(text.to_string())
+    }
+}
+
+impl ODataLiteral for Decimal {
+    fn to_odata_literal(&self) -> String {
+        let number = |c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E');
+        if !self.0.is_empty() && self.0.chars().all(number) {
+            self.0.clone()
+        } else {
+            self.0.to_odata_literal()
+        }
     }
 }
 
@@ -393,7 +455,8 @@ impl<T, V> Navigation<T, V> {
     }
 
     /// The expanded value in an entity read with this navigation in `$expand`: `None` when it
-    /// was not sent, an error when it does not read as `V`. Expanded values are kept in the
+    /// was not sent, an error when it does not read as `V` or when the service paged it (a
+    /// `...@odata.nextLink` beside it). Expanded values are kept in the
     /// entity's `additional_properties` (a struct has fields for structural properties only).
     pub fn read(&self, entity: &T) -> Result<Option<V>, serde_json::Error>
     where
@@ -401,6 +464,14 @@ impl<T, V> Navigation<T, V> {
         V: serde::de::DeserializeOwned,
     {
         let mut written = serde_json::to_value(entity)?;
+        // A collection the service pages carries a next link: the first page is not all of it.
+        let next_link = format!("{}@odata.nextLink", self.name);
+        if written.get(&next_link).is_some() {
+            return Err(<serde_json::Error as serde::de::Error>::custom(format!(
+                "`{}` was expanded in pages (`{next_link}`): the entity holds only the first",
+                self.name
+            )));
+        }
         match written.get_mut(self.name).map(serde_json::Value::take) {
             None | Some(serde_json::Value::Null) => Ok(None),
             Some(value) => serde_json::from_value(value).map(Some),
@@ -411,11 +482,26 @@ impl<T, V> Navigation<T, V> {
 /// One item of `$expand`: a navigation with its own `$select`, `$filter`, `$top`, `$orderby`
 /// (`manager($select=id,displayName)`). Pass it to
 /// [`Operation::expand`](crate::Operation::expand).
-#[derive(Clone, Debug)]
 pub struct Expand<V> {
     name: &'static str,
     options: Vec<(&'static str, String)>,
     _value: PhantomData<fn() -> V>,
+}
+
+impl<V> Clone for Expand<V> {
+    fn clone(&self) -> Self {
+        Expand {
+            name: self.name,
+            options: self.options.clone(),
+            _value: PhantomData,
+        }
+    }
+}
+
+impl<V> fmt::Debug for Expand<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Expand").field(&self.to_text()).finish()
+    }
 }
 
 impl<V> Expand<V> {
@@ -425,17 +511,6 @@ impl<V> Expand<V> {
             None => self.options.push((name, value)),
         }
         self
-    }
-
-    /// `$filter` of the expanded items.
-    pub fn filter(self, filter: impl Into<Filter>) -> Self {
-        let filter = filter.into();
-        self.option("$filter", filter.to_string())
-    }
-
-    /// `$top` of the expanded items.
-    pub fn top(self, count: u32) -> Self {
-        self.option("$top", count.to_string())
     }
 
     /// The item as `$expand` text: `name` or `name(opt=value;...)`.
@@ -453,22 +528,75 @@ impl<V> Expand<V> {
 }
 
 impl<V: crate::Selectable> Expand<V> {
-    /// `$select` of the expanded entities: only properties of the navigation's type compile.
+    /// `$select` of the expanded entities: only properties of the navigation's type compile
+    /// (none: every property, as without `$select`).
     pub fn select(self, properties: impl IntoIterator<Item = V::Property>) -> Self {
         let names: Vec<String> = properties
             .into_iter()
             .map(|property| property.as_ref().to_string())
             .collect();
+        if names.is_empty() {
+            let mut expand = self;
+            expand.options.retain(|(name, _)| *name != "$select");
+            return expand;
+        }
         self.option("$select", names.join(","))
     }
+}
 
+/// Options that only a collection navigation takes.
+impl<E> Expand<Vec<E>> {
+    /// `$filter` of the expanded items.
+    pub fn filter(self, filter: impl Into<Filter>) -> Self {
+        let filter = filter.into();
+        self.option("$filter", filter.to_string())
+    }
+
+    /// `$top` of the expanded items.
+    pub fn top(self, count: u32) -> Self {
+        self.option("$top", count.to_string())
+    }
+}
+
+impl<E: crate::Selectable> Expand<Vec<E>> {
     /// `$orderby` of the expanded items, by one of their properties.
-    pub fn order_by(self, property: V::Property, direction: crate::Direction) -> Self {
+    pub fn order_by(self, property: E::Property, direction: crate::Direction) -> Self {
         let term = match direction {
             crate::Direction::Ascending => format!("{} asc", property.as_ref()),
             crate::Direction::Descending => format!("{} desc", property.as_ref()),
         };
         self.option("$orderby", term)
+    }
+}
+
+/// What [`Operation::expand`](crate::Operation::expand) takes: an [`Expand`], or text in OData
+/// syntax (`"members($select=id)"`).
+pub trait ExpandItem {
+    /// The item as `$expand` text.
+    fn expand_text(&self) -> String;
+}
+
+impl<V> ExpandItem for Expand<V> {
+    fn expand_text(&self) -> String {
+        self.to_text()
+    }
+}
+
+impl ExpandItem for str {
+    fn expand_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ExpandItem for String {
+    fn expand_text(&self) -> String {
+        self.clone()
+    }
+}
+
+impl<T: ExpandItem + ?Sized> ExpandItem for &T {
+    fn expand_text(&self) -> String {
+        (**self).expand_text()
     }
 }
 
@@ -580,6 +708,11 @@ mod tests {
             "displayName in ('a','b''c')"
         );
         assert_eq!(AGE.is_in([1, 2]).as_str(), "age in (1,2)");
+        assert_eq!(AGE.is_in(Vec::<i32>::new()).as_str(), "false");
+        // A decimal is a bare number; text that is not one stays a quoted string.
+        let price: Field<User, Decimal> = Field::new("price");
+        assert_eq!(price.ge("12.50").as_str(), "price ge 12.50");
+        assert_eq!(price.ge("1 or 1").as_str(), "price ge '1 or 1'");
     }
 
     #[test]
@@ -600,7 +733,16 @@ mod tests {
             a().or(b()).not().as_str(),
             "not (displayName eq 'a' or age eq 1)"
         );
-        assert_eq!(a().not().as_str(), "not displayName eq 'a'");
+        // `not` binds tighter than `eq`.
+        assert_eq!(a().not().as_str(), "not (displayName eq 'a')");
+        assert_eq!(
+            NAME.starts_with("A").not().as_str(),
+            "not startswith(displayName,'A')"
+        );
+        assert_eq!(
+            a().not().and(b().not()).as_str(),
+            "not (displayName eq 'a') and not (age eq 1)"
+        );
         // Raw text is parenthesized wherever it is combined.
         assert_eq!(
             Filter::from("x eq 1 or y eq 2").and(a()).as_str(),
@@ -640,6 +782,18 @@ mod tests {
             nested.as_str(),
             "addresses/any(x:x/lines/any(y:y eq 'x') and x/city eq 'Oslo')"
         );
+        // A lambda over another property inside a lambda still gets a variable of its own.
+        let inner = addresses.any(|_| phones.any(|phone| phone.eq("1")));
+        assert_eq!(
+            inner.as_str(),
+            "addresses/any(x:businessPhones/any(y:y eq '1'))"
+        );
+        // After a lambda, the next filter starts from `x` again.
+        assert_eq!(
+            phones.any(|p| p.eq("2")).as_str(),
+            "businessPhones/any(x:x eq '2')"
+        );
+        assert_eq!(lambda_variable(5), "x5");
     }
 
     #[test]
@@ -658,6 +812,10 @@ mod tests {
             expand.to_string(),
             "members($select=id,displayName;$filter=startswith(displayName,'A');$top=3;$orderby=displayName desc)"
         );
+        // Selecting nothing selects everything, as without `$select`.
+        assert_eq!(members.expand().select([]).to_string(), "members");
+        assert_eq!(ExpandItem::expand_text(&expand.clone()), expand.to_string());
+        assert_eq!("manager".expand_text(), "manager");
     }
 
     #[test]
@@ -672,5 +830,12 @@ mod tests {
         assert_eq!(members.read(&absent).unwrap(), None);
         let wrong = serde_json::json!({ "members": 3 });
         assert!(members.read(&wrong).is_err());
+        // A paged expansion is not passed off as all of it.
+        let paged = serde_json::json!({
+            "members": ["a"],
+            "members@odata.nextLink": "https://graph.microsoft.com/v1.0/groups/g1/members?$skiptoken=x"
+        });
+        let error = members.read(&paged).unwrap_err();
+        assert!(error.to_string().contains("in pages"), "{error}");
     }
 }

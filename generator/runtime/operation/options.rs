@@ -75,15 +75,27 @@ impl<T> Operation<T> {
         }
     }
 
-    /// `$expand`: include these navigation properties: typed [`Expand`](crate::query::Expand)s
-    /// (`User::MANAGER.expand().select([..])`, each with its own `$select`, `$filter`, `$top`
-    /// and `$orderby`) or names with any nested options in OData syntax (`"members($select=id)"`).
+    /// `$expand`: include these navigation properties, after any an earlier `expand` named:
+    /// typed [`Expand`](crate::query::Expand)s (`Group::MEMBERS.expand().select([..])`, with
+    /// their own `$select`, `$filter`, `$top` and `$orderby`; one call each, as their types
+    /// differ), or text in OData syntax (`"members($select=id)"`).
     pub fn expand<I, S>(self, navigation: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: std::fmt::Display,
+        S: crate::query::ExpandItem,
     {
-        let items: Vec<String> = navigation.into_iter().map(|s| s.to_string()).collect();
+        let mut items: Vec<String> = self
+            .parts
+            .query
+            .iter()
+            .find(|(name, _)| name == "$expand")
+            .map(|(_, existing)| vec![existing.clone()])
+            .unwrap_or_default();
+        items.extend(navigation.into_iter().map(|item| item.expand_text()));
+        items.retain(|item| !item.is_empty());
+        if items.is_empty() {
+            return self;
+        }
         self.query("$expand", &items.join(","))
     }
 

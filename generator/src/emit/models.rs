@@ -157,7 +157,12 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let Some(rust_type) = plan.use_type(property.ty) else {
             continue; // Edm.Stream: not part of the JSON body.
         };
-        let value_type = rust_type.clone();
+        // Decimals are text in the model, but a bare number in `$filter`.
+        let value_type = match decimal(plan, property.ty) {
+            true if property.ty.collection => quote!(::std::vec::Vec<crate::query::Decimal>),
+            true => quote!(crate::query::Decimal),
+            false => rust_type.clone(),
+        };
         let rust_type = if plan.boxed.contains(&(id, property.name.to_string())) {
             quote!(::std::boxed::Box<#rust_type>)
         } else {
@@ -256,6 +261,17 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         #structured
 
         crate::macros::structured!(#name);
+    }
+}
+
+/// Whether a property holds `Edm.Decimal` values (directly or through a type definition).
+fn decimal(plan: &Plan<'_>, ty: TypeUse) -> bool {
+    match ty.target {
+        TypeTarget::Primitive(primitive) => primitive == Primitive::Decimal,
+        TypeTarget::Named(id) => matches!(
+            plan.model.ty(id).kind,
+            TypeKind::Definition(Primitive::Decimal)
+        ),
     }
 }
 

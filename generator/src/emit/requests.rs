@@ -25,7 +25,7 @@ use crate::naming::{self, RustName, Scope};
 /// Methods every item or collection builder has; navigation properties and operations with
 /// these names are numbered.
 const FIXED_METHODS: &[&str] = &[
-    "new", "path", "get", "patch", "put", "delete", "list", "create", "by_id", "by_key",
+    "new", "path", "get", "patch", "put", "delete", "list", "create", "by_id", "by_key", "property",
 ];
 
 /// The collection builders' method for the `$count` segment (not `count`: collections of
