@@ -62,11 +62,7 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> Probe {
                             uses += 1;
                         }
                         MemberKind::Impl => {
-                            let _ = writeln!(
-                                body,
-                                "    fn is_{uses}<T: {}>() {{}}\n    is_{uses}::<{path}>();",
-                                member.signature
-                            );
+                            body.push_str(&bound(uses, &member.signature, path));
                             uses += 1;
                         }
                         MemberKind::Method => {
@@ -110,11 +106,7 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> Probe {
                             let _ = writeln!(arms, "        {path}::{variant}{pattern} => {uses},");
                         }
                         MemberKind::Impl => {
-                            let _ = writeln!(
-                                bounds,
-                                "    fn is_{uses}<T: {}>() {{}}\n    is_{uses}::<{path}>();",
-                                member.signature
-                            );
+                            bounds.push_str(&bound(uses, &member.signature, path));
                         }
                         MemberKind::Method => {
                             skipped += 1;
@@ -144,11 +136,7 @@ pub fn probe(old: &Surface, changes: &[Change], krate: &str) -> Probe {
                             }
                         }
                         MemberKind::Impl => {
-                            let _ = writeln!(
-                                body,
-                                "    fn is_{uses}<T: {}>() {{}}\n    is_{uses}::<{path}>();",
-                                member.signature
-                            );
+                            body.push_str(&bound(uses, &member.signature, path));
                             uses += 1;
                         }
                         _ => {}
@@ -213,6 +201,12 @@ fn pointer(owner: &str, signature: &str) -> Option<String> {
     let arguments: Vec<String> = arguments.iter().map(|a| replace_self(a, owner)).collect();
     let output = replace_self(&output, owner);
     Some(format!("fn({}) -> {output}", arguments.join(", ")))
+}
+
+/// A check that `path` implements the trait `signature` (a marker trait or a derive), as lines
+/// of a probe function; `uses` names the helper uniquely.
+fn bound(uses: usize, signature: &str, path: &str) -> String {
+    format!("    fn is_{uses}<T: {signature}>() {{}}\n    is_{uses}::<{path}>();\n")
 }
 
 /// `text` with every `Self` (a whole identifier, not part of `SelfService`) written as `owner`.

@@ -497,19 +497,20 @@ impl VisitMut for Shorten {
 /// A type as short text: `Option<models::User>` for
 /// `::std::option::Option<crate::models::User>`.
 fn compact_type(ty: &syn::Type) -> String {
-    let Some(mut ty) = copy(ty) else {
-        return spaced(&ty.to_token_stream().to_string());
-    };
-    Shorten.visit_type_mut(&mut ty);
-    spaced(&ty.to_token_stream().to_string())
+    compact(ty, Shorten::visit_type_mut)
 }
 
 fn compact_path(path: &syn::Path) -> String {
-    let Some(mut path) = copy(path) else {
-        return spaced(&path.to_token_stream().to_string());
+    compact(path, Shorten::visit_path_mut)
+}
+
+/// `tree` shortened by `visit` (one of [`Shorten`]'s), as spaced text.
+fn compact<T: syn::parse::Parse + ToTokens>(tree: &T, visit: fn(&mut Shorten, &mut T)) -> String {
+    let Some(mut tree_copy) = copy(tree) else {
+        return spaced(&tree.to_token_stream().to_string());
     };
-    Shorten.visit_path_mut(&mut path);
-    spaced(&path.to_token_stream().to_string())
+    visit(&mut Shorten, &mut tree_copy);
+    spaced(&tree_copy.to_token_stream().to_string())
 }
 
 /// A copy of a syntax tree, made by printing and parsing it (the trees are not `Clone` with
