@@ -391,12 +391,9 @@ impl From<&str> for Decimal {
 
 impl ODataLiteral for Decimal {
     fn to_odata_literal(&self) -> String {
-        let number = |c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E');
-        if !self.0.is_empty() && self.0.chars().all(number) {
-            self.0.clone()
-        } else {
-            self.0.to_odata_literal()
-        }
+        crate::values::bare_or_quoted(&self.0, |c| {
+            c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')
+        })
     }
 }
 
@@ -561,13 +558,14 @@ impl<E> Expand<Vec<E>> {
 }
 
 impl<E: crate::Selectable> Expand<Vec<E>> {
-    /// `$orderby` of the expanded items, by one of their properties.
+    /// `$orderby` of the expanded items: sorts by `property`, after any property given earlier.
     pub fn order_by(self, property: E::Property, direction: crate::Direction) -> Self {
-        let term = match direction {
-            crate::Direction::Ascending => format!("{} asc", property.as_ref()),
-            crate::Direction::Descending => format!("{} desc", property.as_ref()),
+        let term = direction.term(property.as_ref());
+        let value = match self.options.iter().find(|(name, _)| *name == "$orderby") {
+            Some((_, existing)) => format!("{existing},{term}"),
+            None => term,
         };
-        self.option("$orderby", term)
+        self.option("$orderby", value)
     }
 }
 
@@ -813,6 +811,15 @@ mod tests {
         assert_eq!(
             expand.to_string(),
             "members($select=id,displayName;$filter=startswith(displayName,'A');$top=3;$orderby=displayName desc)"
+        );
+        // Sort terms accumulate, as on an operation.
+        let sorted = members
+            .expand()
+            .order_by(UserProperty::DisplayName, crate::Direction::Descending)
+            .order_by(UserProperty::Id, crate::Direction::Ascending);
+        assert_eq!(
+            sorted.to_string(),
+            "members($orderby=displayName desc,id asc)"
         );
         // Selecting nothing selects everything, as without `$select`.
         assert_eq!(members.expand().select([]).to_string(), "members");

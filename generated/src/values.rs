@@ -61,7 +61,7 @@ macro_rules! wire_text {
 /// accepts them), else as a quoted string literal: text that is not a value of the type can
 /// then not change the URL or `$filter` expression around it (the service refuses a string
 /// where it expects the type).
-fn bare_or_quoted(text: &str, type_character: fn(char) -> bool) -> String {
+pub(crate) fn bare_or_quoted(text: &str, type_character: fn(char) -> bool) -> String {
     if !text.is_empty() && text.chars().all(type_character) {
         text.to_string()
     } else {

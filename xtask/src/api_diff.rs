@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use msgraph_codegen::SliceSpec;
 use msgraph_codegen::api::{self, Change, Surface};
-use msgraph_codegen::cli::Input;
-use msgraph_codegen::{GenerateOptions, SliceSpec};
+use msgraph_codegen::cli::{Input, Source};
 
 use crate::{Failure, codegen, generated_dir};
 
@@ -108,20 +108,21 @@ fn write_probe(
     Ok(probe)
 }
 
-/// The crate's files generated from `csdl` with the options the flags (or the config) give.
+/// The crate's files generated from `csdl` with the options the slice flags, the config file or
+/// (with neither) the project's `metadata/msgraph.toml` give.
 fn generate(options: &Options, csdl: &Path) -> Result<BTreeMap<String, String>, Failure> {
-    let shown = |path: &Path| path.to_string_lossy().into_owned();
-    let input = Input::read(csdl, shown(csdl))?;
-    let command = format!("cargo xtask api-diff (from {})", shown(csdl));
-    let (config, generate_options) = if options.slice.is_given() {
-        // As `--csdl` with `--all` does: a feature per area.
-        let mut slice = options.slice.clone();
-        slice.areas = slice.all;
-        (None, GenerateOptions::standalone(slice, command))
+    let command = format!("cargo xtask api-diff (from {})", csdl.display());
+    let (input, config, generate_options) = if options.slice.is_given() {
+        Source::from_flags(Some(csdl.to_path_buf()), None, options.slice.clone(), None)
+            .map_err(|e| Failure(format!("error: {e}\n")))?
+            .load(command)?
     } else {
+        // The project's (or the given) config, with the CSDL compared in place of the one it names.
         let config_path = options.config.clone().unwrap_or_else(crate::config_path);
+        let shown = |path: &Path| path.to_string_lossy().into_owned();
         let project = msgraph_codegen::cli::load_project(&config_path, &shown, command)?;
-        (Some(project.config_file), project.options)
+        let input = Input::read(csdl, shown(csdl))?;
+        (input, Some(project.config_file), project.options)
     };
     Ok(codegen::generate(&input, config.as_ref(), &generate_options, false)?.files)
 }

@@ -11,6 +11,16 @@ pub enum Direction {
     Descending,
 }
 
+impl Direction {
+    /// One term of `$orderby`: `property asc` or `property desc`.
+    pub(crate) fn term(self, property: &str) -> String {
+        match self {
+            Direction::Ascending => format!("{property} asc"),
+            Direction::Descending => format!("{property} desc"),
+        }
+    }
+}
+
 /// A type whose properties can be named in `$select` and `$orderby`: generated for every entity
 /// type, so that a misspelt property does not compile.
 pub trait Selectable {
@@ -174,10 +184,7 @@ impl<T: Selectable> Operation<T> {
 
     /// `$orderby`: sorts by `property`, after any property given earlier.
     pub fn order_by(self, property: T::Property, direction: Direction) -> Self {
-        let term = match direction {
-            Direction::Ascending => format!("{} asc", property.as_ref()),
-            Direction::Descending => format!("{} desc", property.as_ref()),
-        };
+        let term = direction.term(property.as_ref());
         let value = match self.parts.query.iter().find(|(n, _)| n == "$orderby") {
             Some((_, existing)) => format!("{existing},{term}"),
             None => term,

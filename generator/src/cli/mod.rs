@@ -205,6 +205,32 @@ impl Source {
     }
 }
 
+impl Source {
+    /// Reads what the source names: the CSDL, the config file (for a config source), and the
+    /// options of a standalone crate whose files record `command`.
+    pub fn load(
+        &self,
+        command: String,
+    ) -> Result<(Input, Option<Input>, GenerateOptions), Failure> {
+        let shown = |path: &Path| path.to_string_lossy().into_owned();
+        match self {
+            Source::Csdl { csdl, slice, name } => {
+                let input = Input::read(csdl, shown(csdl))?;
+                let mut options = GenerateOptions::standalone(slice.clone(), command);
+                if let Some(name) = name {
+                    options.crate_name = name.clone();
+                }
+                Ok((input, None, options))
+            }
+            Source::Config(path) => {
+                let mut project = load_project(path, &shown, command)?;
+                project.options.standalone = true;
+                Ok((project.csdl, Some(project.config_file), project.options))
+            }
+        }
+    }
+}
+
 /// A standalone crate to generate: what from, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standalone {
@@ -256,22 +282,7 @@ impl Standalone {
     pub fn run(&self, program: &str) -> Result<String, Failure> {
         let started = Instant::now();
         let command = self.command(program);
-        let shown = |path: &Path| path.to_string_lossy().into_owned();
-        let (csdl, config, options) = match &self.source {
-            Source::Csdl { csdl, slice, name } => {
-                let input = Input::read(csdl, shown(csdl))?;
-                let mut options = GenerateOptions::standalone(slice.clone(), command);
-                if let Some(name) = name {
-                    options.crate_name = name.clone();
-                }
-                (input, None, options)
-            }
-            Source::Config(path) => {
-                let mut project = load_project(path, &shown, command)?;
-                project.options.standalone = true;
-                (project.csdl, Some(project.config_file), project.options)
-            }
-        };
+        let (csdl, config, options) = self.source.load(command)?;
         guard_output_folder(&self.out)?;
         let output = generate(program, &csdl, config.as_ref(), &options, self.all_warnings)?;
         let generated_at = started.elapsed();

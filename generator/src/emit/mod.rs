@@ -577,14 +577,18 @@ impl<'m> Plan<'m> {
     /// Whether values of this type are Edm numbers whose JSON form varies (see the runtime's
     /// `edm` module).
     pub fn is_lenient(&self, ty: TypeUse) -> bool {
-        let primitive = match ty.target {
-            TypeTarget::Primitive(primitive) => primitive,
+        self.primitive(ty).is_some_and(edm::is_lenient)
+    }
+
+    /// The Edm primitive a type use holds, directly or through a type definition.
+    pub fn primitive(&self, ty: TypeUse) -> Option<Primitive> {
+        match ty.target {
+            TypeTarget::Primitive(primitive) => Some(primitive),
             TypeTarget::Named(id) => match &self.model.ty(id).kind {
-                TypeKind::Definition(primitive) => *primitive,
-                _ => return false,
+                TypeKind::Definition(primitive) => Some(*primitive),
+                _ => None,
             },
-        };
-        edm::is_lenient(primitive)
+        }
     }
 
     /// The `#[serde(with = ...)]` module for a field of this type, when its JSON form varies

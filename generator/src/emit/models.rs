@@ -158,7 +158,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             continue; // Edm.Stream: not part of the JSON body.
         };
         // Decimals are text in the model, but a bare number in `$filter`.
-        let value_type = match decimal(plan, property.ty) {
+        let value_type = match plan.primitive(property.ty) == Some(Primitive::Decimal) {
             true if property.ty.collection => quote!(::std::vec::Vec<crate::query::Decimal>),
             true => quote!(crate::query::Decimal),
             false => rust_type.clone(),
@@ -261,17 +261,6 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         #structured
 
         crate::macros::structured!(#name);
-    }
-}
-
-/// Whether a property holds `Edm.Decimal` values (directly or through a type definition).
-fn decimal(plan: &Plan<'_>, ty: TypeUse) -> bool {
-    match ty.target {
-        TypeTarget::Primitive(primitive) => primitive == Primitive::Decimal,
-        TypeTarget::Named(id) => matches!(
-            plan.model.ty(id).kind,
-            TypeKind::Definition(Primitive::Decimal)
-        ),
     }
 }
 
