@@ -169,6 +169,9 @@ impl GenerateOptions {
 pub struct Config {
     /// The CSDL file the crate is generated from, relative to the config's folder.
     pub csdl: String,
+    /// Files for the URIs of documents the CSDL references (`edmx:Reference`), relative to the
+    /// config's folder: `[input.references]`, URI = file. A relative URI needs none.
+    pub references: BTreeMap<String, String>,
     /// The full CSDL the slice is extracted from by `cargo xtask refresh-metadata`, relative to
     /// the workspace root, if the config names one.
     pub refresh_from: Option<String>,
@@ -210,6 +213,8 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawInput {
     csdl: String,
+    #[serde(default)]
+    references: BTreeMap<String, String>,
     refresh_from: Option<String>,
 }
 
@@ -267,6 +272,7 @@ impl Config {
         };
         Ok(Config {
             csdl: raw.input.csdl,
+            references: raw.input.references,
             refresh_from: raw.input.refresh_from,
             crate_name: raw.krate.name,
             crate_version: raw.krate.version,

@@ -43,6 +43,11 @@ impl Span {
     pub fn end(self) -> usize {
         self.end as usize
     }
+
+    /// The same range `by` bytes further on (see [`SourceMap`]).
+    pub fn shifted(self, by: usize) -> Self {
+        Span::new(self.start() + by, self.end() + by)
+    }
 }
 
 /// A value and where it was written.
@@ -155,28 +160,50 @@ impl Diagnostic {
     /// Renders the diagnostic as `FILE:LINE:COL: error: message`, the source line with a caret,
     /// and its notes. `file_name` and `text` are those of the source the diagnostic refers to.
     pub fn render(&self, file_name: &str, text: &str) -> String {
+        self.render_located(&|offset| (file_name, text, offset))
+    }
+
+    /// Renders a diagnostic about a set of documents placed by `map` (see [`SourceMap`]):
+    /// each position is shown in the document it falls in. `documents` holds the displayed
+    /// name and the text of each, in the map's order.
+    pub fn render_in(&self, map: &SourceMap, documents: &[(&str, &str)]) -> String {
+        self.render_located(&|offset| {
+            let (document, local) = map.locate(offset);
+            let (name, text) = documents
+                .get(document)
+                .copied()
+                .unwrap_or(("<unknown>", ""));
+            (name, text, local)
+        })
+    }
+
+    /// Renders with `locate` turning an offset into the file name, its text and the offset in
+    /// that text.
+    fn render_located<'t>(&self, locate: &dyn Fn(usize) -> (&'t str, &'t str, usize)) -> String {
         let mut out = String::new();
-        let position = LinePosition::of(text, self.span.start());
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let (file_name, text, offset) = locate(self.span.start());
+        let position = LinePosition::of(text, offset);
         let _ = writeln!(
             out,
             "{file_name}:{}:{}: {label}: {}",
             position.line, position.column, self.message
         );
-        render_excerpt(&mut out, text, self.span.start(), &position);
+        render_excerpt(&mut out, text, offset, &position);
         for note in &self.notes {
             match note.span {
                 Some(span) => {
-                    let at = LinePosition::of(text, span.start());
+                    let (file_name, text, offset) = locate(span.start());
+                    let at = LinePosition::of(text, offset);
                     let _ = writeln!(
                         out,
                         "{file_name}:{}:{}: note: {}",
                         at.line, at.column, note.message
                     );
-                    render_excerpt(&mut out, text, span.start(), &at);
+                    render_excerpt(&mut out, text, offset, &at);
                 }
                 None => {
                     let _ = writeln!(out, "  = note: {}", note.message);
@@ -184,6 +211,55 @@ impl Diagnostic {
             }
         }
         out
+    }
+
+    /// The same diagnostic with every position moved `by` bytes on (see [`SourceMap`]).
+    pub fn shifted(mut self, by: usize) -> Self {
+        self.span = self.span.shifted(by);
+        for note in &mut self.notes {
+            note.span = note.span.map(|span| span.shifted(by));
+        }
+        self
+    }
+}
+
+/// Where each of several documents read together (a service split over files that reference
+/// each other) starts in the one offset space that spans point into, like rustc's source map:
+/// a span stays two offsets, and which document it is in follows from where it starts. Each
+/// document is placed one byte after the end of the one before it, so an offset at the end of a
+/// document still falls in that document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceMap {
+    starts: Vec<usize>,
+}
+
+impl SourceMap {
+    /// The places of documents of the given lengths, in order.
+    pub fn new(lengths: impl IntoIterator<Item = usize>) -> Self {
+        let mut next = 0;
+        let starts = lengths
+            .into_iter()
+            .map(|length| {
+                let start = next;
+                next = start + length + 1;
+                start
+            })
+            .collect();
+        SourceMap { starts }
+    }
+
+    /// Where document `index` starts.
+    pub fn start(&self, index: usize) -> usize {
+        self.starts[index]
+    }
+
+    /// The document an offset falls in, and the offset within it.
+    pub fn locate(&self, offset: usize) -> (usize, usize) {
+        let index = self
+            .starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        (index, offset - self.starts.get(index).copied().unwrap_or(0))
     }
 }
 
@@ -325,6 +401,31 @@ mod tests {
         assert_eq!(
             LinePosition::of(text, d),
             LinePosition { line: 2, column: 4 }
+        );
+    }
+
+    #[test]
+    fn a_source_map_places_documents_one_after_another() {
+        let map = SourceMap::new([10, 0, 5]);
+        assert_eq!((map.start(0), map.start(1), map.start(2)), (0, 11, 12));
+        assert_eq!(map.locate(0), (0, 0));
+        assert_eq!(
+            map.locate(10),
+            (0, 10),
+            "the end of a document is still in it"
+        );
+        assert_eq!(map.locate(11), (1, 0));
+        assert_eq!(map.locate(14), (2, 2));
+        let first = "<a>\n<b/>\n";
+        let second = "<c>\n  <d Type=\"x\"/>\n";
+        let map = SourceMap::new([first.len(), second.len()]);
+        let offset = map.start(1) + second.find('x').unwrap();
+        let diagnostic = Diagnostic::error(Span::at(offset), "unknown type `x`")
+            .with_note(Some(Span::at(4)), "the other document");
+        assert_eq!(
+            diagnostic.render_in(&map, &[("first.xml", first), ("second.xml", second)]),
+            "second.xml:2:12: error: unknown type `x`\n  |\n2 |   <d Type=\"x\"/>\n  |            ^\n\
+             first.xml:2:1: note: the other document\n  |\n2 | <b/>\n  | ^\n"
         );
     }
 

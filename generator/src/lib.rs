@@ -47,8 +47,57 @@ pub struct Generated {
 /// Reads and resolves a CSDL document. Returns the model and the warnings, or all diagnostics
 /// (errors first in position order, warnings included) when any error was found.
 pub fn load(csdl: &[u8]) -> Result<(model::Model<'_>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (document, mut warnings) = csdl::read(csdl)?;
-    match resolve::resolve(&document) {
+    load_documents(&[csdl])
+}
+
+/// Reads and resolves a service written in several CSDL documents that reference each other
+/// (`edmx:Reference`), as one model: the first is the service's main document, the others
+/// what it references, directly or through each other (finding and reading them is the
+/// caller's: `cli::documents::read_documents`, with the `cli` feature, follows the references
+/// of local files). Spans point into the documents placed by [`diagnostics::SourceMap::new`]
+/// over their lengths.
+///
+/// Every schema of every document is part of the model. Aliases (of schemas and of includes)
+/// are read as if the documents were one: an alias must name the same namespace wherever it is
+/// used, which the resolver checks.
+pub fn load_documents<'a>(
+    documents: &[&'a [u8]],
+) -> Result<(model::Model<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let lengths: Vec<usize> = documents.iter().map(|bytes| bytes.len()).collect();
+    let total = lengths.iter().map(|length| length + 1).sum::<usize>();
+    if documents.len() > 1 && total > Span::MAX_SOURCE {
+        return Err(vec![Diagnostic::error(
+            Span::at(0),
+            format!(
+                "the documents have {total} bytes together; more than {} bytes (4 GiB) are not supported",
+                Span::MAX_SOURCE
+            ),
+        )]);
+    }
+    let map = diagnostics::SourceMap::new(lengths);
+    let mut merged = csdl::syntax::Document::default();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for (index, bytes) in documents.iter().enumerate() {
+        let start = map.start(index);
+        match csdl::read(bytes) {
+            Ok((mut document, more)) => {
+                document.shift_spans(start);
+                warnings.extend(more.into_iter().map(|d| d.shifted(start)));
+                if index == 0 {
+                    merged.version = document.version;
+                }
+                merged.references.append(&mut document.references);
+                merged.schemas.append(&mut document.schemas);
+            }
+            Err(more) => errors.extend(more.into_iter().map(|d| d.shifted(start))),
+        }
+    }
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    match resolve::resolve(&merged) {
         Ok((model, more)) => {
             warnings.extend(more);
             Ok((model, warnings))
@@ -62,7 +111,15 @@ pub fn load(csdl: &[u8]) -> Result<(model::Model<'_>, Vec<Diagnostic>), Vec<Diag
 
 /// Runs the whole pipeline: CSDL bytes and options in, the crate's files out.
 pub fn generate(csdl: &[u8], options: &GenerateOptions) -> Result<Generated, Vec<Diagnostic>> {
-    let (mut model, warnings) = load(csdl)?;
+    generate_documents(&[csdl], options)
+}
+
+/// [`generate`] for a service written in several CSDL documents (see [`load_documents`]).
+pub fn generate_documents(
+    documents: &[&[u8]],
+    options: &GenerateOptions,
+) -> Result<Generated, Vec<Diagnostic>> {
+    let (mut model, warnings) = load_documents(documents)?;
     let mut unknown = Vec::new();
     for (target, text) in &options.descriptions {
         if !model.set_description(&target.value, text) {

@@ -146,3 +146,58 @@ fn a_wrong_command_line_fails_and_names_the_problem() {
     let (ok, stdout, _) = run(&["--help"]);
     assert!(ok && stdout.contains("usage:"), "{stdout}");
 }
+
+/// A service in three documents: the relative references are read beside the main document,
+/// the remote one only through `--reference`; without it, the error names the URI's position
+/// and the flag, and nothing is written.
+#[test]
+fn follows_references_to_local_documents_and_maps_remote_ones_to_files() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/referenced_documents"
+    );
+    let main = format!("{fixture}/input.csdl.xml");
+    let mapping = format!("https://example.com/odata/Suppliers.xml={fixture}/suppliers.csdl.xml");
+    let out = scratch("cli-references").join("shop");
+    let out_text = out.to_str().unwrap();
+
+    let (ok, _, stderr) = run(&["--csdl", &main, "--all", "--out", out_text]);
+    assert!(!ok, "the remote reference has no file");
+    assert!(
+        stderr.starts_with(&format!("{main}:9:24: error: the referenced document `https://example.com/odata/Suppliers.xml` is not a local file")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--reference https://example.com/odata/Suppliers.xml=FILE"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written after an error");
+
+    let (ok, stdout, stderr) = run(&[
+        "--csdl",
+        &main,
+        "--reference",
+        &mapping,
+        "--all",
+        "--out",
+        out_text,
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains(" files, "), "{stdout}");
+    // The types of all three documents, as the golden crate of the fixture has them.
+    for file in [
+        "src/models/order.rs",
+        "src/models/example/products/product.rs",
+        "src/models/example/suppliers/supplier.rs",
+    ] {
+        let written = std::fs::read_to_string(out.join(file)).unwrap();
+        let golden = std::fs::read_to_string(format!("{fixture}/expected/{file}")).unwrap();
+        let body = |text: &str| text.lines().skip(1).collect::<Vec<_>>().join("\n");
+        assert_eq!(body(&written), body(&golden), "{file}");
+    }
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("--reference {mapping} ")),
+        "the recorded command maps the reference: {manifest}"
+    );
+}

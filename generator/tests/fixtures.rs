@@ -6,7 +6,8 @@
 //! - `config.toml`: a complete generation config (`[input]`, `[crate]`, `[slice]`), parsed with
 //!   [`Config::parse`]. Its `[input] csdl` names the CSDL file (`input.csdl.xml`), and its
 //!   `[crate]` name must be `fixture-<folder>` with version `0.0.0`.
-//! - the CSDL document the config names.
+//! - the CSDL document the config names, and any local documents it references
+//!   (`edmx:Reference`), followed as `msgraph-codegen` follows them.
 //! - either `expected/`, the complete generated crate (a success fixture; the golden crates are
 //!   workspace members, so `cargo test --workspace` builds them and runs their generated tests),
 //!   or `expected.err`, every diagnostic rendered as `FILE:LINE:COL: error: ...` (an error
@@ -26,6 +27,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use msgraph_codegen::cli::Input;
+use msgraph_codegen::cli::documents::read_documents;
+use msgraph_codegen::diagnostics::SourceMap;
 use msgraph_codegen::{Config, Diagnostic, GenerateOptions, SourceKind};
 
 const UPDATE_COMMAND: &str = "UPDATE_EXPECT=1 cargo test -p msgraph-codegen --test fixtures";
@@ -62,6 +66,9 @@ struct Fixture {
     config_text: String,
     csdl_file: String,
     csdl: Vec<u8>,
+    /// The documents the CSDL references, by path shown relative to the fixture (read as
+    /// `msgraph-codegen` reads them), or the rendered errors of following its references.
+    referenced: Result<Vec<(String, Vec<u8>)>, String>,
 }
 
 impl Fixture {
@@ -76,17 +83,46 @@ impl Fixture {
         let csdl_path = dir.join(&csdl_file);
         let csdl = fs::read(&csdl_path)
             .unwrap_or_else(|error| panic!("fixture `{name}`: cannot read {csdl_path:?}: {error}"));
+        let mappings: Vec<(String, PathBuf)> = Config::parse(&config_text)
+            .map(|config| config.references)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(uri, file)| (uri, dir.join(file)))
+            .collect();
+        let shown = |path: &Path| {
+            let relative = path.strip_prefix(&dir).unwrap_or(path);
+            relative.to_string_lossy().replace('\\', "/")
+        };
+        let main = Input {
+            path: csdl_path.clone(),
+            display: csdl_file.clone(),
+            bytes: csdl.clone(),
+        };
+        let referenced = read_documents(main, &mappings, &shown)
+            .map(|documents| {
+                documents
+                    .into_iter()
+                    .skip(1)
+                    .map(|input| (input.display, input.bytes))
+                    .collect()
+            })
+            .map_err(|failure| failure.0);
         Fixture {
             name: name.to_string(),
             dir,
             config_text,
             csdl_file,
             csdl,
+            referenced,
         }
     }
 
     /// Runs the generator on this fixture (with `csdl` in place of the fixture's own CSDL).
     fn run(&self, csdl: &[u8]) -> Outcome {
+        let referenced = match &self.referenced {
+            Ok(referenced) => referenced,
+            Err(rendered) => return Outcome::Errors(rendered.clone()),
+        };
         let config = match Config::parse(&self.config_text) {
             Ok(config) => config,
             Err(diagnostic) => return Outcome::Errors(self.render(&[diagnostic], csdl)),
@@ -113,7 +149,9 @@ impl Fixture {
         options.runtime_dir = Some("../../../../../runtime".to_string());
         // Goldens are workspace members, never published.
         options.package.publish = false;
-        match msgraph_codegen::generate(csdl, &options) {
+        let mut documents = vec![csdl];
+        documents.extend(referenced.iter().map(|(_, bytes)| bytes.as_slice()));
+        match msgraph_codegen::generate_documents(&documents, &options) {
             Ok(generated) => Outcome::Crate {
                 files: generated.files,
                 warnings: self.render(&generated.warnings, csdl),
@@ -122,15 +160,32 @@ impl Fixture {
         }
     }
 
-    /// Renders diagnostics against the source each one points into (the config or `csdl`), in
-    /// order. Invalid UTF-8 is shown lossily; the reader reports only the first bad byte, whose
-    /// offset the lossy text keeps.
+    /// Renders diagnostics against the source each one points into (the config, `csdl` or a
+    /// document it references), in order. Invalid UTF-8 is shown lossily; the reader reports
+    /// only the first bad byte, whose offset the lossy text keeps.
     fn render(&self, diagnostics: &[Diagnostic], csdl: &[u8]) -> String {
-        let csdl_text = String::from_utf8_lossy(csdl);
+        let mut documents: Vec<(&str, &[u8])> = vec![(&self.csdl_file, csdl)];
+        if let Ok(referenced) = &self.referenced {
+            documents.extend(
+                referenced
+                    .iter()
+                    .map(|(name, bytes)| (name.as_str(), &bytes[..])),
+            );
+        }
+        let map = SourceMap::new(documents.iter().map(|(_, bytes)| bytes.len()));
+        let texts: Vec<String> = documents
+            .iter()
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect();
+        let named: Vec<(&str, &str)> = documents
+            .iter()
+            .zip(&texts)
+            .map(|((name, _), text)| (*name, text.as_str()))
+            .collect();
         diagnostics
             .iter()
             .map(|diagnostic| match diagnostic.source {
-                SourceKind::Csdl => diagnostic.render(&self.csdl_file, &csdl_text),
+                SourceKind::Csdl => diagnostic.render_in(&map, &named),
                 SourceKind::Config => diagnostic.render(CONFIG_FILE, &self.config_text),
                 SourceKind::CommandLine => panic!(
                     "fixture `{}`: a diagnostic about the command line, but fixtures use a config: {diagnostic:?}",

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use msgraph_codegen::SliceSpec;
 use msgraph_codegen::api::{self, Change, Surface};
+use msgraph_codegen::cli::documents::read_documents;
 use msgraph_codegen::cli::{Input, Source};
 
 use crate::{Failure, codegen, generated_dir};
@@ -113,15 +114,22 @@ fn write_probe(
 fn generate(options: &Options, csdl: &Path) -> Result<BTreeMap<String, String>, Failure> {
     let command = format!("cargo xtask api-diff (from {})", csdl.display());
     let (input, config, generate_options) = if options.slice.is_given() {
-        Source::from_flags(Some(csdl.to_path_buf()), None, options.slice.clone(), None)
-            .map_err(|e| Failure(format!("error: {e}\n")))?
-            .load(command)?
+        Source::from_flags(
+            Some(csdl.to_path_buf()),
+            None,
+            options.slice.clone(),
+            Vec::new(),
+            None,
+        )
+        .map_err(|e| Failure(format!("error: {e}\n")))?
+        .load(command)?
     } else {
         // The project's (or the given) config, with the CSDL compared in place of the one it names.
         let config_path = options.config.clone().unwrap_or_else(crate::config_path);
         let shown = |path: &Path| path.to_string_lossy().into_owned();
         let project = msgraph_codegen::cli::load_project(&config_path, &shown, command)?;
-        let input = Input::read(csdl, shown(csdl))?;
+        // Its references are those of the compared CSDL, read beside it.
+        let input = read_documents(Input::read(csdl, shown(csdl))?, &[], &shown)?;
         (input, Some(project.config_file), project.options)
     };
     Ok(codegen::generate(&input, config.as_ref(), &generate_options, false)?.files)

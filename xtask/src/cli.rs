@@ -33,7 +33,7 @@ usage:
   cargo xtask codegen --check               compare generated/ with a fresh generation; exit 1
                                             on drift
   cargo xtask codegen --csdl FILE --out DIR (--all | --root NS.TYPE ... | --path /P ...)
-                      [--name CRATE] [--warnings]
+                      [--reference URI=FILE ...] [--name CRATE] [--warnings]
   cargo xtask codegen --config FILE --out DIR [--warnings]
                                             generate a standalone crate (see msgraph-codegen
                                             --help for the options)
@@ -244,6 +244,7 @@ fn codegen(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
     let mut out = None;
     let mut slice = SliceSpec::default();
     let mut name = None;
+    let mut references = Vec::new();
     while let Some(argument) = parser.next().map_err(|e| error(usage, e))? {
         match argument {
             Long("check") => check = true,
@@ -259,16 +260,20 @@ fn codegen(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
                 .paths
                 .push(Spanned::new(value(parser, usage)?, Default::default())),
             Long("name") => name = Some(value(parser, usage)?),
+            Long("reference") => references.push(
+                msgraph_codegen::cli::parse_reference(&value(parser, usage)?)
+                    .map_err(|e| error(usage, e))?,
+            ),
             Short('h') | Long("help") => return Ok(Command::Help(usage)),
             other => return Err(error(usage, other.unexpected())),
         }
     }
-    let standalone_flags = slice.is_given() || name.is_some();
+    let standalone_flags = slice.is_given() || name.is_some() || !references.is_empty();
     let Some(out) = out else {
         return match (csdl, config) {
             (None, None) if standalone_flags => Err(error(
                 usage,
-                "`--all`, `--root`, `--path` and `--name` go with `--csdl` and `--out`",
+                "`--all`, `--root`, `--path`, `--reference` and `--name` go with `--csdl` and `--out`",
             )),
             (None, None) => Ok(Command::Codegen { check, warnings }),
             _ => Err(error(usage, "`--csdl` and `--config` need `--out DIR`")),
@@ -280,7 +285,8 @@ fn codegen(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
             "`--check` compares generated/; it does not go with `--out`",
         ));
     }
-    let source = Source::from_flags(csdl, config, slice, name).map_err(|e| error(usage, e))?;
+    let source =
+        Source::from_flags(csdl, config, slice, references, name).map_err(|e| error(usage, e))?;
     Ok(Command::Standalone(Standalone {
         source,
         out,
@@ -313,16 +319,27 @@ mod tests {
             }
         );
         let Command::Standalone(standalone) = parse(args(
-            "codegen --csdl a.xml --out dir --root ns.a --root ns.b --name c",
+            "codegen --csdl a.xml --out dir --root ns.a --root ns.b --name c \
+             --reference http://x/b.xml?v=1=b.xml",
         ))
         .unwrap() else {
             panic!("expected a standalone command");
         };
         assert_eq!(standalone.out, PathBuf::from("dir"));
-        let Source::Csdl { csdl, slice, name } = &standalone.source else {
+        let Source::Csdl {
+            csdl,
+            references,
+            slice,
+            name,
+        } = &standalone.source
+        else {
             panic!("from a CSDL file");
         };
         assert_eq!(csdl, &PathBuf::from("a.xml"));
+        assert_eq!(
+            references,
+            &[("http://x/b.xml?v=1".to_string(), PathBuf::from("b.xml"))]
+        );
         assert_eq!(
             slice
                 .roots
@@ -335,7 +352,8 @@ mod tests {
         assert_eq!(name.as_deref(), Some("c"));
         assert_eq!(
             standalone.command("cargo xtask codegen"),
-            "cargo xtask codegen --csdl a.xml --root ns.a --root ns.b --name c --out dir",
+            "cargo xtask codegen --csdl a.xml --reference 'http://x/b.xml?v=1=b.xml' --root ns.a \
+             --root ns.b --name c --out dir",
             "the recorded command has every flag"
         );
     }

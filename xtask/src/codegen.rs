@@ -33,7 +33,7 @@ pub fn load_project() -> Result<Project, Failure> {
 
 /// Runs the generator, rendering any diagnostics against the inputs.
 pub fn generate(
-    csdl: &Input,
+    csdl: &[Input],
     config: Option<&Input>,
     options: &msgraph_codegen::GenerateOptions,
     all_warnings: bool,

@@ -60,11 +60,14 @@ pub fn extract(source: &Path, date: &str) -> Result<String, Failure> {
         &provenance,
     )
     .map_err(|diagnostics| {
-        let sources = Sources {
-            program: "xtask",
-            csdl: (&input.display, &csdl_text),
-            config: Some((&config_file.display, &config_text)),
-        };
+        let documents = [input];
+        let texts = [csdl_text];
+        let sources = Sources::new(
+            "xtask",
+            &documents,
+            &texts,
+            Some((&config_file, &config_text)),
+        );
         Failure(report::render_all(&diagnostics, &sources))
     })
 }

@@ -18,7 +18,7 @@ msgraph-codegen: generates a Rust crate of typed models and request builders fro
 
 usage:
   msgraph-codegen --csdl FILE --out DIR (--all | --root NS.TYPE ... | --path /RESOURCE/PATH ...)
-                  [--name CRATE] [--warnings]
+                  [--reference URI=FILE ...] [--name CRATE] [--warnings]
   msgraph-codegen --config FILE --out DIR [--warnings]
 
 options:
@@ -28,10 +28,14 @@ options:
   --root NS.TYPE      a type to generate, with everything it needs (repeatable)
   --path /A/{id}/B    a resource path: its entity sets, navigations and request builders
                       (repeatable; goes with --root)
+  --reference URI=FILE
+                      the local file of a document the CSDL references (edmx:Reference) by
+                      URI (repeatable); relative URIs are read beside the referencing file, and
+                      nothing is fetched over the network
   --name CRATE        the crate's package name (default msgraph)
   --config FILE       a config file instead (the format of the project's metadata/msgraph.toml:
-                      [input] csdl, [crate] name, version, description, ..., [slice] roots,
-                      paths, all; its paths relative to it)
+                      [input] csdl, references, [crate] name, version, description, ...,
+                      [slice] roots, paths, all; its paths relative to it)
   --out DIR           the crate's folder: created, or a crate generated before (only changed
                       files are written; files no longer generated are removed)
   --warnings          list every warning about the input, not just the first few
@@ -76,6 +80,7 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
     let mut out = None;
     let mut slice = SliceSpec::default();
     let mut name = None;
+    let mut references = Vec::new();
     let mut all_warnings = false;
     while let Some(argument) = parser.next().map_err(|e| error(e.to_string()))? {
         match argument {
@@ -92,6 +97,11 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
                 Default::default(),
             )),
             Long("name") => name = Some(value(&mut parser, PROGRAM, USAGE)?),
+            Long("reference") => {
+                references.push(
+                    super::parse_reference(&value(&mut parser, PROGRAM, USAGE)?).map_err(error)?,
+                );
+            }
             Long("warnings") => all_warnings = true,
             Short('h') | Long("help") => return Ok(Command::Help),
             Short('V') | Long("version") => return Ok(Command::Version),
@@ -99,7 +109,8 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
         }
     }
     let out = out.ok_or_else(|| error("`--out DIR` is required".to_string()))?;
-    let source = Source::from_flags(csdl, config, slice, name).map_err(|e| error(e.to_string()))?;
+    let source = Source::from_flags(csdl, config, slice, references, name)
+        .map_err(|e| error(e.to_string()))?;
     Ok(Command::Generate(Standalone {
         source,
         out,

@@ -4,6 +4,7 @@
 //! as strings out); this module, and `cargo xtask` through it, are what touch the disk.
 
 pub mod args;
+pub mod documents;
 pub mod files;
 pub mod report;
 
@@ -28,6 +29,8 @@ impl std::error::Error for Failure {}
 
 /// A file read for a run, with the path shown in messages.
 pub struct Input {
+    /// The path it was read from.
+    pub path: PathBuf,
     /// The path as shown to the user.
     pub display: String,
     /// The bytes.
@@ -38,7 +41,11 @@ impl Input {
     /// Reads a file; an unreadable file is reported as `FILE:1:1: error: ...`.
     pub fn read(path: &Path, display: String) -> Result<Input, Failure> {
         match std::fs::read(path) {
-            Ok(bytes) => Ok(Input { display, bytes }),
+            Ok(bytes) => Ok(Input {
+                path: path.to_path_buf(),
+                display,
+                bytes,
+            }),
             Err(error) => Err(Failure(format!(
                 "{display}:1:1: error: cannot read the file: {error}"
             ))),
@@ -57,8 +64,8 @@ pub struct Project {
     pub config_file: Input,
     /// The parsed config.
     pub config: Config,
-    /// The CSDL it names.
-    pub csdl: Input,
+    /// The CSDL it names, then the documents that one references (see [`documents`]).
+    pub csdl: Vec<Input>,
     /// The options for the generator.
     pub options: GenerateOptions,
 }
@@ -85,7 +92,16 @@ pub fn load_project(
     let (config_file, config) = load_config(path, display)?;
     let folder = path.parent().unwrap_or(Path::new("."));
     let csdl_path = folder.join(&config.csdl);
-    let csdl = Input::read(&csdl_path, display(&csdl_path))?;
+    let references: Vec<(String, PathBuf)> = config
+        .references
+        .iter()
+        .map(|(uri, file)| (uri.clone(), folder.join(file)))
+        .collect();
+    let csdl = documents::read_documents(
+        Input::read(&csdl_path, display(&csdl_path))?,
+        &references,
+        display,
+    )?;
     let mut extra_files = BTreeMap::new();
     for (destination, source) in &config.extra_files {
         let path = folder.join(source);
@@ -122,24 +138,20 @@ pub struct Output {
 }
 
 /// Runs the generator, rendering any diagnostics against the inputs; `program` names the
-/// command in messages about its own arguments.
+/// command in messages about its own arguments. `csdl` is the service's main document, then
+/// the documents it references ([`documents::read_documents`]).
 pub fn generate(
     program: &str,
-    csdl: &Input,
+    csdl: &[Input],
     config: Option<&Input>,
     options: &GenerateOptions,
     all_warnings: bool,
 ) -> Result<Output, Failure> {
-    let csdl_text = csdl.text();
+    let texts: Vec<String> = csdl.iter().map(Input::text).collect();
     let config_text = config.map(Input::text);
-    let sources = Sources {
-        program,
-        csdl: (&csdl.display, &csdl_text),
-        config: config
-            .zip(config_text.as_deref())
-            .map(|(c, t)| (c.display.as_str(), t)),
-    };
-    match crate::generate(&csdl.bytes, options) {
+    let sources = Sources::new(program, csdl, &texts, config.zip(config_text.as_deref()));
+    let bytes: Vec<&[u8]> = csdl.iter().map(|input| input.bytes.as_slice()).collect();
+    match crate::generate_documents(&bytes, options) {
         Ok(generated) => Ok(Output {
             files: generated.files,
             warnings: report::summarize_warnings(&generated.warnings, &sources, all_warnings),
@@ -163,6 +175,8 @@ pub enum Source {
     Csdl {
         /// The CSDL file.
         csdl: PathBuf,
+        /// Files for the URIs of documents it references (`--reference URI=FILE`).
+        references: Vec<(String, PathBuf)>,
         /// The slice: `--all`, `--root`s, `--path`s.
         slice: SliceSpec,
         /// The crate's name, if not `msgraph`.
@@ -173,12 +187,14 @@ pub enum Source {
 }
 
 impl Source {
-    /// The source that `--csdl`, `--config`, the slice flags (`--all`, `--root`, `--path`) and
-    /// `--name` ask for, or what is wrong with them. `--all` gives a feature per area.
+    /// The source that `--csdl`, `--config`, the slice flags (`--all`, `--root`, `--path`),
+    /// `--reference` and `--name` ask for, or what is wrong with them. `--all` gives a feature
+    /// per area.
     pub fn from_flags(
         csdl: Option<PathBuf>,
         config: Option<PathBuf>,
         mut slice: SliceSpec,
+        references: Vec<(String, PathBuf)>,
         name: Option<String>,
     ) -> Result<Source, &'static str> {
         let some_of_a_slice = !(slice.roots.is_empty() && slice.paths.is_empty());
@@ -188,13 +204,18 @@ impl Source {
                     return Err("give either `--all`, or one or more `--root` or `--path`");
                 }
                 slice.areas = slice.all;
-                Ok(Source::Csdl { csdl, slice, name })
+                Ok(Source::Csdl {
+                    csdl,
+                    references,
+                    slice,
+                    name,
+                })
             }
             (None, Some(config)) => {
-                if slice.is_given() || name.is_some() {
+                if slice.is_given() || name.is_some() || !references.is_empty() {
                     return Err(
-                        "`--config` names the slice and the crate; `--all`, `--root`, \
-                                `--path` and `--name` go with `--csdl`",
+                        "`--config` names the slice, the crate and the references; `--all`, \
+                         `--root`, `--path`, `--reference` and `--name` go with `--csdl`",
                     );
                 }
                 Ok(Source::Config(config))
@@ -211,11 +232,17 @@ impl Source {
     pub fn load(
         &self,
         command: String,
-    ) -> Result<(Input, Option<Input>, GenerateOptions), Failure> {
+    ) -> Result<(Vec<Input>, Option<Input>, GenerateOptions), Failure> {
         let shown = |path: &Path| path.to_string_lossy().into_owned();
         match self {
-            Source::Csdl { csdl, slice, name } => {
-                let input = Input::read(csdl, shown(csdl))?;
+            Source::Csdl {
+                csdl,
+                references,
+                slice,
+                name,
+            } => {
+                let main = Input::read(csdl, shown(csdl))?;
+                let input = documents::read_documents(main, references, &shown)?;
                 let mut options = GenerateOptions::standalone(slice.clone(), command);
                 if let Some(name) = name {
                     options.crate_name = name.clone();
@@ -248,8 +275,17 @@ impl Standalone {
     pub fn command(&self, program: &str) -> String {
         let mut command = program.to_string();
         match &self.source {
-            Source::Csdl { csdl, slice, name } => {
+            Source::Csdl {
+                csdl,
+                references,
+                slice,
+                name,
+            } => {
                 command.push_str(&format!(" --csdl {}", shell_word(&csdl.to_string_lossy())));
+                for (uri, file) in references {
+                    let mapping = format!("{uri}={}", file.to_string_lossy());
+                    command.push_str(&format!(" --reference {}", shell_word(&mapping)));
+                }
                 if slice.all {
                     command.push_str(" --all");
                 }
@@ -314,6 +350,19 @@ impl Standalone {
             generated_at,
             started.elapsed()
         ))
+    }
+}
+
+/// A `--reference URI=FILE` value: the URI and the file (split at the last `=`, since a URI may
+/// hold one and a file name rarely does).
+pub fn parse_reference(value: &str) -> Result<(String, PathBuf), String> {
+    match value.rsplit_once('=') {
+        Some((uri, file)) if !uri.is_empty() && !file.is_empty() => {
+            Ok((uri.to_string(), PathBuf::from(file)))
+        }
+        _ => Err(format!(
+            "`--reference {value}`: give the referenced URI and a local file as URI=FILE"
+        )),
     }
 }
 
@@ -389,6 +438,10 @@ mod tests {
         let standalone = Standalone {
             source: Source::Csdl {
                 csdl: PathBuf::from("my metadata.xml"),
+                references: vec![(
+                    "https://example.com/Products.xml".to_string(),
+                    PathBuf::from("products.xml"),
+                )],
                 slice: SliceSpec {
                     roots: vec![Spanned::new("ns.a".to_string(), Default::default())],
                     paths: vec![Spanned::new("/items/{id}".to_string(), Default::default())],
@@ -401,8 +454,9 @@ mod tests {
         };
         assert_eq!(
             standalone.command("msgraph-codegen"),
-            "msgraph-codegen --csdl 'my metadata.xml' --root ns.a --path /items/{id} \
-             --name my-crate --out out"
+            "msgraph-codegen --csdl 'my metadata.xml' \
+             --reference https://example.com/Products.xml=products.xml --root ns.a \
+             --path /items/{id} --name my-crate --out out"
         );
         let from_config = Standalone {
             source: Source::Config(PathBuf::from("cfg/msgraph.toml")),

@@ -25,10 +25,26 @@ impl Spanned<Text<'_>> {
 pub struct Document<'a> {
     /// The `Version` attribute of `edmx:Edmx`.
     pub version: Option<Text<'a>>,
-    /// Vocabularies included through `edmx:Reference`/`edmx:Include`.
-    pub includes: Vec<Include<'a>>,
+    /// The documents it references (`edmx:Reference`), with what it includes of each.
+    pub references: Vec<Reference<'a>>,
     /// Every `Schema`, in document order.
     pub schemas: Vec<Schema<'a>>,
+}
+
+impl<'a> Document<'a> {
+    /// Every `edmx:Include` of every reference, in document order.
+    pub fn includes(&self) -> impl Iterator<Item = &Include<'a>> {
+        self.references.iter().flat_map(|r| &r.includes)
+    }
+}
+
+/// An `edmx:Reference`: another document, by URI, and the namespaces included from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference<'a> {
+    /// The `Uri` attribute, as written (relative to the referencing document, or absolute).
+    pub uri: Spanned<Text<'a>>,
+    /// Its `edmx:Include` elements.
+    pub includes: Vec<Include<'a>>,
 }
 
 /// An `edmx:Include` of a referenced document.
@@ -318,4 +334,93 @@ pub enum AnnotationValue<'a> {
     Record(Option<Text<'a>>, Vec<(Text<'a>, AnnotationValue<'a>)>),
     /// `Collection`.
     Collection(Vec<AnnotationValue<'a>>),
+}
+
+impl Document<'_> {
+    /// Moves every span `by` bytes on: a document that is not the first of a set is read with
+    /// offsets from 0 and then placed after the documents before it, so that one offset names
+    /// one byte of one document (see [`crate::diagnostics::SourceMap`]).
+    pub fn shift_spans(&mut self, by: usize) {
+        if by != 0 {
+            self.shift(by);
+        }
+    }
+}
+
+/// Moving the spans of a syntax value (see [`Document::shift_spans`]).
+trait Shift {
+    fn shift(&mut self, by: usize);
+}
+
+impl Shift for Span {
+    fn shift(&mut self, by: usize) {
+        *self = self.shifted(by);
+    }
+}
+
+impl<T> Shift for Spanned<T> {
+    fn shift(&mut self, by: usize) {
+        self.span.shift(by);
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift(&mut self, by: usize) {
+        if let Some(value) = self {
+            value.shift(by);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, by: usize) {
+        for value in self {
+            value.shift(by);
+        }
+    }
+}
+
+/// `Shift` for a syntax struct: every field that holds a span. The destructuring names every
+/// field, so a field added later must be listed here (or marked `_`) to compile.
+macro_rules! shift_fields {
+    ($($ty:ident { $($field:ident),* ; $($other:ident),* })*) => {$(
+        impl Shift for $ty<'_> {
+            fn shift(&mut self, by: usize) {
+                let $ty { $($field,)* $($other: _,)* } = self;
+                $($field.shift(by);)*
+            }
+        }
+    )*};
+}
+
+shift_fields! {
+    Document { references, schemas; version }
+    Reference { uri, includes; }
+    Include { namespace, alias; }
+    Schema {
+        namespace, alias, structured_types, enum_types, type_definitions, operations, terms,
+        entity_containers, annotation_blocks;
+    }
+    StructuredType {
+        name, base_type, key, properties, navigation_properties, annotations, span;
+        kind, is_abstract, is_open, has_stream
+    }
+    KeyProperty { name, alias; }
+    Property { name, type_name, annotations; nullable }
+    NavigationProperty { name, type_name, annotations; nullable, contains_target, partner }
+    EnumType { name, underlying_type, members, annotations; is_flags }
+    EnumMember { name, value, annotations; }
+    TypeDefinition { name, underlying_type; }
+    Term { name, type_name, applies_to; }
+    Operation {
+        name, parameters, return_type, annotations, span;
+        kind, is_bound, is_composable
+    }
+    Parameter { name, type_name; nullable }
+    ReturnType { type_name; nullable }
+    EntityContainer { name, children; }
+    ContainerChild { name, type_name, bindings, annotations; kind }
+    NavigationBinding { path, target; }
+    AnnotationBlock { target, annotations; }
+    Annotation { term; qualifier, value }
 }

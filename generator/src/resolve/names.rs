@@ -44,11 +44,26 @@ impl<'d, 'a> Resolver<'d, 'a> {
             self.qualifiers.insert(vocabulary, vocabulary);
         }
         let document = self.document;
-        for include in &document.includes {
+        // The documents of a service are read as one (`crate::load_documents`), so an alias
+        // must name one namespace across all of them.
+        for include in document.includes() {
             let namespace = include.namespace.as_str();
             self.qualifiers.insert(namespace, namespace);
             if let Some(alias) = &include.alias {
-                self.qualifiers.insert(alias.as_str(), namespace);
+                match self.qualifiers.get(alias.as_str()) {
+                    Some(existing) if *existing != namespace => {
+                        self.diagnostics.error(
+                            alias.span,
+                            format!(
+                                "the alias `{}` is already used for the namespace `{existing}`",
+                                alias.value
+                            ),
+                        );
+                    }
+                    _ => {
+                        self.qualifiers.insert(alias.as_str(), namespace);
+                    }
+                }
             }
         }
         let mut namespaces: FastMap<&str, Span> = fast_map(document.schemas.len());

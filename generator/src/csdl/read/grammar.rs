@@ -177,14 +177,20 @@ impl<'a> Parser<'a> {
                                 parser.skip(schema)
                             }
                         }),
-                        "Reference" => parser.children(&child, |parser, include| {
-                            if include.name == "Include" {
-                                let namespace = parser.required(&include, "Namespace");
-                                let alias = parser.optional(&include, "Alias");
-                                document.includes.push(Include { namespace, alias });
-                            }
-                            parser.skip(include)
-                        }),
+                        "Reference" => {
+                            let uri = parser.required(&child, "Uri");
+                            let mut includes = Vec::new();
+                            parser.children(&child, |parser, include| {
+                                if include.name == "Include" {
+                                    let namespace = parser.required(&include, "Namespace");
+                                    let alias = parser.optional(&include, "Alias");
+                                    includes.push(Include { namespace, alias });
+                                }
+                                parser.skip(include)
+                            })?;
+                            document.references.push(Reference { uri, includes });
+                            Ok(())
+                        }
                         _ => parser.skip(child),
                     })?;
                 }
