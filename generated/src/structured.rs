@@ -60,6 +60,24 @@ pub trait Model: Structured {
         set_null(self, name);
         self
     }
+
+    /// Reads a value from a JSON object, as a response's body is read: declared properties
+    /// into their fields, everything else kept in `additional_properties`. This is how an
+    /// action's parameters (which are only ever sent, so they have no `Deserialize`) are made
+    /// from JSON written elsewhere, such as a stored request or a documented example.
+    fn from_json(json: Value) -> Result<Self, serde_json::Error>
+    where
+        Self: Sized + Default,
+    {
+        let Value::Object(fields) = json else {
+            return Err(serde::de::Error::custom(
+                "a model is read from a JSON object",
+            ));
+        };
+        let mut value = Self::default();
+        read_fields(&mut value, fields).map_err(serde::de::Error::custom)?;
+        Ok(value)
+    }
 }
 
 /// A model struct: its properties by their names on the wire, and the field that keeps what
@@ -442,6 +460,19 @@ mod tests {
         };
         assert_eq!(written(&value), r#"{"tags":["a"],"displayName":"Name"}"#);
         assert_eq!(written(&Labels::default()), "{}");
+    }
+
+    #[test]
+    fn from_json_reads_as_a_response_is_read_and_refuses_what_is_not_an_object() {
+        let json = serde_json::json!({"displayName": "x", "weight": "INF", "extra": null});
+        let value = Labels::from_json(json.clone()).unwrap();
+        assert_eq!(value.display_name.as_deref(), Some("x"));
+        assert_eq!(value.weight, Some(f64::INFINITY));
+        assert_eq!(value, read_json(&json.to_string()).unwrap());
+        assert_eq!(serde_json::to_value(&value).unwrap(), json);
+        let wrong = Labels::from_json(serde_json::json!({"tags": "not a list"})).unwrap_err();
+        assert!(wrong.to_string().contains("tags"), "{wrong}");
+        assert!(Labels::from_json(serde_json::json!([1])).is_err());
     }
 
     #[test]
