@@ -60,21 +60,32 @@ pub trait Model: Structured {
     }
 
     /// Reads a value from a JSON object, as a response's body is read: declared properties
-    /// into their fields, everything else kept in `additional_properties`. This is how an
-    /// action's parameters (which are only ever sent, so they have no `Deserialize`) are made
-    /// from JSON written elsewhere, such as a stored request or a documented example.
+    /// (and an action's parameters) into their fields, everything else kept in
+    /// `additional_properties`. This is how an action's parameters (which are only ever sent,
+    /// so they have no `Deserialize`) are made from JSON written elsewhere, such as a stored
+    /// request or a documented example; an action body with required parameters starts from
+    /// its `new(..)` and [`read_json`](Model::read_json) instead.
     fn from_json(json: Value) -> Result<Self, serde_json::Error>
     where
         Self: Sized + Default,
     {
+        Self::default().read_json(json)
+    }
+
+    /// Returns the value with the members of a JSON object read into it, as
+    /// [`from_json`](Model::from_json) reads them: a member it has replaces its value, others
+    /// are kept in `additional_properties`.
+    fn read_json(mut self, json: Value) -> Result<Self, serde_json::Error>
+    where
+        Self: Sized,
+    {
         let Value::Object(fields) = json else {
-            return Err(serde::de::Error::custom(
+            return Err(<serde_json::Error as serde::de::Error>::custom(
                 "a model is read from a JSON object",
             ));
         };
-        let mut value = Self::default();
-        read_fields(&mut value, fields).map_err(serde::de::Error::custom)?;
-        Ok(value)
+        read_fields(&mut self, fields).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+        Ok(self)
     }
 }
 
@@ -226,6 +237,37 @@ impl Member {
     /// Reads the member into `field` if the member is `name`: `None` for `null`.
     pub(crate) fn read<T: DeserializeOwned>(&mut self, name: &str, field: &mut Option<T>) {
         self.read_as(name, field, serde_json::from_value);
+    }
+
+    /// Reads the member into a required field (an action parameter that is never null) if the
+    /// member is `name`; a `null` leaves the field as it is (and is kept, see `set_null`).
+    pub(crate) fn read_required<T: DeserializeOwned>(&mut self, name: &str, field: &mut T) {
+        self.read_required_as(name, field, serde_json::from_value);
+    }
+
+    /// [`Member::read_required`] for an Edm number whose JSON form varies.
+    pub(crate) fn read_lenient_required<T: crate::edm::LenientValue>(
+        &mut self,
+        name: &str,
+        field: &mut T,
+    ) {
+        self.read_required_as(name, field, T::from_json);
+    }
+
+    fn read_required_as<T>(
+        &mut self,
+        name: &str,
+        field: &mut T,
+        convert: fn(Value) -> Result<T, serde_json::Error>,
+    ) {
+        if self.name != name || matches!(self.offer, Offer::Open(Value::Null)) {
+            return;
+        }
+        let mut read = None;
+        self.read_as(name, &mut read, convert);
+        if let Some(value) = read {
+            *field = value;
+        }
     }
 
     /// [`Member::read`] for an Edm number whose JSON form varies (see `edm::LenientValue`).
@@ -471,6 +513,52 @@ mod tests {
         let wrong = Labels::from_json(serde_json::json!({"tags": "not a list"})).unwrap_err();
         assert!(wrong.to_string().contains("tags"), "{wrong}");
         assert!(Labels::from_json(serde_json::json!([1])).is_err());
+    }
+
+    /// An action body as the generator writes it: a required parameter and an optional one.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Answer {
+        callback_uri: String,
+        capacity: Option<i32>,
+        additional_properties: Fields,
+    }
+
+    impl Structured for Answer {
+        fn write_properties<'a>(&'a self, out: &mut Properties<'a>) {
+            out.write_required("callbackUri", &self.callback_uri);
+            out.write("capacity", &self.capacity);
+            out.keep(&self.additional_properties);
+        }
+
+        fn read_property(&mut self, member: &mut Member) {
+            member.read_required("callbackUri", &mut self.callback_uri);
+            member.read("capacity", &mut self.capacity);
+            member.keep_unread(&mut self.additional_properties);
+        }
+    }
+
+    crate::macros::serialize_object!(Answer);
+
+    #[test]
+    fn read_json_reads_required_parameters_into_a_body_built_with_new() {
+        let new = Answer {
+            callback_uri: String::new(),
+            capacity: None,
+            additional_properties: Fields::new(),
+        };
+        let json = serde_json::json!({"callbackUri": "https://x", "capacity": 2, "other": true});
+        let body = new.clone().read_json(json.clone()).unwrap();
+        assert_eq!(body.callback_uri, "https://x");
+        assert_eq!(body.capacity, Some(2));
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json,
+            "each member once"
+        );
+        let wrong = new
+            .read_json(serde_json::json!({"callbackUri": 1}))
+            .unwrap_err();
+        assert!(wrong.to_string().contains("callbackUri"), "{wrong}");
     }
 
     #[test]

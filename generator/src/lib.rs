@@ -20,6 +20,7 @@ pub mod api;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
+pub mod conformance;
 pub mod csdl;
 pub mod diagnostics;
 pub mod emit;

@@ -7,6 +7,7 @@
 //! csdl::read, csdl::syntax ──▶ resolve ──▶ model ──▶ select ──▶ emit ──▶ format (shorten)
 //!                                                         └──▶ csdl::write (the slice)
 //! generated files ──▶ api (the API diff: it reads what emit and format wrote, nothing else)
+//! emit's plan ──▶ conformance (documented requests resolved against the plan; the harness)
 //! cli, lib.rs and the binary put the stages together and may use any.
 //! ```
 
@@ -29,6 +30,16 @@ fn allowed(file: &str) -> Option<&'static [&'static str]> {
         "csdl/write" => &["diagnostics", "naming", "config", "model", "select"],
         "format" | "shorten" => &["format", "shorten"],
         _ if stage.starts_with("api/") => &["api"],
+        _ if stage.starts_with("conformance/") => &[
+            "diagnostics",
+            "naming",
+            "config",
+            "model",
+            "select",
+            "emit",
+            "format",
+            "conformance",
+        ],
         _ if stage.starts_with("emit/") => {
             &["diagnostics", "naming", "config", "model", "select", "emit"]
         }

@@ -23,6 +23,8 @@ commands:
   api-diff            compare the API generated from two CSDL files: what was added, removed
                       or changed, each marked breaking or not; exit 2 when something breaks
   bench               time the reader, the generator and (with --cargo) compiling all of Graph
+  conformance         build Graph's documented requests with the whole-Graph crate and read
+                      their documented answers back; a table by area, exit 1 on a new failure
   help                this text
 ";
 
@@ -84,6 +86,35 @@ exit status: 0 when nothing breaks (a patch or minor release), 2 when something 
 release), 1 on an error.
 ";
 
+/// `cargo xtask conformance --help`.
+pub const CONFORMANCE_USAGE: &str = "\
+usage: cargo xtask conformance [--examples FILE] [--csdl FILE] [--out DIR] [--target-dir DIR]
+                               [--list] [--bless]
+
+Generates the whole-Graph crate (--all), resolves each documented request of Graph's v1.0 API
+reference against it, and runs a harness program that builds each request with the generated
+builders and reads each documented answer back. Compares both with the documentation as JSON
+values and classifies every example: exact, equivalent (by a named rule), failure (the crate
+sent something else or did not read the answer back losslessly), unsupported (the crate cannot
+express it), not checked (the harness does not write such a request), metadata drift, beyond
+the CSDL, or a defect of the example. Prints a table by area.
+
+options:
+  --examples FILE     the examples, one JSON object a line (default:
+                      ../shared/graph-docs-examples/v1.0-examples-2021.jsonl or
+                      $GRAPH_DOCS_EXAMPLES_DIR)
+  --csdl FILE         the CSDL (default: v1.0/clean.xml of ../shared/graph-metadata or
+                      $GRAPH_METADATA_DIR)
+  --out DIR           where the crate and the harness go (default target/conformance)
+  --target-dir DIR    where they are built (default OUT/target)
+  --list              also list every example that is not exact, with its class and reason
+  --bless             rewrite xtask/conformance/known-failures.txt with today's crate-side
+                      failures
+
+exit status: 1 when a crate-side failure (a failure, or an unsupported request) appears that
+xtask/conformance/known-failures.txt does not list.
+";
+
 /// `cargo xtask bench --help`.
 pub const BENCH_USAGE: &str = "\
 usage: cargo xtask bench [--iterations N] [--synthetic-mb MB] [--cargo]
@@ -117,6 +148,8 @@ pub enum Command {
     },
     /// Compare the API of two generations (`cargo xtask api-diff`).
     ApiDiff(crate::api_diff::Options),
+    /// Check the whole-Graph crate against documented traffic (`cargo xtask conformance`).
+    Conformance(crate::conformance::Options),
     /// Time the reader (`cargo xtask bench`).
     Bench(crate::bench::Options),
     /// Print a usage text.
@@ -181,9 +214,31 @@ pub fn parse(arguments: impl IntoIterator<Item = String>) -> Result<Command, Fai
             Ok(Command::Bench(options))
         }
         "api-diff" => api_diff(&mut parser),
+        "conformance" => conformance(&mut parser),
         "help" => Ok(Command::Help(USAGE)),
         other => Err(error(USAGE, format!("unknown command `{other}`"))),
     }
+}
+
+/// `cargo xtask conformance ...`.
+fn conformance(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
+    let usage = CONFORMANCE_USAGE;
+    let mut options = crate::conformance::Options::default();
+    while let Some(argument) = parser.next().map_err(|e| error(usage, e))? {
+        match argument {
+            Long("examples") => options.examples = Some(PathBuf::from(value(parser, usage)?)),
+            Long("csdl") => options.csdl = Some(PathBuf::from(value(parser, usage)?)),
+            Long("out") => options.out = Some(PathBuf::from(value(parser, usage)?)),
+            Long("target-dir") => {
+                options.target_dir = Some(PathBuf::from(value(parser, usage)?));
+            }
+            Long("list") => options.list = true,
+            Long("bless") => options.bless = true,
+            Short('h') | Long("help") => return Ok(Command::Help(usage)),
+            other => return Err(error(usage, other.unexpected())),
+        }
+    }
+    Ok(Command::Conformance(options))
 }
 
 /// `cargo xtask api-diff ...`.
@@ -356,6 +411,32 @@ mod tests {
              --root ns.b --name c --out dir",
             "the recorded command has every flag"
         );
+    }
+
+    #[test]
+    fn parses_the_conformance_options() {
+        let Command::Conformance(options) = parse(args(
+            "conformance --examples e.jsonl --csdl c.xml --out o --target-dir t --list --bless",
+        ))
+        .unwrap() else {
+            panic!("a conformance command");
+        };
+        assert_eq!(
+            options,
+            crate::conformance::Options {
+                examples: Some(PathBuf::from("e.jsonl")),
+                csdl: Some(PathBuf::from("c.xml")),
+                out: Some(PathBuf::from("o")),
+                target_dir: Some(PathBuf::from("t")),
+                list: true,
+                bless: true,
+            }
+        );
+        assert_eq!(
+            parse(args("conformance --help")).unwrap(),
+            Command::Help(CONFORMANCE_USAGE)
+        );
+        assert!(parse(args("conformance --all")).is_err());
     }
 
     #[test]

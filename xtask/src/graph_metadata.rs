@@ -1,7 +1,9 @@
-//! Finds the real Graph CSDL files (`../shared/graph-metadata`), for tools, tests and benches.
+//! Finds the data in `../shared` for tools, tests and benches: the real Graph CSDL files
+//! (`graph-metadata`) and the documented request/response examples (`graph-docs-examples`).
 //!
-//! The folder is `$GRAPH_METADATA_DIR` when set, else `graph-metadata` in the `shared` folder
-//! beside the workspace. Tests that need it call [`require`]: when it is missing they fail under
+//! Each folder is its environment variable when set (`$GRAPH_METADATA_DIR`,
+//! `$GRAPH_DOCS_EXAMPLES_DIR`), else the folder of that name in the `shared` folder beside the
+//! workspace. Tests that need the metadata call [`require`]: when it is missing they fail under
 //! `CI=true` and print a skip notice otherwise.
 
 use std::path::PathBuf;
@@ -9,14 +11,33 @@ use std::path::PathBuf;
 /// The environment variable that overrides where the metadata is.
 pub const ENV_VAR: &str = "GRAPH_METADATA_DIR";
 
-/// The metadata folder, if it exists.
-pub fn dir() -> Option<PathBuf> {
+/// The environment variable that overrides where the documented examples are.
+pub const EXAMPLES_ENV_VAR: &str = "GRAPH_DOCS_EXAMPLES_DIR";
+
+/// The examples' file in their folder.
+pub const EXAMPLES_FILE: &str = "v1.0-examples-2021.jsonl";
+
+/// A folder of `../shared`: `$env_var` when set, else `name` in the `shared` folder beside the
+/// workspace; `None` when it does not exist.
+fn shared_folder(env_var: &str, name: &str) -> Option<PathBuf> {
     // An empty value counts as unset, as in the shell's `${GRAPH_METADATA_DIR:-...}`.
-    let candidate = match std::env::var_os(ENV_VAR).filter(|dir| !dir.is_empty()) {
+    let candidate = match std::env::var_os(env_var).filter(|dir| !dir.is_empty()) {
         Some(dir) => PathBuf::from(dir),
-        None => crate::workspace_root().join("../shared/graph-metadata"),
+        None => crate::workspace_root().join("../shared").join(name),
     };
     candidate.is_dir().then_some(candidate)
+}
+
+/// The metadata folder, if it exists.
+pub fn dir() -> Option<PathBuf> {
+    shared_folder(ENV_VAR, "graph-metadata")
+}
+
+/// The documented examples (`graph-docs-examples/v1.0-examples-2021.jsonl`), if they exist.
+pub fn examples_file() -> Option<PathBuf> {
+    shared_folder(EXAMPLES_ENV_VAR, "graph-docs-examples")
+        .map(|dir| dir.join(EXAMPLES_FILE))
+        .filter(|path| path.is_file())
 }
 
 /// A file below the metadata folder, such as `v1.0/clean.xml`, if it exists.

@@ -6,6 +6,7 @@ pub mod api_diff;
 pub mod bench;
 pub mod cli;
 pub mod codegen;
+pub mod conformance;
 pub mod graph_metadata;
 pub mod refresh;
 

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use xtask::cli::{self, Command};
-use xtask::{Failure, api_diff, bench, codegen, refresh};
+use xtask::{Failure, api_diff, bench, codegen, conformance, refresh};
 
 /// Counts heap use for `cargo xtask bench`; a plain pass-through to the system allocator otherwise.
 #[global_allocator]
@@ -46,6 +46,15 @@ fn run() -> Result<(String, ExitCode), Failure> {
         Command::Standalone(standalone) => standalone.run(codegen::COMMAND).map(done),
         Command::Refresh { from } => refresh::run(from).map(done),
         Command::Bench(options) => bench::run_release(options).map(done),
+        Command::Conformance(options) => {
+            let report = conformance::run(&options)?;
+            let status = if report.new_failures {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+            Ok((report.text, status))
+        }
         Command::ApiDiff(options) => {
             let outcome = api_diff::run(&options)?;
             let status = if outcome.breaking {

@@ -10,9 +10,9 @@ pub mod features;
 mod krate;
 mod models;
 mod properties;
-mod requests;
+pub(crate) mod requests;
 mod round_trip;
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -194,7 +194,7 @@ pub struct Plan<'m> {
 
 impl<'m> Plan<'m> {
     /// The plan of a crate, with its features when it has areas.
-    fn for_crate(
+    pub(crate) fn for_crate(
         model: &'m Model<'m>,
         selection: &'m Selection,
         areas: &[Area],

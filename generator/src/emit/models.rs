@@ -295,15 +295,19 @@ impl PropertyTable {
         }
     }
 
-    /// A field that is always written (a required action parameter); it is never read, so
-    /// `set_null` cannot clear it.
+    /// A field that is always written (a required action parameter); read from a member that
+    /// is not `null` (`Model::read_json`), so `set_null` cannot clear it.
     pub(super) fn required(&mut self, wire: &str, field: &Ident, lenient: bool) {
         if lenient {
             self.writes
                 .push(quote!(out.write_lenient_required(#wire, &self.#field);));
+            self.reads
+                .push(quote!(member.read_lenient_required(#wire, &mut self.#field);));
         } else {
             self.writes
                 .push(quote!(out.write_required(#wire, &self.#field);));
+            self.reads
+                .push(quote!(member.read_required(#wire, &mut self.#field);));
         }
     }
 

@@ -59,7 +59,7 @@ fn overload_name(operation: &OperationDef, overloaded: bool) -> RustName {
 }
 
 /// Names of the builders of one entity type.
-struct BuilderNames {
+pub(crate) struct BuilderNames {
     item: RustName,
     collection: RustName,
     file: String,
@@ -67,7 +67,7 @@ struct BuilderNames {
 
 /// The `Graph` methods for the selected entity sets and singletons, in order, with each entry
 /// and its index among the container's children.
-pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, usize, &'m ContainerEntry<'m>)> {
+pub(crate) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, usize, &'m ContainerEntry<'m>)> {
     let Some(container) = &plan.model.container else {
         return Vec::new();
     };
@@ -87,7 +87,7 @@ pub(super) fn entry_methods<'m>(plan: &Plan<'m>) -> Vec<(RustName, usize, &'m Co
 /// a change is generated when any of them allows it. Where the CSDL has no Capabilities
 /// annotation, everything is allowed, and a type reached only otherwise (a composable
 /// function's result) allows everything too.
-pub(super) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
+pub(crate) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
     fn visit(plan: &Plan<'_>, ty: TypeId, seen: &mut Vec<TypeId>) -> Option<Capabilities> {
         if seen.contains(&ty) {
             return None;
@@ -129,7 +129,7 @@ pub(super) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
 }
 
 /// What one builder method does.
-pub(super) enum MethodKind<'m> {
+pub(crate) enum MethodKind<'m> {
     /// Follows a navigation property to its target's builder.
     Navigation(&'m NavigationDef<'m>),
     /// The `$ref` links of a navigation property that does not contain its targets.
@@ -147,7 +147,7 @@ pub(super) enum MethodKind<'m> {
 /// The methods of an entity type's item builder (`collection == false`) or collection builder,
 /// with their names, in the order they are written. Names are claimed here once, so the
 /// builders and the tests that call them agree.
-pub(super) fn builder_methods<'m>(
+pub(crate) fn builder_methods<'m>(
     plan: &Plan<'m>,
     ty: TypeId,
     collection: bool,
@@ -270,10 +270,15 @@ struct Requests<'p, 'm> {
     parameters: BTreeMap<OperationId, RustName>,
 }
 
-pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
-    if plan.selection.builders.is_empty() {
-        return;
-    }
+/// The names of the builders of every entity type and of the parameter struct of every action
+/// with parameters, claimed once in one scope (the harness of `crate::conformance` reads the
+/// same names).
+pub(crate) fn names(
+    plan: &Plan<'_>,
+) -> (
+    BTreeMap<TypeId, BuilderNames>,
+    BTreeMap<OperationId, RustName>,
+) {
     let mut scope = Scope::new();
     let mut file_scope = Scope::with_reserved(&["mod", "parameters"]);
     let mut builders = BTreeMap::new();
@@ -302,6 +307,14 @@ pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
             parameters.insert(operation_id, name);
         }
     }
+    (builders, parameters)
+}
+
+pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
+    if plan.selection.builders.is_empty() {
+        return;
+    }
+    let (builders, parameters) = names(plan);
     let requests = Requests {
         plan,
         builders,

@@ -243,7 +243,7 @@ fn sorted<'a>(plan: &'a Plan<'_>) -> Vec<(&'a TypeId, &'a super::TypeItems)> {
 }
 
 /// Rewrites `crate::models::X` (as written inside the crate) to `msgraph::models::X` for a test.
-pub(super) fn krate_path(path: TokenStream) -> TokenStream {
+pub(crate) fn krate_path(path: TokenStream) -> TokenStream {
     path.into_iter()
         .map(|token| match token {
             proc_macro2::TokenTree::Ident(ident) if ident == "crate" => {

@@ -1,0 +1,145 @@
+//! Conformance with documented traffic: documented requests (method, URL, body) resolved
+//! against the plan of a whole-service crate, and the harness program that builds each of them
+//! with the generated builders and reads each documented answer back.
+//!
+//! A later stage than [`crate::emit`]: it reads the same plan the crate was emitted from, so
+//! the harness calls exactly the methods the crate has. Each example either resolves to a
+//! *case* of the harness (a chain of builder methods and the call its HTTP method makes, shared
+//! by every example of the same shape) with the values it takes at run time, or is classified
+//! here, with a reason, as something the crate cannot express, something the harness does not
+//! check, metadata drift, something the CSDL does not describe, or a defect of the example.
+//! Comparing what the harness sends and reads back with the documentation is the caller's
+//! (`cargo xtask conformance`).
+
+mod program;
+mod route;
+mod url;
+
+pub use url::percent_decode;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::diagnostics::Diagnostic;
+use crate::emit::Plan;
+use crate::{GenerateOptions, select};
+
+/// Why an example is not built by the harness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// The CSDL describes the request, but the crate has no way to make it.
+    Unsupported,
+    /// The crate may make it, but the harness does not write such a request (named in the
+    /// reason), so it is not checked.
+    NotChecked,
+    /// The CSDL no longer has what the (older) documentation uses.
+    Drift,
+    /// Graph serves it, but no CSDL element describes it (path-based addressing, say).
+    BeyondCsdl,
+    /// The example itself is wrong: a beta URL, a URL cut short, a call without a required
+    /// argument, a method the address does not take.
+    ExampleDefect,
+}
+
+impl Class {
+    /// The class's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Unsupported => "unsupported",
+            Class::NotChecked => "not checked",
+            Class::Drift => "metadata drift",
+            Class::BeyondCsdl => "beyond the CSDL",
+            Class::ExampleDefect => "example defect",
+        }
+    }
+}
+
+/// A documented request.
+#[derive(Clone, Copy, Debug)]
+pub struct Example<'e> {
+    /// `GET`, `POST`, ...
+    pub method: &'e str,
+    /// The URL as documented (absolute, or a path).
+    pub url: &'e str,
+    /// The request's body, when it is JSON.
+    pub body: Option<&'e Value>,
+}
+
+/// An example the harness builds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    /// The harness function that builds it.
+    pub case: usize,
+    /// The values it takes, in order (keys and function arguments as written, unquoted).
+    pub arguments: Vec<String>,
+    /// The query options of its URL, decoded (`$id`, which a `$ref` call writes itself, left
+    /// out).
+    pub query: Vec<(String, String)>,
+    /// The rules by which its URL was read, if any (see [`Harness`]).
+    pub rules: Vec<&'static str>,
+}
+
+/// The harness for a set of examples.
+#[derive(Debug)]
+pub struct Harness {
+    /// The program's `src/main.rs`.
+    pub main_rs: String,
+    /// Per example, in order: its case, or why it has none.
+    pub resolutions: Vec<Result<Case, (Class, String)>>,
+    /// How many distinct cases the program has.
+    pub cases: usize,
+}
+
+/// Resolves `examples` against the crate that `csdl` and `options` generate (a whole-service
+/// crate: `options.slice.all`) and writes the harness program that builds them. The program
+/// depends on that crate under `options.crate_name`, with every area enabled.
+pub fn harness(
+    csdl: &[u8],
+    options: &GenerateOptions,
+    examples: &[Example<'_>],
+) -> Result<Harness, Vec<Diagnostic>> {
+    let (model, _) = crate::load(csdl)?;
+    let selection = select::select(&model, &options.slice, options.slice_origin)?;
+    let areas = if options.slice.all && options.slice.areas {
+        select::areas(&model)
+    } else {
+        Vec::new()
+    };
+    let plan = Plan::for_crate(&model, &selection, &areas, options);
+    let (_, parameters) = crate::emit::requests::names(&plan);
+    let mut cases: Vec<(proc_macro2::TokenStream, route::Reader)> = Vec::new();
+    let mut by_call: HashMap<String, usize> = HashMap::new();
+    let resolutions = examples
+        .iter()
+        .map(|example| {
+            let parsed = url::parse(example.url)?;
+            let method = example.method.to_ascii_uppercase();
+            let resolved = route::resolve(&plan, &parameters, &method, &parsed, example.body)?;
+            let key = resolved.call.to_string();
+            let case = *by_call.entry(key).or_insert_with(|| {
+                cases.push((resolved.call, resolved.reader));
+                cases.len() - 1
+            });
+            let query = parsed
+                .query
+                .iter()
+                .filter(|(name, _)| name != "$id")
+                .map(|(name, value)| (url::percent_decode(name), url::percent_decode(value)))
+                .collect();
+            Ok(Case {
+                case,
+                arguments: resolved.arguments,
+                query,
+                rules: resolved.rules,
+            })
+        })
+        .collect();
+    let tokens = program::main_rs(&options.crate_name, &cases);
+    let main_rs = crate::format::rust_file("src/main.rs", tokens, &options.command);
+    Ok(Harness {
+        main_rs,
+        resolutions,
+        cases: cases.len(),
+    })
+}

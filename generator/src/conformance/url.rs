@@ -1,0 +1,263 @@
+//! A documented request URL taken apart: the path's segments after the service root (a
+//! segment's parentheses and quotes kept whole), the query options, and a function call's
+//! arguments.
+
+use super::Class;
+
+/// A request URL below the service root.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct ParsedUrl {
+    /// The path's segments, as written (percent-escapes not decoded).
+    pub segments: Vec<String>,
+    /// The query options, `name=value`, in order.
+    pub query: Vec<(String, String)>,
+}
+
+/// Takes a documented URL apart: `https://graph.microsoft.com/v1.0/users/{id}?$select=id`, or
+/// a path alone (`/me/events`, with or without the version). A beta URL, and a URL cut short
+/// (parentheses or quotes left open: the documentation's URLs end at their first space), are
+/// the example's defects.
+pub(super) fn parse(url: &str) -> Result<ParsedUrl, (Class, String)> {
+    let url = url.trim();
+    let path = match url.split_once("://") {
+        Some((_, rest)) => {
+            let slash = rest.find('/').unwrap_or(rest.len());
+            let host = &rest[..slash];
+            if !host.eq_ignore_ascii_case("graph.microsoft.com") {
+                return Err((
+                    Class::BeyondCsdl,
+                    format!(
+                        "a URL on another host ({host}), such as a pre-authenticated upload URL"
+                    ),
+                ));
+            }
+            &rest[slash..]
+        }
+        None => url,
+    };
+    let (path, query) = match path.split_once('?') {
+        Some((path, query)) => (path, query),
+        None => (path, ""),
+    };
+    if !balanced(path) || !balanced(query) {
+        return Err((
+            Class::ExampleDefect,
+            "the URL is cut short (a parenthesis or quote is left open)".to_string(),
+        ));
+    }
+    let mut segments = split_outside(path.trim_start_matches('/'), '/');
+    match segments.first().map(|s| s.to_ascii_lowercase()) {
+        Some(version) if version == "v1.0" => {
+            segments.remove(0);
+        }
+        Some(version) if version == "beta" => {
+            return Err((
+                Class::ExampleDefect,
+                "a beta URL in the v1.0 reference".to_string(),
+            ));
+        }
+        _ => {}
+    }
+    segments.retain(|segment| !segment.is_empty());
+    let query = query
+        .split('&')
+        .filter(|option| !option.is_empty())
+        .map(|option| match option.split_once('=') {
+            Some((name, value)) => (name.to_string(), value.to_string()),
+            None => (option.to_string(), String::new()),
+        })
+        .collect();
+    Ok(ParsedUrl { segments, query })
+}
+
+/// Whether every parenthesis is closed and every single quote paired (outside quotes).
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0 && !quoted
+}
+
+/// `text` split at `separator`s outside single quotes and parentheses.
+pub(super) fn split_outside(text: &str, separator: char) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if c == separator && depth == 0 && !quoted {
+            parts.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// A segment's name and, when it has parentheses, the text inside them:
+/// `range(address='A1')` is `("range", Some("address='A1'"))`.
+pub(super) fn call_parts(segment: &str) -> (&str, Option<&str>) {
+    match segment.find('(') {
+        Some(open) if segment.ends_with(')') => (
+            &segment[..open],
+            Some(&segment[open + 1..segment.len() - 1]),
+        ),
+        _ => (segment, None),
+    }
+}
+
+/// A function call's arguments, `name=value` separated by commas outside quotes.
+pub(super) fn arguments(text: &str) -> Option<Vec<(String, String)>> {
+    if text.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    split_outside(text, ',')
+        .into_iter()
+        .map(|argument| {
+            let (name, value) = argument.split_once('=')?;
+            Some((name.trim().to_string(), value.trim().to_string()))
+        })
+        .collect()
+}
+
+/// `text` with its percent-escapes decoded (a URL's text is escaped; the values the builders
+/// take are not). A `%` without two hex digits after it stays as it is.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match bytes[i] {
+            b'%' => bytes
+                .get(i + 1..i + 3)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok()),
+            _ => None,
+        };
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An enum literal's member: `'Iana'` or `microsoft.graph.timeZoneStandard'Iana'` is `Iana`.
+pub(super) fn enum_member(text: &str) -> String {
+    match text.find('\'') {
+        Some(quote)
+            if text[..quote]
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.') =>
+        {
+            unquote(&text[quote..])
+        }
+        _ => unquote(text),
+    }
+}
+
+/// A key or string literal without its quotes (`'a''b'` is `a'b`), or the text as it is.
+pub(super) fn unquote(text: &str) -> String {
+    match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        Some(inner) => inner.replace("''", "'"),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_taken_apart_below_the_service_root() {
+        let parsed =
+            parse("https://graph.microsoft.com/v1.0/me/drive/items/{id}/workbook/worksheets('Sheet1')/range(address='A1:B2')?$select=values&$top=5")
+                .unwrap();
+        assert_eq!(
+            parsed.segments,
+            [
+                "me",
+                "drive",
+                "items",
+                "{id}",
+                "workbook",
+                "worksheets('Sheet1')",
+                "range(address='A1:B2')"
+            ]
+        );
+        assert_eq!(
+            parsed.query,
+            [
+                ("$select".to_string(), "values".to_string()),
+                ("$top".to_string(), "5".to_string())
+            ]
+        );
+        assert_eq!(parse("/me/events").unwrap().segments, ["me", "events"]);
+        assert_eq!(
+            parse("https://graph.microsoft.com/V1.0/users")
+                .unwrap()
+                .segments,
+            ["users"]
+        );
+        assert_eq!(
+            parse("https://graph.microsoft.com/beta/users")
+                .unwrap_err()
+                .0,
+            Class::ExampleDefect
+        );
+        assert_eq!(
+            parse("https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,")
+                .unwrap_err()
+                .0,
+            Class::ExampleDefect
+        );
+    }
+
+    #[test]
+    fn calls_and_arguments_keep_quoted_text_whole() {
+        assert_eq!(
+            call_parts("range(address='A1')"),
+            ("range", Some("address='A1'"))
+        );
+        assert_eq!(call_parts("delta()"), ("delta", Some("")));
+        assert_eq!(call_parts("users"), ("users", None));
+        assert_eq!(
+            arguments("a='x,y',b=1").unwrap(),
+            [
+                ("a".to_string(), "'x,y'".to_string()),
+                ("b".to_string(), "1".to_string())
+            ]
+        );
+        assert_eq!(unquote("'it''s'"), "it's");
+        assert_eq!(
+            enum_member("microsoft.graph.timeZoneStandard'Iana'"),
+            "Iana"
+        );
+        assert_eq!(enum_member("'reviewer'"), "reviewer");
+        assert_eq!(percent_decode("19%3Aab%40thread%2"), "19:ab@thread%2");
+        assert_eq!(unquote("42"), "42");
+    }
+}

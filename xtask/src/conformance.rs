@@ -1,0 +1,1035 @@
+//! `cargo xtask conformance`: the whole-Graph crate against the documented traffic of Graph's
+//! v1.0 API reference (`../shared/graph-docs-examples`).
+//!
+//! Generates the whole-Graph crate, resolves each documented request against it
+//! (`msgraph_codegen::conformance`), writes and runs the harness program that builds each
+//! request with the generated builders and reads each documented answer back, and compares
+//! both with the documentation as JSON values. Every example gets one class, with a reason:
+//! exact, equivalent (by a named rule), a crate failure (the request differs, or the answer is
+//! not read back losslessly), unsupported by the crate, not checked by the harness, metadata
+//! drift, beyond the CSDL, or a defect of the example. The table is printed by area; the exit
+//! status is 1 when a crate-side failure (a failure or an unsupported request) appears that the
+//! list of known failures (`xtask/conformance/known-failures.txt`) does not hold.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use msgraph_codegen::SliceSpec;
+use msgraph_codegen::cli::{Source, Standalone};
+use msgraph_codegen::conformance::{self, Class, percent_decode};
+use serde_json::{Value, json};
+
+use crate::{Failure, graph_metadata, workspace_root};
+
+/// The command recorded in the files it generates.
+const COMMAND: &str = "cargo xtask conformance";
+
+/// What `cargo xtask conformance` was asked.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The examples (JSON lines); default: the shared folder's.
+    pub examples: Option<PathBuf>,
+    /// The CSDL; default: the shared folder's `v1.0/clean.xml`.
+    pub csdl: Option<PathBuf>,
+    /// Where the crate and the harness go; default `target/conformance`.
+    pub out: Option<PathBuf>,
+    /// Where they are built; default `OUT/target`.
+    pub target_dir: Option<PathBuf>,
+    /// List every example that is not exact, with its class and reason.
+    pub list: bool,
+    /// Rewrite the list of known failures with today's.
+    pub bless: bool,
+}
+
+/// The result of a run: the report, and whether it found a crate-side failure that is not known.
+pub struct Report {
+    /// What to print.
+    pub text: String,
+    /// Whether a crate-side failure appeared that the known list does not hold.
+    pub new_failures: bool,
+}
+
+/// An example's verdict.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Verdict {
+    Exact,
+    /// Equal by the named rules.
+    Equivalent(Vec<&'static str>),
+    /// The crate built the request differently, or did not read the answer back losslessly.
+    Failure(String),
+    /// Classified before the harness ran (or the example's defect seen after).
+    Classified(Class, String),
+}
+
+impl Verdict {
+    fn column(&self) -> usize {
+        match self {
+            Verdict::Exact => 0,
+            Verdict::Equivalent(_) => 1,
+            Verdict::Failure(_) => 2,
+            Verdict::Classified(class, _) => match class {
+                Class::Unsupported => 3,
+                Class::NotChecked => 4,
+                Class::Drift => 5,
+                Class::BeyondCsdl => 6,
+                Class::ExampleDefect => 7,
+            },
+        }
+    }
+
+    /// Whether the crate is at fault.
+    fn crate_side(&self) -> bool {
+        matches!(
+            self,
+            Verdict::Failure(_) | Verdict::Classified(Class::Unsupported, _)
+        )
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Verdict::Exact => "exact".to_string(),
+            Verdict::Equivalent(rules) => format!("equivalent: {}", rules.join(", ")),
+            Verdict::Failure(reason) => format!("failure: {reason}"),
+            Verdict::Classified(class, reason) => format!("{}: {reason}", class.name()),
+        }
+    }
+}
+
+const COLUMNS: [&str; 8] = [
+    "exact",
+    "equivalent",
+    "failure",
+    "unsupported",
+    "not checked",
+    "drift",
+    "beyond CSDL",
+    "defect",
+];
+
+/// One documented example, as read from the file.
+struct Example {
+    id: String,
+    area: String,
+    method: String,
+    url: String,
+    body: Option<Value>,
+    raw_body: String,
+    content_type: String,
+    status: u16,
+    response: String,
+    response_json: Option<Value>,
+    response_content_type: String,
+}
+
+fn read_examples(path: &Path) -> Result<Vec<Example>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure(format!("{}:1:1: error: cannot read: {e}", path.display())))?;
+    let mut examples = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line).map_err(|e| {
+            Failure(format!(
+                "{}:{}:{}: error: not JSON: {e}",
+                path.display(),
+                number + 1,
+                e.column()
+            ))
+        })?;
+        let text = |value: &Value| value.as_str().unwrap_or_default().to_string();
+        let request = &value["request"];
+        let response = &value["response"];
+        let header = |headers: &Value, name: &str| headers[name].as_str().map(str::to_string);
+        let url = text(&request["url"]);
+        let body = request["body_json"].clone();
+        let response_json = response["body_json"].clone();
+        examples.push(Example {
+            id: format!("{}#{}", text(&value["page"]), value["index"]),
+            area: area_of(&url),
+            method: text(&request["method"]).to_ascii_uppercase(),
+            url,
+            body: (!body.is_null()).then_some(body),
+            raw_body: text(&request["body"]),
+            content_type: header(&request["headers"], "content-type")
+                .unwrap_or_else(|| "application/octet-stream".to_string()),
+            status: response["status"].as_u64().unwrap_or(200) as u16,
+            response: text(&response["body"]),
+            response_json: (!response_json.is_null()).then_some(response_json),
+            response_content_type: header(&response["headers"], "content-type")
+                .unwrap_or_else(|| "application/json".to_string()),
+        });
+    }
+    Ok(examples)
+}
+
+/// The area an example's URL is in: its first segment below the service root.
+fn area_of(url: &str) -> String {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |slash| &rest[slash..]),
+        None => url,
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    let mut first = segments.next().unwrap_or_default();
+    if first.eq_ignore_ascii_case("v1.0") || first.eq_ignore_ascii_case("beta") {
+        first = segments.next().unwrap_or_default();
+    }
+    let first = first.split('(').next().unwrap_or_default();
+    if first.is_empty() {
+        "(root)".to_string()
+    } else {
+        first.to_string()
+    }
+}
+
+/// The known crate-side failures, by example id.
+fn known_path() -> PathBuf {
+    workspace_root().join("xtask/conformance/known-failures.txt")
+}
+
+fn read_known() -> BTreeSet<String> {
+    std::fs::read_to_string(known_path())
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs the whole check.
+pub fn run(options: &Options) -> Result<Report, Failure> {
+    let csdl = match &options.csdl {
+        Some(csdl) => csdl.clone(),
+        None => graph_metadata::file("v1.0/clean.xml").ok_or_else(|| {
+            Failure(format!(
+                "xtask: error: v1.0/clean.xml was not found (set ${} or put shared/graph-metadata beside the workspace), or pass --csdl FILE",
+                graph_metadata::ENV_VAR
+            ))
+        })?,
+    };
+    let examples_path = match &options.examples {
+        Some(path) => path.clone(),
+        None => graph_metadata::examples_file().ok_or_else(|| {
+            Failure(format!(
+                "xtask: error: the documented examples were not found (set ${} or put shared/graph-docs-examples beside the workspace), or pass --examples FILE",
+                graph_metadata::EXAMPLES_ENV_VAR
+            ))
+        })?,
+    };
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| workspace_root().join("target/conformance"));
+    let examples = read_examples(&examples_path)?;
+
+    // The whole-Graph crate, as `cargo xtask codegen --csdl ... --all` writes it.
+    let slice = SliceSpec {
+        all: true,
+        ..SliceSpec::default()
+    };
+    let source = Source::from_flags(Some(csdl.clone()), None, slice, Vec::new(), None)
+        .map_err(|e| Failure(format!("xtask: error: {e}")))?;
+    let standalone = Standalone {
+        source: source.clone(),
+        out: out.join("msgraph"),
+        all_warnings: false,
+    };
+    let generated = standalone.run(COMMAND)?;
+    let (documents, _, generate_options) = source.load(standalone.command(COMMAND))?;
+
+    // The harness.
+    let requests: Vec<conformance::Example> = examples
+        .iter()
+        .map(|example| conformance::Example {
+            method: &example.method,
+            url: &example.url,
+            body: example.body.as_ref(),
+        })
+        .collect();
+    let harness =
+        conformance::harness(&documents[0].bytes, &generate_options, &requests).map_err(|_| {
+            Failure("xtask: error: the CSDL did not generate (see `cargo xtask codegen`)".into())
+        })?;
+    let input: Vec<Value> = examples
+        .iter()
+        .zip(&harness.resolutions)
+        .enumerate()
+        .filter_map(|(index, (example, resolution))| {
+            let case = resolution.as_ref().ok()?;
+            Some(json!({
+                "example": index,
+                "case": case.case,
+                "arguments": case.arguments,
+                "query": case.query,
+                "body": example.body,
+                "raw_body": example.raw_body,
+                "content_type": example.content_type,
+                "status": example.status,
+                "response": example.response,
+                "response_content_type": example.response_content_type,
+            }))
+        })
+        .collect();
+    let harness_dir = out.join("harness");
+    write(&harness_dir.join("Cargo.toml"), HARNESS_MANIFEST)?;
+    write(&harness_dir.join("src/main.rs"), &harness.main_rs)?;
+    let input_path = harness_dir.join("input.json");
+    write(
+        &input_path,
+        &serde_json::to_string(&input).expect("the input is JSON"),
+    )?;
+    let target = options
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| out.join("target"));
+    let outcomes = run_harness(&harness_dir, &target, &input_path)?;
+
+    // The verdicts.
+    let known = read_known();
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(examples.len());
+    for (index, (example, resolution)) in examples.iter().zip(&harness.resolutions).enumerate() {
+        let verdict = match resolution {
+            Err((class, reason)) => Verdict::Classified(*class, reason.clone()),
+            Ok(case) => match outcomes.get(&index) {
+                Some(outcome) => judge(example, outcome, &case.rules),
+                None => Verdict::Failure("the harness gave no outcome".to_string()),
+            },
+        };
+        verdicts.push(verdict);
+    }
+    let mut text = generated;
+    text.push_str(&format!(
+        "{} examples from {}; the harness has {} cases\n\n",
+        examples.len(),
+        examples_path.display(),
+        harness.cases
+    ));
+    text.push_str(&table(&examples, &verdicts));
+    let mut new = Vec::new();
+    let mut fixed = Vec::new();
+    for (example, verdict) in examples.iter().zip(&verdicts) {
+        match (verdict.crate_side(), known.contains(&example.id)) {
+            (true, false) => new.push((example, verdict)),
+            (false, true) => fixed.push(example),
+            _ => {}
+        }
+    }
+    if options.list {
+        text.push('\n');
+        for (example, verdict) in examples.iter().zip(&verdicts) {
+            if *verdict != Verdict::Exact {
+                let _ = writeln!(
+                    text,
+                    "{} {} {}: {}",
+                    example.id,
+                    example.method,
+                    example.area,
+                    verdict.describe()
+                );
+            }
+        }
+    }
+    if options.bless {
+        let mut list = String::from(
+            "# Crate-side failures of `cargo xtask conformance` that are known (example ids of\n\
+             # ../shared/graph-docs-examples, with the class and reason this project gives them).\n\
+             # Rewritten by `cargo xtask conformance --bless`; a failure not listed here fails CI.\n",
+        );
+        for (example, verdict) in examples.iter().zip(&verdicts) {
+            if verdict.crate_side() {
+                let _ = writeln!(list, "{}  {}", example.id, verdict.describe());
+            }
+        }
+        write(&known_path(), &list)?;
+        let _ = writeln!(text, "\nwrote {}", known_path().display());
+        return Ok(Report {
+            text,
+            new_failures: false,
+        });
+    }
+    if !fixed.is_empty() {
+        let _ = writeln!(
+            text,
+            "\n{} known failure(s) now pass (run with --bless to drop them from the list):",
+            fixed.len()
+        );
+        for example in &fixed {
+            let _ = writeln!(text, "  {}", example.id);
+        }
+    }
+    if !new.is_empty() {
+        let _ = writeln!(
+            text,
+            "\nerror: {} crate-side failure(s) not in {}:",
+            new.len(),
+            known_path().display()
+        );
+        for (example, verdict) in &new {
+            let _ = writeln!(
+                text,
+                "  {} {} {}: {}",
+                example.id,
+                example.method,
+                example.url,
+                verdict.describe()
+            );
+        }
+    }
+    Ok(Report {
+        text,
+        new_failures: !new.is_empty(),
+    })
+}
+
+/// The harness crate's manifest: the generated crate with every area, and what the harness
+/// itself uses. Its own workspace, so that it builds wherever it is written.
+const HARNESS_MANIFEST: &str = "\
+[package]
+name = \"conformance-harness\"
+version = \"0.0.0\"
+edition = \"2024\"
+publish = false
+
+[dependencies]
+msgraph = { path = \"../msgraph\", features = [\"full\"] }
+http = \"1\"
+serde = { version = \"1\", features = [\"derive\"] }
+serde_json = \"1\"
+
+[workspace]
+";
+
+fn write(path: &Path, text: &str) -> Result<(), Failure> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+        .and_then(|()| std::fs::write(path, text))
+        .map_err(|e| Failure(format!("xtask: error: writing {}: {e}", path.display())))
+}
+
+/// Builds and runs the harness; its outcomes by example index.
+fn run_harness(
+    harness: &Path,
+    target: &Path,
+    input: &Path,
+) -> Result<BTreeMap<usize, Value>, Failure> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(["build", "--manifest-path"])
+        .arg(harness.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .status()
+        .map_err(|e| Failure(format!("xtask: error: running cargo: {e}")))?;
+    if !status.success() {
+        return Err(Failure(
+            "xtask: error: the conformance harness did not build".to_string(),
+        ));
+    }
+    let binary = target.join("debug/conformance-harness");
+    let output = Command::new(&binary)
+        .arg(input)
+        .output()
+        .map_err(|e| Failure(format!("xtask: error: running {}: {e}", binary.display())))?;
+    if !output.status.success() {
+        return Err(Failure(format!(
+            "xtask: error: the conformance harness failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    let mut outcomes = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let outcome: Value = serde_json::from_str(line)
+            .map_err(|e| Failure(format!("xtask: error: a harness line is not JSON: {e}")))?;
+        let index = outcome["example"].as_u64().unwrap_or(u64::MAX) as usize;
+        outcomes.insert(index, outcome);
+    }
+    Ok(outcomes)
+}
+
+/// The verdict on one example the harness ran; `rules` are those its URL was read by.
+fn judge(example: &Example, outcome: &Value, rules: &[&'static str]) -> Verdict {
+    let mut rules: Vec<&'static str> = rules.to_vec();
+    if let Some(error) = outcome["build_error"].as_str() {
+        return match defect_in_body(example, error) {
+            Some(verdict) => verdict,
+            None => Verdict::Failure(format!("the request does not build: {error}")),
+        };
+    }
+    if example.method == "GET" && example.body.is_some() {
+        return Verdict::Classified(
+            Class::ExampleDefect,
+            "a GET with a body (a function's parameters belong in its URL)".to_string(),
+        );
+    }
+    // The request: method, URI, body.
+    let method = outcome["method"].as_str().unwrap_or_default();
+    if method != example.method {
+        return Verdict::Failure(format!("sent {method}, documented {}", example.method));
+    }
+    let sent = below_root(outcome["uri"].as_str().unwrap_or_default());
+    let documented = below_root(&example.url);
+    if sent != documented {
+        match uri_rule(&sent, &documented) {
+            Some(rule) => rules.push(rule),
+            None => {
+                return Verdict::Failure(format!("sent {sent}, documented {documented}"));
+            }
+        }
+    }
+    let sent_body = &outcome["body"];
+    match (&example.body, sent_body) {
+        (Some(documented), sent) if !sent.is_null() => match json_rules(documented, sent) {
+            Ok(found) => rules.extend(found),
+            Err(path) => {
+                return Verdict::Failure(format!("the request body differs at {path}"));
+            }
+        },
+        (Some(_), _) => return Verdict::Failure("no request body was sent".to_string()),
+        (None, Value::String(text)) if *text == example.raw_body => {}
+        (None, Value::Null) if example.raw_body.trim().is_empty() => {}
+        // An action whose parameters are all optional is sent `{}` when none is set.
+        (None, Value::Object(sent)) if sent.is_empty() && example.raw_body.trim().is_empty() => {
+            rules.push("an empty object for an action's parameters");
+        }
+        (None, sent) if example.raw_body.trim().is_empty() => {
+            return Verdict::Failure(format!(
+                "sent a body ({}) where the documented request has none",
+                short(sent)
+            ));
+        }
+        (None, _) => {
+            return Verdict::Classified(
+                Class::ExampleDefect,
+                "the documented request body is not JSON".to_string(),
+            );
+        }
+    }
+    // The answer, read and written back.
+    if (300..400).contains(&example.status) {
+        return verdict(rules);
+    }
+    if let Some(error) = outcome["read_error"].as_str() {
+        // An error status is read as the service's error.
+        if example.status >= 400 && error.contains(&format!("returned {}", example.status)) {
+            return verdict(rules);
+        }
+        if example.response_json.is_none() && !example.response.trim().is_empty() {
+            return Verdict::Classified(
+                Class::ExampleDefect,
+                "the documented answer is not JSON".to_string(),
+            );
+        }
+        if example.response.trim().is_empty() && (200..300).contains(&example.status) {
+            return Verdict::Classified(
+                Class::ExampleDefect,
+                format!("the documented answer has no body ({error})"),
+            );
+        }
+        if let Some(verdict) = defect_in_answer(error) {
+            return verdict;
+        }
+        return Verdict::Failure(format!("the answer does not read: {error}"));
+    }
+    let written = &outcome["written"];
+    if written.is_null()
+        && example.method == "GET"
+        && example.status == 200
+        && example.response.trim().is_empty()
+    {
+        return Verdict::Classified(
+            Class::ExampleDefect,
+            "the documented answer to a GET has no body".to_string(),
+        );
+    }
+    if outcome["content"].as_bool() == Some(true) {
+        let text = written.as_str().unwrap_or_default();
+        if text != example.response {
+            return Verdict::Failure("the content read is not the documented one".to_string());
+        }
+        return verdict(rules);
+    }
+    match &example.response_json {
+        Some(documented) => match json_rules(documented, written) {
+            Ok(found) => rules.extend(found),
+            Err(path) => {
+                // A primitive answer (`{"value": true}`) is read as its value.
+                let value = documented.get("value");
+                let control_only = documented.as_object().is_some_and(|map| {
+                    map.keys().all(|key| key == "value" || key.starts_with('@'))
+                });
+                match value.map(|value| json_rules(value, written)) {
+                    Some(Ok(found)) if control_only && !written.is_object() => {
+                        rules.push("a primitive answer read as its value");
+                        rules.extend(found);
+                    }
+                    _ => {
+                        return Verdict::Failure(format!(
+                            "the answer is not written back as read: {path}"
+                        ));
+                    }
+                }
+            }
+        },
+        None if example.response.trim().is_empty() => {}
+        None => {
+            let text = match written {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            if text.trim() != example.response.trim() {
+                return Verdict::Classified(
+                    Class::ExampleDefect,
+                    "the documented answer is not JSON".to_string(),
+                );
+            }
+        }
+    }
+    verdict(rules)
+}
+
+/// The example's defect, when building its request failed on its body.
+fn defect_in_body(example: &Example, error: &str) -> Option<Verdict> {
+    if example.body.is_none()
+        && !example.raw_body.trim().is_empty()
+        && !error.contains("has no JSON body")
+    {
+        return Some(Verdict::Classified(
+            Class::ExampleDefect,
+            "the documented request body is not JSON".to_string(),
+        ));
+    }
+    if error.contains("has no JSON body") {
+        if example.raw_body.trim().is_empty() {
+            return Some(Verdict::Classified(
+                Class::ExampleDefect,
+                "the documented request has no body".to_string(),
+            ));
+        }
+        if !example.content_type.contains("json")
+            && example.content_type != "application/octet-stream"
+        {
+            return Some(Verdict::Classified(
+                Class::BeyondCsdl,
+                format!(
+                    "a `{}` body where the CSDL describes JSON",
+                    example.content_type
+                ),
+            ));
+        }
+        return Some(Verdict::Classified(
+            Class::ExampleDefect,
+            "the documented request body is not JSON".to_string(),
+        ));
+    }
+    wrong_json_type(error).map(|what| {
+        Verdict::Classified(
+            Class::ExampleDefect,
+            format!("the documented body has {what}"),
+        )
+    })
+}
+
+/// The example's defect, when reading its answer failed.
+fn defect_in_answer(error: &str) -> Option<Verdict> {
+    if error.contains("missing field `value`") || error.contains("expected a sequence") {
+        return Some(Verdict::Classified(
+            Class::ExampleDefect,
+            "the documented answer is not the collection the CSDL declares".to_string(),
+        ));
+    }
+    wrong_json_type(error).map(|what| {
+        Verdict::Classified(
+            Class::ExampleDefect,
+            format!("the documented answer has {what}"),
+        )
+    })
+}
+
+/// A text where the CSDL declares a boolean or a number (the documentation writes `"Boolean"`
+/// or `"false"` for one): what serde reports for it.
+fn wrong_json_type(error: &str) -> Option<String> {
+    let (_, rest) = error.split_once("invalid type: string \"")?;
+    let (value, expected) = rest.split_once("\", expected ")?;
+    let expected = expected.split(" at line").next().unwrap_or(expected);
+    let numeric = ["a boolean", "i8", "i16", "i32", "i64", "u8", "f32", "f64"];
+    numeric
+        .iter()
+        .any(|kind| expected.starts_with(kind))
+        .then(|| format!("the text \"{value}\" where the CSDL declares {expected}"))
+}
+
+fn verdict(mut rules: Vec<&'static str>) -> Verdict {
+    if rules.is_empty() {
+        Verdict::Exact
+    } else {
+        rules.sort_unstable();
+        rules.dedup();
+        Verdict::Equivalent(rules)
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// A URL below the service root, percent-decoded, without empty query options:
+/// `/users/{id}?$select=id`.
+fn below_root(url: &str) -> String {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |slash| &rest[slash..]),
+        None => url,
+    };
+    let path = path.trim();
+    let lower = path.to_ascii_lowercase();
+    let path = if lower.starts_with("/v1.0/") || lower == "/v1.0" {
+        &path[5..]
+    } else {
+        path
+    };
+    let decoded = percent_decode(path);
+    match decoded.split_once('?') {
+        Some((path, query)) => {
+            let options: Vec<&str> = query.split('&').filter(|o| !o.is_empty()).collect();
+            if options.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{}", options.join("&"))
+            }
+        }
+        None => decoded,
+    }
+}
+
+/// The named rule by which two URLs that differ in text address the same thing, if one does.
+fn uri_rule(sent: &str, documented: &str) -> Option<&'static str> {
+    type Rule = (&'static str, fn(&str) -> String);
+    let rules: [Rule; 8] = [
+        ("a function call's empty parentheses", |url| {
+            url.replace("()", "")
+        }),
+        // A link in `$id` is a URL in a URL: its own escapes are escaped again.
+        ("percent-escapes in a link", percent_decode),
+        (
+            "a function's null parameters written out",
+            without_null_arguments,
+        ),
+        ("a key in parentheses as a key segment", keys_as_segments),
+        ("a trailing slash", |url| {
+            url.replace("/?", "?").trim_end_matches('/').to_string()
+        }),
+        ("letter case of names", |url| url.to_ascii_lowercase()),
+        // OData 4.0 writes an enum literal with its type; 4.01 and the documentation without.
+        (
+            "an enum literal qualified with its type",
+            without_enum_types,
+        ),
+        // OData writes a date or time bare (`date=2018-03-05`); the documentation quotes some.
+        ("a date literal in quotes", unquoted_dates),
+    ];
+    rules
+        .iter()
+        .find(|(_, normalize)| normalize(sent) == normalize(documented))
+        .map(|(rule, _)| *rule)
+}
+
+/// A URL without its function arguments that are `null` (and then empty parentheses).
+fn without_null_arguments(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for segment in url.split_inclusive(['/', '?']) {
+        match segment.split_once('(') {
+            Some((name, rest)) if rest.trim_end_matches(['/', '?']).ends_with(')') => {
+                let end = rest.rfind(')').unwrap_or(rest.len());
+                let kept: Vec<&str> = rest[..end]
+                    .split(',')
+                    .filter(|argument| !argument.ends_with("=null") && !argument.is_empty())
+                    .collect();
+                out.push_str(name);
+                if !kept.is_empty() {
+                    out.push_str(&format!("({})", kept.join(",")));
+                }
+                out.push_str(&rest[end + 1..]);
+            }
+            _ => out.push_str(segment),
+        }
+    }
+    out
+}
+
+/// A URL with the quotes around date and time literals (`='2018-03-05'`) left out.
+fn unquoted_dates(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(start) = rest.find("='") {
+        out.push_str(&rest[..=start]);
+        rest = &rest[start + 1..];
+        let literal = &rest[1..];
+        let end = literal.find('\'').unwrap_or(literal.len());
+        let value = &literal[..end];
+        let is_date = value.len() >= 10
+            && value[..4].bytes().all(|b| b.is_ascii_digit())
+            && value.as_bytes()[4] == b'-';
+        if is_date && end < literal.len() {
+            out.push_str(value);
+            rest = &literal[end + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A URL with every enum literal's type left out: `on=ns.type'x'` as `on='x'`.
+fn without_enum_types(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(equals) = rest.find('=') {
+        out.push_str(&rest[..=equals]);
+        rest = &rest[equals + 1..];
+        let name_end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '.'))
+            .unwrap_or(rest.len());
+        if rest[..name_end].contains('.') && rest[name_end..].starts_with('\'') {
+            rest = &rest[name_end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A URL with every key in parentheses (`worksheets('Sheet1')`) as a key segment.
+fn keys_as_segments(url: &str) -> String {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let path: Vec<String> = path
+        .split('/')
+        .map(|segment| match segment.split_once('(') {
+            Some((name, rest)) if rest.ends_with(')') && !rest.contains('=') => {
+                let key = &rest[..rest.len() - 1];
+                let key = key
+                    .strip_prefix('\'')
+                    .and_then(|k| k.strip_suffix('\''))
+                    .unwrap_or(key);
+                format!("{name}/{key}")
+            }
+            _ => segment.to_string(),
+        })
+        .collect();
+    format!("{}?{query}", path.join("/"))
+}
+
+/// Whether two JSON values are equal, exactly (no rules) or by named rules; else the path of
+/// the first difference.
+fn json_rules(documented: &Value, sent: &Value) -> Result<Vec<&'static str>, String> {
+    if documented == sent {
+        return Ok(Vec::new());
+    }
+    let mut rules = Vec::new();
+    let a = normalize(documented, &mut rules, true);
+    let b = normalize(sent, &mut rules, false);
+    rules.sort_unstable();
+    rules.dedup();
+    if a == b {
+        return Ok(rules);
+    }
+    if lowercase_keys(&a) == lowercase_keys(&b) {
+        rules.push("letter case of names");
+        return Ok(rules);
+    }
+    Err(first_difference(&a, &b, "$"))
+}
+
+fn lowercase_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| (key.to_ascii_lowercase(), lowercase_keys(value)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(lowercase_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `value` with the equivalences applied: `@odata.type` without its `#`, numbers as `f64`.
+fn normalize(value: &Value, rules: &mut Vec<&'static str>, record: bool) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Value::String(text) if key.ends_with("@odata.type") => {
+                            if record && !text.starts_with('#') {
+                                rules.push("`#` before an @odata.type");
+                            }
+                            Value::String(text.trim_start_matches('#').to_string())
+                        }
+                        // A link is a URL: escaped or not, it names the same resource.
+                        Value::String(text) if key.ends_with("odata.id") => {
+                            let decoded = percent_decode(text);
+                            if decoded != *text {
+                                rules.push("percent-escapes in a link");
+                            }
+                            Value::String(decoded)
+                        }
+                        other => normalize(other, rules, record),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| normalize(item, rules, record))
+                .collect(),
+        ),
+        Value::Number(number) => {
+            let float = number.as_f64().unwrap_or_default();
+            if record && number.is_f64() && float.fract() == 0.0 {
+                rules.push("number formatting");
+            }
+            serde_json::Number::from_f64(float).map_or(Value::Null, Value::Number)
+        }
+        other => other.clone(),
+    }
+}
+
+fn first_difference(a: &Value, b: &Value, path: &str) -> String {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                match b.get(key) {
+                    Some(other) if other != value => {
+                        return first_difference(value, other, &format!("{path}.{key}"));
+                    }
+                    None => return format!("{path}.{key} is missing"),
+                    _ => {}
+                }
+            }
+            for key in b.keys() {
+                if !a.contains_key(key) {
+                    return format!("{path}.{key} was added");
+                }
+            }
+            path.to_string()
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (index, (x, y)) in a.iter().zip(b).enumerate() {
+                if x != y {
+                    return first_difference(x, y, &format!("{path}[{index}]"));
+                }
+            }
+            path.to_string()
+        }
+        _ => format!("{path} ({} became {})", short(a), short(b)),
+    }
+}
+
+/// The table: a row per area, a column per class, and the totals.
+fn table(examples: &[Example], verdicts: &[Verdict]) -> String {
+    let mut rows: BTreeMap<&str, [usize; 8]> = BTreeMap::new();
+    let mut total = [0usize; 8];
+    for (example, verdict) in examples.iter().zip(verdicts) {
+        rows.entry(&example.area).or_default()[verdict.column()] += 1;
+        total[verdict.column()] += 1;
+    }
+    let width = rows.keys().map(|area| area.len()).max().unwrap_or(4).max(5);
+    let mut text = format!("{:width$}", "area");
+    for column in COLUMNS {
+        let _ = write!(text, " | {column:>11}");
+    }
+    text.push('\n');
+    let mut line = |name: &str, counts: &[usize; 8]| {
+        let _ = write!(text, "{name:width$}");
+        for count in counts {
+            let _ = write!(text, " | {count:>11}");
+        }
+        text.push('\n');
+    };
+    for (area, counts) in &rows {
+        line(area, counts);
+    }
+    line("total", &total);
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_compared_below_the_root_and_decoded() {
+        assert_eq!(
+            below_root("https://graph.microsoft.com/v1.0/users/%7Bid%7D?$select=a%2Cb"),
+            "/users/{id}?$select=a,b"
+        );
+        assert_eq!(below_root("https://graph.microsoft.com/V1.0/me"), "/me");
+        assert_eq!(below_root("/me/events"), "/me/events");
+    }
+
+    #[test]
+    fn equivalences_are_named() {
+        assert_eq!(
+            uri_rule("/me/drive/root/delta()", "/me/drive/root/delta"),
+            Some("a function call's empty parentheses")
+        );
+        assert_eq!(
+            uri_rule(
+                "/workbook/worksheets/Sheet1",
+                "/workbook/worksheets('Sheet1')"
+            ),
+            Some("a key in parentheses as a key segment")
+        );
+        assert_eq!(uri_rule("/users/a", "/users/b"), None);
+        assert_eq!(
+            uri_rule(
+                "/x/f(on=microsoft.graph.options'reviewer')",
+                "/x/f(on='reviewer')"
+            ),
+            Some("an enum literal qualified with its type")
+        );
+        assert_eq!(
+            uri_rule(
+                "/a/range()/intersection(anotherRange=null)",
+                "/a/range/intersection"
+            ),
+            Some("a function's null parameters written out")
+        );
+        let documented = json!({"x@odata.type": "microsoft.graph.user", "n": 1.0});
+        let sent = json!({"x@odata.type": "#microsoft.graph.user", "n": 1});
+        assert_eq!(
+            json_rules(&documented, &sent).unwrap(),
+            ["`#` before an @odata.type", "number formatting"]
+        );
+        assert_eq!(
+            json_rules(&json!({"a": {"b": 1}}), &json!({"a": {"b": 2}})).unwrap_err(),
+            "$.a.b (1.0 became 2.0)"
+        );
+        assert_eq!(
+            json_rules(&json!({"a": 1}), &json!({"a": 1, "c": 2})).unwrap_err(),
+            "$.c was added"
+        );
+    }
+
+    #[test]
+    fn areas_are_the_first_segment_below_the_root() {
+        assert_eq!(
+            area_of("https://graph.microsoft.com/v1.0/users/{id}"),
+            "users"
+        );
+        assert_eq!(area_of("/me/events"), "me");
+        assert_eq!(
+            area_of("https://graph.microsoft.com/v1.0/workbooks('x')/a"),
+            "workbooks"
+        );
+    }
+}
