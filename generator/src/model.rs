@@ -368,8 +368,8 @@ pub struct NavigationDef<'a> {
 }
 
 /// What the service allows on an entity set, singleton or navigation property, from the
-/// `Org.OData.Capabilities.V1` Insert-, Update- and DeleteRestrictions annotations. Where the
-/// CSDL says nothing, everything is allowed.
+/// `Org.OData.Capabilities.V1` Insert-, Update-, Delete- and NavigationRestrictions
+/// annotations. Where the CSDL says nothing, everything is allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Capabilities {
     /// New members can be created (`POST`).
@@ -378,9 +378,15 @@ pub struct Capabilities {
     pub updatable: bool,
     /// Members can be deleted (`DELETE`).
     pub deletable: bool,
-    /// Members are written whole with `PUT` (the `UpdateRestrictions` record's `UpdateMethod`
-    /// is `PUT`). Where the CSDL says nothing, they are not.
+    /// Members can be written whole with `PUT`: unless the `UpdateRestrictions` record forbids
+    /// updates (`Updatable` false) or names another `UpdateMethod` (`PATCH`). OData lets a
+    /// service support `PUT` besides `PATCH`, and Graph documents `PUT` on entities whose
+    /// CSDL says nothing, so silence allows it.
     pub replaceable: bool,
+    /// A navigation property that contains its targets still has `$ref` links
+    /// (`NavigationRestrictions` with `Referenceable` true). A navigation that does not contain
+    /// its targets always has them.
+    pub referenceable: bool,
 }
 
 impl Default for Capabilities {
@@ -389,7 +395,8 @@ impl Default for Capabilities {
             insertable: true,
             updatable: true,
             deletable: true,
-            replaceable: false,
+            replaceable: true,
+            referenceable: false,
         }
     }
 }

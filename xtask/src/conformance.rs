@@ -547,6 +547,20 @@ fn judge(example: &Example, outcome: &Value, rules: &[&'static str]) -> Verdict 
             "the documented answer to a GET has no body".to_string(),
         );
     }
+    if written.is_null() && example.response_json.is_some() {
+        // The operation has no result (a `$ref` write, an action that returns nothing).
+        return if example.status == 204 {
+            Verdict::Classified(
+                Class::ExampleDefect,
+                "a 204 No Content answer documented with a body".to_string(),
+            )
+        } else {
+            Verdict::Classified(
+                Class::BeyondCsdl,
+                "an answer with a body where the CSDL declares no result".to_string(),
+            )
+        };
+    }
     if outcome["content"].as_bool() == Some(true) {
         let text = written.as_str().unwrap_or_default();
         if text != example.response {

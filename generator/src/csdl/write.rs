@@ -269,34 +269,49 @@ fn write_operation(out: &mut String, model: &Model, operation: &OperationDef) {
     let _ = writeln!(out, "      </{element}>");
 }
 
-/// The Capabilities annotations that say what `capabilities` forbids (and that updates are a
-/// `PUT`, where they are), one per line.
+/// The Capabilities annotations that say where `capabilities` differs from what silence
+/// means (everything allowed, `PUT` too, no `$ref` on a containment navigation), one per line:
+/// read back, they give the same capabilities.
 fn restrictions(capabilities: Capabilities, indent: &str) -> String {
+    let method = |method: &str| {
+        format!(
+            "<PropertyValue Property=\"UpdateMethod\"><EnumMember>Org.OData.Capabilities.V1.HttpMethod/{method}</EnumMember></PropertyValue>"
+        )
+    };
+    let forbids =
+        |property: &str| format!("<PropertyValue Property=\"{property}\" Bool=\"false\" />");
+    let mut records: Vec<(&str, Vec<String>)> = Vec::new();
+    if !capabilities.insertable {
+        records.push(("InsertRestrictions", vec![forbids("Insertable")]));
+    }
+    let mut update = Vec::new();
+    if !capabilities.updatable {
+        update.push(forbids("Updatable"));
+    }
+    match (capabilities.updatable, capabilities.replaceable) {
+        (true, false) => update.push(method("PATCH")),
+        (false, true) => update.push(method("PUT")),
+        _ => {}
+    }
+    if !update.is_empty() {
+        records.push(("UpdateRestrictions", update));
+    }
+    if !capabilities.deletable {
+        records.push(("DeleteRestrictions", vec![forbids("Deletable")]));
+    }
+    if capabilities.referenceable {
+        records.push((
+            "NavigationRestrictions",
+            vec!["<PropertyValue Property=\"Referenceable\" Bool=\"true\" />".to_string()],
+        ));
+    }
     let mut out = String::new();
-    for (allowed, term, property) in [
-        (capabilities.insertable, "InsertRestrictions", "Insertable"),
-        (capabilities.updatable, "UpdateRestrictions", "Updatable"),
-        (capabilities.deletable, "DeleteRestrictions", "Deletable"),
-    ] {
-        let mut values = Vec::new();
-        if !allowed {
-            values.push(format!(
-                "<PropertyValue Property=\"{property}\" Bool=\"false\" />"
-            ));
-        }
-        if term == "UpdateRestrictions" && capabilities.replaceable {
-            values.push(
-                "<PropertyValue Property=\"UpdateMethod\"><EnumMember>Org.OData.Capabilities.V1.HttpMethod/PUT</EnumMember></PropertyValue>"
-                    .to_string(),
-            );
-        }
-        if !values.is_empty() {
-            let _ = writeln!(
-                out,
-                "{indent}<Annotation Term=\"Org.OData.Capabilities.V1.{term}\"><Record>{}</Record></Annotation>",
-                values.concat()
-            );
-        }
+    for (term, values) in records {
+        let _ = writeln!(
+            out,
+            "{indent}<Annotation Term=\"Org.OData.Capabilities.V1.{term}\"><Record>{}</Record></Annotation>",
+            values.concat()
+        );
     }
     out
 }

@@ -123,6 +123,7 @@ pub(crate) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
             updatable: a.updatable || b.updatable,
             deletable: a.deletable || b.deletable,
             replaceable: a.replaceable || b.replaceable,
+            referenceable: a.referenceable || b.referenceable,
         })
     }
     visit(plan, ty, &mut Vec::new()).unwrap_or_default()
@@ -132,7 +133,8 @@ pub(crate) fn allowed(plan: &Plan<'_>, ty: TypeId) -> Capabilities {
 pub(crate) enum MethodKind<'m> {
     /// Follows a navigation property to its target's builder.
     Navigation(&'m NavigationDef<'m>),
-    /// The `$ref` links of a navigation property that does not contain its targets.
+    /// The `$ref` links of a navigation property that does not contain its targets (or does,
+    /// and is `Referenceable`).
     Reference(&'m NavigationDef<'m>),
     /// A media entity's stream (`$value`).
     Media,
@@ -172,7 +174,7 @@ pub(crate) fn builder_methods<'m>(
             methods.push((name, MethodKind::Navigation(navigation)));
         }
         for (name, &navigation) in names.iter().zip(&navigations) {
-            if !navigation.contains_target {
+            if !navigation.contains_target || navigation.capabilities.referenceable {
                 methods.push((
                     scope.claim(name.with_suffix("_ref")),
                     MethodKind::Reference(navigation),

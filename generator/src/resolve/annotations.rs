@@ -579,11 +579,13 @@ pub(super) fn capabilities_term<'t>(
     }
 }
 
-/// `capabilities` restricted by Insert-, Update- and DeleteRestrictions records among
-/// `annotations` (term name if a Capabilities term, annotation). A record property that is
-/// `false` forbids; anything else leaves the capability as it was. An `UpdateRestrictions`
-/// record whose `UpdateMethod` is `PUT` (`Org.OData.Capabilities.V1.HttpMethod/PUT`, under any
-/// alias) makes members replaceable.
+/// `capabilities` restricted by Insert-, Update-, Delete- and NavigationRestrictions records
+/// among `annotations` (term name if a Capabilities term, annotation). A record property that
+/// is `false` forbids; anything else leaves the capability as it was. An `UpdateRestrictions`
+/// record's `UpdateMethod` decides `PUT` (`Org.OData.Capabilities.V1.HttpMethod/PUT`, under any
+/// alias, allows it; another method does not), and `Updatable` false forbids it too. A
+/// `NavigationRestrictions` record's `Referenceable` true gives a containment navigation its
+/// `$ref` links.
 pub(super) fn restrictions<'x, 'a: 'x>(
     mut capabilities: Capabilities,
     annotations: impl Iterator<Item = (Option<&'x str>, &'x syntax::Annotation<'a>)>,
@@ -592,28 +594,47 @@ pub(super) fn restrictions<'x, 'a: 'x>(
         let (Some(term), None) = (term, &annotation.qualifier) else {
             continue;
         };
-        let (property, slot) = match term {
-            "InsertRestrictions" => ("Insertable", &mut capabilities.insertable),
-            "UpdateRestrictions" => ("Updatable", &mut capabilities.updatable),
-            "DeleteRestrictions" => ("Deletable", &mut capabilities.deletable),
-            _ => continue,
+        let AnnotationValue::Record(_, values) = &annotation.value else {
+            continue;
         };
-        if let AnnotationValue::Record(_, values) = &annotation.value {
-            for (name, value) in values {
-                if name.as_ref() == property {
-                    if let AnnotationValue::Bool(allowed) = value {
-                        *slot = *allowed;
-                    }
+        let flag = |property: &str| {
+            values.iter().find_map(|(name, value)| match value {
+                AnnotationValue::Bool(flag) if name.as_ref() == property => Some(*flag),
+                _ => None,
+            })
+        };
+        match term {
+            "InsertRestrictions" => {
+                if let Some(allowed) = flag("Insertable") {
+                    capabilities.insertable = allowed;
                 }
             }
-            if term == "UpdateRestrictions" {
-                let puts = values.iter().any(|(name, value)| {
-                    name.as_ref() == "UpdateMethod"
-                        && matches!(value, AnnotationValue::EnumMember(member)
-                            if member.as_ref().ends_with("HttpMethod/PUT"))
+            "UpdateRestrictions" => {
+                if let Some(allowed) = flag("Updatable") {
+                    capabilities.updatable = allowed;
+                    capabilities.replaceable &= allowed;
+                }
+                let method = values.iter().find_map(|(name, value)| match value {
+                    AnnotationValue::EnumMember(member) if name.as_ref() == "UpdateMethod" => {
+                        Some(member.as_ref())
+                    }
+                    _ => None,
                 });
-                capabilities.replaceable |= puts;
+                if let Some(method) = method {
+                    capabilities.replaceable = method.ends_with("HttpMethod/PUT");
+                }
             }
+            "DeleteRestrictions" => {
+                if let Some(allowed) = flag("Deletable") {
+                    capabilities.deletable = allowed;
+                }
+            }
+            "NavigationRestrictions" => {
+                if let Some(referenceable) = flag("Referenceable") {
+                    capabilities.referenceable = referenceable;
+                }
+            }
+            _ => {}
         }
     }
     capabilities
