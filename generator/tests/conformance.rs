@@ -193,3 +193,37 @@ fn requests_that_are_not_built_say_why() {
     assert_eq!(class(&harness, 8), Class::Drift, "no overload has `at`");
     assert_eq!(class(&harness, 9), Class::NotChecked, "a composite key");
 }
+
+#[test]
+fn a_structured_property_in_the_path_is_a_property_request() {
+    let document = include_str!("fixtures/namespaces/input.csdl.xml");
+    let requests = [
+        ("GET", "/customers/c1/billingAddress"),
+        ("PATCH", "/customers/c1/shippingAddress"),
+        ("GET", "/customers/c1/displayName"),
+    ];
+    let body = json!({"city": "Oslo"});
+    let examples: Vec<Example> = requests
+        .iter()
+        .map(|(method, url)| Example {
+            method,
+            url,
+            body: (*method == "PATCH").then_some(&body),
+        })
+        .collect();
+    let harness = conformance::harness(document.as_bytes(), &options(), &examples).unwrap();
+    assert_eq!(case(&harness, 0).arguments, ["c1"]);
+    assert_eq!(case(&harness, 1).arguments, ["c1"]);
+    assert_eq!(
+        class(&harness, 2),
+        Class::Unsupported,
+        "a primitive property is not a property request"
+    );
+    let compact: String = harness.main_rs.split_whitespace().collect();
+    for call in [
+        ".property(krate::models::Customer::BILLING_ADDRESS).get()",
+        ".property(krate::models::Customer::SHIPPING_ADDRESS).patch(&args.json_body()?)",
+    ] {
+        assert!(compact.contains(call), "`{call}`:\n{}", harness.main_rs);
+    }
+}

@@ -395,7 +395,7 @@ edition = \"2024\"
 publish = false
 
 [dependencies]
-msgraph = { path = \"../msgraph\", features = [\"full\"] }
+msgraph = { path = \"../msgraph\", features = [\"full\", \"query\"] }
 http = \"1\"
 serde = { version = \"1\", features = [\"derive\"] }
 serde_json = \"1\"

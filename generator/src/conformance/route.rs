@@ -60,6 +60,8 @@ enum At {
     Root,
     Item(TypeId),
     Collection(TypeId),
+    /// A structured property's value (`ItemRequest::property`), of this type.
+    Property(TypeId),
 }
 
 struct Walk<'p, 'm> {
@@ -204,9 +206,57 @@ impl Walk<'_, '_> {
                         _ => {}
                     }
                 }
-                Err(self.unknown(name, Some(ty)))
+                self.property(chain, ty, name)
             }
+            At::Property(ty) => self.property(chain, ty, name),
         }
+    }
+
+    /// A structural property of `ty` in the path: `property(Type::CONSTANT)`, for a single
+    /// structured value (the runtime's `PropertyRequest`).
+    fn property(
+        &mut self,
+        chain: TokenStream,
+        ty: TypeId,
+        name: &str,
+    ) -> Result<(TokenStream, At), Unresolved> {
+        let (names, _) = crate::emit::models::property_names(self.plan, ty);
+        let Some(found) = names.iter().find(|n| self.same(&n.property.name, name)) else {
+            return Err(self.unknown(name, Some(ty)));
+        };
+        let target = match found.property.ty.target {
+            TypeTarget::Named(target)
+                if !found.property.ty.collection
+                    && self.plan.model.structured(target).is_some() =>
+            {
+                target
+            }
+            _ => {
+                return Err((
+                    Class::Unsupported,
+                    format!(
+                        "the property `{name}` of `{}` is not a single structured value, which is what a property request addresses",
+                        self.plan.model.ty(ty).qualified_name()
+                    ),
+                ));
+            }
+        };
+        let items = self.plan.items(ty);
+        let Some(owner) = &items.struct_name else {
+            return Err((
+                Class::Unsupported,
+                format!(
+                    "`{}` has no struct to name its properties",
+                    self.plan.model.ty(ty).qualified_name()
+                ),
+            ));
+        };
+        let owner = crate::emit::tests::krate_path(self.plan.model_path(&items.module, owner));
+        let constant = found.constant.ident();
+        Ok((
+            quote!(#chain.property(#owner::#constant)),
+            At::Property(target),
+        ))
     }
 
     /// A key written in parentheses after a collection's name (`worksheets('Sheet1')`).
@@ -583,7 +633,7 @@ impl Walk<'_, '_> {
         let (ty, collection) = match at {
             At::Item(ty) => (Some(ty), false),
             At::Collection(ty) => (Some(ty), true),
-            At::Root => (None, false),
+            At::Root | At::Property(_) => (None, false),
         };
         if let Some(ty) = ty {
             let methods = requests::builder_methods(self.plan, ty, collection);
@@ -622,6 +672,8 @@ impl Walk<'_, '_> {
             ))
         };
         let call = match (at, method) {
+            (At::Property(_), "GET") => quote!(#chain.get()),
+            (At::Property(_), "PATCH") => quote!(#chain.patch(&args.json_body()?)),
             (At::Item(_), "GET") => quote!(#chain.get()),
             (At::Item(ty), "PATCH") if allowed(ty).updatable => {
                 quote!(#chain.patch(&args.json_body()?))
@@ -789,6 +841,23 @@ impl Walk<'_, '_> {
                     return Err((Class::ExampleDefect, "`$ref` of a collection".to_string()));
                 };
                 self.reference_call(chain, owner, navigation, method, parsed, body, Some(last))
+            }
+            (_, At::Property(ty)) => {
+                let declared =
+                    self.plan.model.structured(ty).is_some_and(|def| {
+                        def.navigations.iter().any(|n| self.same(&n.name, last))
+                    });
+                Err(if declared {
+                    (
+                        Class::Unsupported,
+                        format!(
+                            "the navigation `{last}` inside a property of type `{}`: no builder addresses it",
+                            self.plan.model.ty(ty).qualified_name()
+                        ),
+                    )
+                } else {
+                    self.unknown(last, Some(ty))
+                })
             }
             _ => Err((
                 Class::ExampleDefect,

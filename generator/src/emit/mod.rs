@@ -8,7 +8,7 @@ pub mod docs;
 pub mod edm;
 pub mod features;
 mod krate;
-mod models;
+pub(crate) mod models;
 mod properties;
 pub(crate) mod requests;
 mod round_trip;

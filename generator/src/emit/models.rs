@@ -146,16 +146,20 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         ));
     }
     let doc = type_doc(plan, id, fallback);
-    let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut fields = Vec::new();
     let mut table = PropertyTable::default();
     // Typed `$filter` paths and `$expand` navigations (the runtime's `query` module): a
     // constant per property and navigation property, named like its field in capitals.
     let mut constants = Vec::new();
-    let mut constant_names = Scope::new();
-    for (owner, property) in plan.model.all_properties(id) {
+    let (names, mut constant_names) = property_names(plan, id);
+    for PropertyNames {
+        property,
+        field,
+        constant,
+    } in names
+    {
         let Some(rust_type) = plan.use_type(property.ty) else {
-            continue; // Edm.Stream: not part of the JSON body.
+            continue; // Edm.Stream: not part of the JSON body (and not in `names`).
         };
         // Decimals are text in the model, but a bare number in `$filter`.
         let value_type = match plan.primitive(property.ty) == Some(Primitive::Decimal) {
@@ -168,12 +172,6 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         } else {
             rust_type
         };
-        let field = plan.claim(
-            &mut scope,
-            plan.field_name(owner, &property.name),
-            id,
-            &format!("the property `{}`", property.name),
-        );
         let ident = field.ident();
         let wire = &property.name;
         let field_doc = match &property.description {
@@ -189,7 +187,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             pub #ident: ::std::option::Option<#rust_type>,
         });
         table.optional(wire, &ident, plan.is_lenient(property.ty));
-        let constant = constant_names.claim(constant_name(&field)).ident();
+        let constant = constant.ident();
         constants.push(quote! {
             pub const #constant: crate::query::Field<Self, #value_type> =
                 crate::query::Field::new(#wire);
@@ -262,6 +260,44 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
 
         crate::macros::structured!(#name);
     }
+}
+
+/// The Rust names of one property of a struct.
+pub(crate) struct PropertyNames<'m> {
+    /// The property.
+    pub property: &'m PropertyDef<'m>,
+    /// Its field.
+    pub field: RustName,
+    /// Its constant (a `query::Field`, with the `query` feature).
+    pub constant: RustName,
+}
+
+/// The field and constant names of the struct of `id`'s properties (those with a JSON form,
+/// inherited ones first), claimed once here for the struct's emitter and for the code that
+/// names them elsewhere (the conformance harness's property paths); and the scope of constant
+/// names, in which the navigation properties' constants are claimed next.
+pub(crate) fn property_names<'m>(plan: &Plan<'m>, id: TypeId) -> (Vec<PropertyNames<'m>>, Scope) {
+    let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
+    let mut constant_names = Scope::new();
+    let mut names = Vec::new();
+    for (owner, property) in plan.model.all_properties(id) {
+        if plan.use_type(property.ty).is_none() {
+            continue;
+        }
+        let field = plan.claim(
+            &mut scope,
+            plan.field_name(owner, &property.name),
+            id,
+            &format!("the property `{}`", property.name),
+        );
+        let constant = constant_names.claim(constant_name(&field));
+        names.push(PropertyNames {
+            property,
+            field,
+            constant,
+        });
+    }
+    (names, constant_names)
 }
 
 /// A constant's name for a field or navigation property: its snake-case name in capitals
