@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 
 use crate::operation::{Operation, Page};
 use crate::path::{Builder, ResourcePath};
-use crate::query::{Field, FieldOwner};
+use crate::query::{Field, FieldOwner, Navigation};
 
 /// An entity type that has request builders: its value (a model struct, or the enum of its
 /// derived types) is what `get` and `list` read and what `patch` and `create` send.
@@ -152,6 +152,24 @@ impl<V: FieldOwner> PropertyRequest<V> {
             path: self.path.property(field.property_name()),
             entity: PhantomData,
         }
+    }
+
+    /// The `$ref` link of a single-valued navigation property of this value (a complex type
+    /// may have navigation properties: `.../apiConnectorConfiguration/postFederationSignup/$ref`),
+    /// from the value type's constant (`UserFlowApiConnectorConfiguration::POST_FEDERATION_SIGNUP`).
+    pub fn link<W: FieldOwner>(
+        &self,
+        navigation: Navigation<V::Owner, W>,
+    ) -> crate::reference::ReferenceRequest {
+        self.path.navigate(navigation.name())
+    }
+
+    /// The `$ref` links of a collection-valued navigation property of this value.
+    pub fn links<W>(
+        &self,
+        navigation: Navigation<V::Owner, Vec<W>>,
+    ) -> crate::reference::ReferenceCollectionRequest {
+        self.path.navigate(navigation.name())
     }
 }
 
@@ -462,6 +480,33 @@ mod property_tests {
         assert_eq!(
             replies.uri(),
             "https://graph.microsoft.com/v1.0/me/mailboxSettings/automaticRepliesSetting"
+        );
+    }
+
+    #[test]
+    fn a_navigation_inside_a_complex_value_has_its_links() {
+        const SIGNUP: Navigation<MailboxSettings, Me> = Navigation::new("postFederationSignup");
+        const HANDLERS: Navigation<MailboxSettings, Vec<Me>> = Navigation::new("handlers");
+        let settings = me().property(MAILBOX_SETTINGS);
+        let target = me();
+        let set = settings
+            .link(SIGNUP)
+            .set(&target)
+            .to_http_request()
+            .unwrap();
+        assert_eq!(set.method(), http::Method::PUT);
+        assert_eq!(
+            set.uri(),
+            "https://graph.microsoft.com/v1.0/me/mailboxSettings/postFederationSignup/$ref"
+        );
+        assert_eq!(
+            set.body().as_slice(),
+            br#"{"@odata.id":"https://graph.microsoft.com/v1.0/me"}"#
+        );
+        let listed = settings.links(HANDLERS).list().to_http_request().unwrap();
+        assert_eq!(
+            listed.uri(),
+            "https://graph.microsoft.com/v1.0/me/mailboxSettings/handlers/$ref"
         );
     }
 

@@ -47,6 +47,14 @@ impl<E> ContentRequest<E> {
             .with_content(content, content_type)
     }
 
+    /// Updates the stream with `content` (`PATCH`), sent with `content_type`: the method Graph
+    /// documents for some stream properties (an organization's branding images); the answer's
+    /// body, if any, is not read.
+    pub fn patch(&self, content: Vec<u8>, content_type: &str) -> Operation<()> {
+        Operation::new(http::Method::PATCH, self.path.clone(), ResponseShape::Empty)
+            .with_content(content, content_type)
+    }
+
     /// Uploads `content` as [`ContentRequest::put`] does, and reads the entity the service
     /// answers with (`PUT /drives/{id}/items/{id}/content` answers with the `driveItem`). Read
     /// a `204 No Content` answer with [`Operation::parse_optional_response`].

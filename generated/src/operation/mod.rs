@@ -936,6 +936,23 @@ mod tests {
     }
 
     #[test]
+    fn a_stream_is_updated_with_patch_as_sent() {
+        let path = ResourcePath::new("https://graph.microsoft.com/v1.0".into())
+            .segment("branding")
+            .segment("bannerLogo");
+        let update = ContentRequest::<()>::new(path).patch(vec![0x89, 0x50], "image/png");
+        let request = update.to_http_request().unwrap();
+        assert_eq!(request.method(), Method::PATCH);
+        assert_eq!(request.headers()["content-type"], "image/png");
+        assert_eq!(request.body(), &[0x89, 0x50]);
+        let answer = http::Response::builder()
+            .status(204)
+            .body(Vec::new())
+            .unwrap();
+        assert_eq!(update.parse_response(answer).unwrap(), ());
+    }
+
+    #[test]
     fn content_is_sent_and_read_raw() {
         let path = ResourcePath::new("https://graph.microsoft.com/v1.0".into())
             .segment("photo")

@@ -220,8 +220,12 @@ impl Walk<'_, '_> {
         ty: TypeId,
         name: &str,
     ) -> Result<(TokenStream, At), Unresolved> {
-        let (names, _) = crate::emit::models::property_names(self.plan, ty);
-        let Some(found) = names.iter().find(|n| self.same(&n.property.name, name)) else {
+        let names = crate::emit::models::struct_names(self.plan, ty);
+        let Some(found) = names
+            .properties
+            .iter()
+            .find(|n| self.same(&n.property.name, name))
+        else {
             return Err(self.unknown(name, Some(ty)));
         };
         let target = match found.property.ty.target {
@@ -805,6 +809,10 @@ impl Walk<'_, '_> {
                 quote!(#request.put(args.raw_body(), args.content_type())),
                 Reader::Json,
             )),
+            "PATCH" => Ok((
+                quote!(#request.patch(args.raw_body(), args.content_type())),
+                Reader::Json,
+            )),
             _ => Err((
                 Class::Unsupported,
                 format!("{method} of raw content is not generated"),
@@ -842,22 +850,30 @@ impl Walk<'_, '_> {
                 };
                 self.reference_call(chain, owner, navigation, method, parsed, body, Some(last))
             }
-            (_, At::Property(ty)) => {
-                let declared =
-                    self.plan.model.structured(ty).is_some_and(|def| {
-                        def.navigations.iter().any(|n| self.same(&n.name, last))
-                    });
-                Err(if declared {
-                    (
-                        Class::Unsupported,
-                        format!(
-                            "the navigation `{last}` inside a property of type `{}`: no builder addresses it",
-                            self.plan.model.ty(ty).qualified_name()
-                        ),
-                    )
+            // A navigation inside a complex value: `link`/`links` with the value type's
+            // constant (the runtime's `PropertyRequest`).
+            (chain, At::Property(ty)) => {
+                let names = crate::emit::models::struct_names(self.plan, ty);
+                let Some((navigation, constant)) = names
+                    .navigations
+                    .iter()
+                    .find(|(navigation, _)| self.same(&navigation.name, last))
+                else {
+                    return Err(self.unknown(last, Some(ty)));
+                };
+                let items = self.plan.items(ty);
+                let Some(owner) = &items.struct_name else {
+                    return Err(self.unknown(last, Some(ty)));
+                };
+                let owner =
+                    crate::emit::tests::krate_path(self.plan.model_path(&items.module, owner));
+                let constant = constant.ident();
+                let (links, collection) = if navigation.collection {
+                    (quote!(#chain.links(#owner::#constant)), true)
                 } else {
-                    self.unknown(last, Some(ty))
-                })
+                    (quote!(#chain.link(#owner::#constant)), false)
+                };
+                self.link_call(links, collection, method, parsed, body, None)
             }
             _ => Err((
                 Class::ExampleDefect,
@@ -888,7 +904,28 @@ impl Walk<'_, '_> {
         };
         let rust = rust.ident();
         let links = quote!(#chain.#rust());
-        let call = match (definition.collection, method, member_key) {
+        self.link_call(
+            links,
+            definition.collection,
+            method,
+            parsed,
+            body,
+            member_key,
+        )
+    }
+
+    /// The call `method` makes on the `$ref` builder `links` (of a collection-valued navigation
+    /// when `collection`).
+    fn link_call(
+        &mut self,
+        links: TokenStream,
+        collection: bool,
+        method: &str,
+        parsed: &ParsedUrl,
+        body: Option<&Value>,
+        member_key: Option<&String>,
+    ) -> Result<(TokenStream, Reader), Unresolved> {
+        let call = match (collection, method, member_key) {
             (true, "GET", None) => quote!(#links.list()),
             (true, "POST", None) => {
                 let target = self.target_from_body(body)?;

@@ -151,7 +151,10 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     // Typed `$filter` paths and `$expand` navigations (the runtime's `query` module): a
     // constant per property and navigation property, named like its field in capitals.
     let mut constants = Vec::new();
-    let (names, mut constant_names) = property_names(plan, id);
+    let StructNames {
+        properties: names,
+        navigations: navigation_constants,
+    } = struct_names(plan, id);
     for PropertyNames {
         property,
         field,
@@ -193,11 +196,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
                 crate::query::Field::new(#wire);
         });
     }
-    for (_, _, navigation) in plan.model.all_navigations(id) {
-        // A navigation to a type outside the slice has no Rust type to read.
-        if !plan.items.contains_key(&navigation.target) {
-            continue;
-        }
+    for (navigation, constant) in navigation_constants {
         let Some(target) = plan.value_type(navigation.target) else {
             continue;
         };
@@ -212,9 +211,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
             Item::Type(navigation.target)
         };
         let gate = plan.features.gate_within(target_item, Item::Type(id));
-        let constant = constant_names
-            .claim(constant_name(&naming::member_name(&navigation.name)))
-            .ident();
+        let constant = constant.ident();
         let wire = &navigation.name;
         constants.push(quote! {
             #gate
@@ -272,14 +269,23 @@ pub(crate) struct PropertyNames<'m> {
     pub constant: RustName,
 }
 
-/// The field and constant names of the struct of `id`'s properties (those with a JSON form,
-/// inherited ones first), claimed once here for the struct's emitter and for the code that
-/// names them elsewhere (the conformance harness's property paths); and the scope of constant
-/// names, in which the navigation properties' constants are claimed next.
-pub(crate) fn property_names<'m>(plan: &Plan<'m>, id: TypeId) -> (Vec<PropertyNames<'m>>, Scope) {
+/// The names of the struct of `id`: its properties' fields and constants (see
+/// [`struct_names`]) and its navigation properties' constants.
+pub(crate) struct StructNames<'m> {
+    /// The properties with a JSON form, inherited ones first.
+    pub properties: Vec<PropertyNames<'m>>,
+    /// The navigation properties to a type the crate has, with their constants (a
+    /// `query::Navigation`).
+    pub navigations: Vec<(&'m NavigationDef<'m>, RustName)>,
+}
+
+/// The field and constant names of the struct of `id`, claimed once here for the struct's
+/// emitter and for the code that names them elsewhere (the conformance harness's property
+/// paths and links).
+pub(crate) fn struct_names<'m>(plan: &Plan<'m>, id: TypeId) -> StructNames<'m> {
     let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut constant_names = Scope::new();
-    let mut names = Vec::new();
+    let mut properties = Vec::new();
     for (owner, property) in plan.model.all_properties(id) {
         if plan.use_type(property.ty).is_none() {
             continue;
@@ -291,13 +297,31 @@ pub(crate) fn property_names<'m>(plan: &Plan<'m>, id: TypeId) -> (Vec<PropertyNa
             &format!("the property `{}`", property.name),
         );
         let constant = constant_names.claim(constant_name(&field));
-        names.push(PropertyNames {
+        properties.push(PropertyNames {
             property,
             field,
             constant,
         });
     }
-    (names, constant_names)
+    let navigations = plan
+        .model
+        .all_navigations(id)
+        .into_iter()
+        // A navigation to a type outside the slice has no Rust type to read.
+        .filter(|(_, _, navigation)| {
+            plan.items.contains_key(&navigation.target)
+                && plan.value_type(navigation.target).is_some()
+        })
+        .map(|(_, _, navigation)| {
+            let constant =
+                constant_names.claim(constant_name(&naming::member_name(&navigation.name)));
+            (navigation, constant)
+        })
+        .collect();
+    StructNames {
+        properties,
+        navigations,
+    }
 }
 
 /// A constant's name for a field or navigation property: its snake-case name in capitals
