@@ -240,7 +240,8 @@ impl Member {
     }
 
     /// Reads the member into a required field (an action parameter that is never null) if the
-    /// member is `name`; a `null` leaves the field as it is (and is kept, see `set_null`).
+    /// member is `name`. A `null` leaves the field as it is: the value it has (from `new(..)`
+    /// or `Default`) is what is sent.
     pub(crate) fn read_required<T: DeserializeOwned>(&mut self, name: &str, field: &mut T) {
         self.read_required_as(name, field, serde_json::from_value);
     }

@@ -7,7 +7,8 @@
 
 use std::fmt::Write as _;
 
-/// A byte range in one source text. Offsets are kept in 32 bits (the syntax tree holds a span
+/// A byte range in a source text, or in the documents of a service read together, placed one
+/// after another by a [`SourceMap`]. Offsets are kept in 32 bits (the syntax tree holds a span
 /// for every name and value, so its size matters); sources are at most [`Span::MAX_SOURCE`]
 /// bytes, which the CSDL reader checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -367,6 +367,14 @@ pub struct NavigationDef<'a> {
     pub description: Option<Text<'a>>,
 }
 
+impl NavigationDef<'_> {
+    /// Whether its targets are linked with `$ref`: a navigation that does not contain them,
+    /// or one that does and is marked `Referenceable`.
+    pub fn has_links(&self) -> bool {
+        !self.contains_target || self.capabilities.referenceable
+    }
+}
+
 /// What the service allows on an entity set, singleton or navigation property, from the
 /// `Org.OData.Capabilities.V1` Insert-, Update-, Delete- and NavigationRestrictions
 /// annotations. Where the CSDL says nothing, everything is allowed.

@@ -28,7 +28,7 @@ fn harness(requests: &[(&str, &str, Option<Value>)]) -> conformance::Harness {
             body: body.as_ref(),
         })
         .collect();
-    conformance::harness(DOCUMENT.as_bytes(), &options(), &examples).expect("the fixture loads")
+    conformance::harness(&[DOCUMENT.as_bytes()], &options(), &examples).expect("the fixture loads")
 }
 
 fn case(harness: &conformance::Harness, index: usize) -> &Case {
@@ -211,7 +211,7 @@ fn a_structured_property_in_the_path_is_a_property_request() {
             body: (*method == "PATCH").then_some(&body),
         })
         .collect();
-    let harness = conformance::harness(document.as_bytes(), &options(), &examples).unwrap();
+    let harness = conformance::harness(&[document.as_bytes()], &options(), &examples).unwrap();
     assert_eq!(case(&harness, 0).arguments, ["c1"]);
     assert_eq!(case(&harness, 1).arguments, ["c1"]);
     assert_eq!(

@@ -4,9 +4,9 @@
 //! A reference's `Uri` is followed when it is a local file: a relative URI (read relative to
 //! the referencing document), a `file://` URI, or any URI the user maps to a file (`--reference
 //! URI=FILE`, or `[input] references` in a config). Nothing is ever fetched over the network: a
-//! remote URI without a mapping is an error that says how to map it, unless all it includes are
-//! standard vocabularies, which the generator knows without their documents. Documents that
-//! reference each other are read once each.
+//! remote URI without a mapping is an error that says how to map it. A reference that includes
+//! only standard vocabularies is never read, remote or local: the generator knows them without
+//! their documents. Documents that reference each other are read once each.
 
 use std::path::{Path, PathBuf};
 
@@ -99,38 +99,31 @@ pub fn read_documents(
 ) -> Result<Vec<Input>, Failure> {
     let mut seen = vec![identity(&main.path)];
     let mut documents = vec![main];
-    // For each document read, the namespaces its referrers include from it, with where.
+    // For each document read, the namespaces its referrers include from it, with where, and
+    // the namespaces it declares (`None` when it does not read: the full read reports why).
     let mut expected: Vec<Vec<(usize, String, Span)>> = vec![Vec::new()];
+    let mut declared: Vec<Option<Vec<String>>> = Vec::new();
     let mut errors: Vec<(usize, Diagnostic)> = Vec::new();
     let mut next = 0;
     while next < documents.len() {
         let Some(outline) = outline(&documents[next].bytes) else {
+            declared.push(None);
             next += 1;
             continue;
         };
-        for (referrer, namespace, span) in &expected[next] {
-            if !outline.namespaces.contains(namespace) {
-                errors.push((
-                    *referrer,
-                    Diagnostic::error(
-                        *span,
-                        format!(
-                            "`{}` declares no schema `{namespace}`",
-                            documents[next].display
-                        ),
-                    ),
-                ));
-            }
-        }
+        declared.push(Some(outline.namespaces));
         for wanted in outline.references {
+            // The standard vocabularies are known without their documents: never read them
+            // (a local copy's terms would otherwise join the service's schemas).
             let vocabularies_only = wanted
                 .includes
                 .iter()
                 .all(|(namespace, _)| STANDARD_VOCABULARIES.contains(&namespace.as_str()));
-            let mapped = mappings.iter().any(|(uri, _)| *uri == wanted.uri);
+            if vocabularies_only {
+                continue;
+            }
             let Some(path) = local_file(&wanted.uri, &documents[next].path, mappings) else {
-                if !vocabularies_only {
-                    errors.push((
+                errors.push((
                         next,
                         Diagnostic::error(
                             wanted.uri_span,
@@ -147,13 +140,8 @@ pub fn read_documents(
                             ),
                         ),
                     ));
-                }
                 continue;
             };
-            // A vocabulary's document is optional: the standard ones are known without it.
-            if vocabularies_only && !mapped && !path.is_file() {
-                continue;
-            }
             let same = identity(&path);
             let index = match seen.iter().position(|p| *p == same) {
                 Some(index) => index,
@@ -193,6 +181,26 @@ pub fn read_documents(
             }
         }
         next += 1;
+    }
+    // Every include, also those of a document read before the one that includes from it.
+    for (index, wanted) in expected.iter().enumerate() {
+        let Some(Some(namespaces)) = declared.get(index) else {
+            continue;
+        };
+        for (referrer, namespace, span) in wanted {
+            if !namespaces.contains(namespace) {
+                errors.push((
+                    *referrer,
+                    Diagnostic::error(
+                        *span,
+                        format!(
+                            "`{}` declares no schema `{namespace}`",
+                            documents[index].display
+                        ),
+                    ),
+                ));
+            }
+        }
     }
     if errors.is_empty() {
         return Ok(documents);

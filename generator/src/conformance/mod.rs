@@ -15,7 +15,7 @@ mod program;
 mod route;
 mod url;
 
-pub use url::percent_decode;
+pub use url::{host_and_path, percent_decode};
 
 use std::collections::HashMap;
 
@@ -78,6 +78,9 @@ pub struct Case {
     pub query: Vec<(String, String)>,
     /// The rules by which its URL was read, if any (see [`Harness`]).
     pub rules: Vec<&'static str>,
+    /// Whether the CSDL declares a result for the call (an entity, a value, content); not for
+    /// a `DELETE`, a `$ref` write or an action without a return type.
+    pub result: bool,
 }
 
 /// The harness for a set of examples.
@@ -91,15 +94,16 @@ pub struct Harness {
     pub cases: usize,
 }
 
-/// Resolves `examples` against the crate that `csdl` and `options` generate (a whole-service
-/// crate: `options.slice.all`) and writes the harness program that builds them. The program
+/// Resolves `examples` against the crate that the CSDL `documents` (the main one first, see
+/// [`crate::load_documents`]) and `options` generate (a whole-service crate:
+/// `options.slice.all`) and writes the harness program that builds them. The program
 /// depends on that crate under `options.crate_name`, with every area enabled.
 pub fn harness(
-    csdl: &[u8],
+    documents: &[&[u8]],
     options: &GenerateOptions,
     examples: &[Example<'_>],
 ) -> Result<Harness, Vec<Diagnostic>> {
-    let (model, _) = crate::load(csdl)?;
+    let (model, _) = crate::load_documents(documents)?;
     let selection = select::select(&model, &options.slice, options.slice_origin)?;
     let areas = if options.slice.all && options.slice.areas {
         select::areas(&model)
@@ -125,13 +129,20 @@ pub fn harness(
                 .query
                 .iter()
                 .filter(|(name, _)| name != "$id")
-                .map(|(name, value)| (url::percent_decode(name), url::percent_decode(value)))
+                // Form-encoded: `+` is a space (a plus sign is `%2B`).
+                .map(|(name, value)| {
+                    (
+                        url::percent_decode(&name.replace('+', " ")),
+                        url::percent_decode(&value.replace('+', " ")),
+                    )
+                })
                 .collect();
             Ok(Case {
                 case,
                 arguments: resolved.arguments,
                 query,
                 rules: resolved.rules,
+                result: resolved.reader != route::Reader::Nothing,
             })
         })
         .collect();

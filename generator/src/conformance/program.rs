@@ -16,7 +16,7 @@ pub(super) fn main_rs(crate_name: &str, cases: &[(TokenStream, Reader)]) -> Toke
     let functions = cases.iter().enumerate().map(|(index, (call, reader))| {
         let name = format_ident!("case_{index}");
         let run = match reader {
-            Reader::Json => quote!(run),
+            Reader::Json | Reader::Nothing => quote!(run),
             Reader::Content => quote!(run_content),
         };
         quote! {

@@ -24,6 +24,9 @@ pub(super) enum Reader {
     Json,
     /// Raw content (`$value`, a stream property).
     Content,
+    /// A call whose answer the CSDL declares no result for (a `DELETE`, a `$ref` write, an
+    /// action without a return type), read as nothing.
+    Nothing,
 }
 
 /// A resolved request.
@@ -178,6 +181,16 @@ impl Walk<'_, '_> {
                         Class::Unsupported,
                         format!("the cast to `{name}` is not generated here"),
                     ));
+                }
+                // A call (`delta()`) or the name of an operation is not a key.
+                let operation_name = self
+                    .plan
+                    .model
+                    .operations
+                    .iter()
+                    .any(|operation| self.same(&operation.name, name));
+                if parentheses.is_some() || operation_name {
+                    return Err(self.unknown(name, Some(ty)));
                 }
                 self.key(chain, ty, segment)
             }
@@ -690,8 +703,14 @@ impl Walk<'_, '_> {
             (At::Collection(ty), "POST") if allowed(ty).insertable => {
                 quote!(#chain.create(&args.json_body()?))
             }
-            (At::Item(ty) | At::Collection(ty), "PATCH" | "PUT" | "DELETE" | "POST") => {
+            (At::Item(ty), "PATCH" | "PUT" | "DELETE") | (At::Collection(ty), "POST") => {
                 return refused(method, ty);
+            }
+            (At::Property(_), "PUT" | "DELETE") => {
+                return Err((
+                    Class::Unsupported,
+                    format!("{method} of a complex property is not generated (GET and PATCH are)"),
+                ));
             }
             _ => {
                 return Err((
@@ -700,7 +719,14 @@ impl Walk<'_, '_> {
                 ));
             }
         };
-        Ok((call, Reader::Json))
+        Ok((
+            call,
+            if method == "DELETE" {
+                Reader::Nothing
+            } else {
+                Reader::Json
+            },
+        ))
     }
 
     /// A bound operation at the end of the path.
@@ -732,15 +758,14 @@ impl Walk<'_, '_> {
                         let name = name.ident();
                         let names: Vec<&str> =
                             operation.parameters.iter().map(|p| &*p.name).collect();
-                        let required: Vec<TokenStream> = operation
-                            .parameters
-                            .iter()
-                            .filter(|p| !p.ty.nullable && self.plan.use_type(p.ty).is_some())
-                            .map(|p| {
-                                let wire = &*p.name;
-                                quote!(member(&body, #wire)?)
-                            })
-                            .collect();
+                        let required: Vec<TokenStream> =
+                            requests::required_parameters(self.plan, operation)
+                                .into_iter()
+                                .map(|p| {
+                                    let wire = &*p.name;
+                                    quote!(member(&body, #wire)?)
+                                })
+                                .collect();
                         let start = if required.is_empty() {
                             quote!(krate::requests::#name::default())
                         } else {
@@ -756,6 +781,8 @@ impl Walk<'_, '_> {
                     call,
                     if streamed {
                         Reader::Content
+                    } else if operation.return_type.is_none() {
+                        Reader::Nothing
                     } else {
                         Reader::Json
                     },
@@ -807,11 +834,11 @@ impl Walk<'_, '_> {
             "GET" => Ok((quote!(#request.get()), Reader::Content)),
             "PUT" => Ok((
                 quote!(#request.put(args.raw_body(), args.content_type())),
-                Reader::Json,
+                Reader::Nothing,
             )),
             "PATCH" => Ok((
                 quote!(#request.patch(args.raw_body(), args.content_type())),
-                Reader::Json,
+                Reader::Nothing,
             )),
             _ => Err((
                 Class::Unsupported,
@@ -861,6 +888,12 @@ impl Walk<'_, '_> {
                 else {
                     return Err(self.unknown(last, Some(ty)));
                 };
+                if !navigation.has_links() {
+                    return Err((
+                        Class::Unsupported,
+                        format!("`{last}` contains its targets: it has no `$ref` links"),
+                    ));
+                }
                 let items = self.plan.items(ty);
                 let Some(owner) = &items.struct_name else {
                     return Err(self.unknown(last, Some(ty)));
@@ -942,7 +975,7 @@ impl Walk<'_, '_> {
                         "DELETE of a collection's `$ref` without `$id`".to_string(),
                     ));
                 };
-                let target = self.target_from_url(id)?;
+                let target = self.target_from_url(&url::percent_decode(id))?;
                 quote!(#links.remove_link_to(&#target))
             }
             (false, "GET", None) => quote!(#links.get()),
@@ -958,7 +991,15 @@ impl Walk<'_, '_> {
                 ));
             }
         };
-        Ok((call, Reader::Json))
+        // Only reading links has a result.
+        Ok((
+            call,
+            if method == "GET" {
+                Reader::Json
+            } else {
+                Reader::Nothing
+            },
+        ))
     }
 
     /// The entity a `$ref` body links to (`{"@odata.id": URL}`), as its item builder.

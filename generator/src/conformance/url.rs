@@ -19,22 +19,13 @@ pub(super) struct ParsedUrl {
 /// the example's defects.
 pub(super) fn parse(url: &str) -> Result<ParsedUrl, (Class, String)> {
     let url = url.trim();
-    let path = match url.split_once("://") {
-        Some((_, rest)) => {
-            let slash = rest.find('/').unwrap_or(rest.len());
-            let host = &rest[..slash];
-            if !host.eq_ignore_ascii_case("graph.microsoft.com") {
-                return Err((
-                    Class::BeyondCsdl,
-                    format!(
-                        "a URL on another host ({host}), such as a pre-authenticated upload URL"
-                    ),
-                ));
-            }
-            &rest[slash..]
-        }
-        None => url,
-    };
+    let (host, path) = host_and_path(url);
+    if let Some(host) = host.filter(|host| !host.eq_ignore_ascii_case("graph.microsoft.com")) {
+        return Err((
+            Class::BeyondCsdl,
+            format!("a URL on another host ({host}), such as a pre-authenticated upload URL"),
+        ));
+    }
     let (path, query) = match path.split_once('?') {
         Some((path, query)) => (path, query),
         None => (path, ""),
@@ -68,6 +59,21 @@ pub(super) fn parse(url: &str) -> Result<ParsedUrl, (Class, String)> {
         })
         .collect();
     Ok(ParsedUrl { segments, query })
+}
+
+/// An absolute URL's host and what follows it (from its path on), or a relative URL as it is:
+/// a URL is absolute when `scheme://` comes before any `/` or `?` (a `://` in the query, such as
+/// a link in `$id`, does not make a path absolute).
+pub fn host_and_path(url: &str) -> (Option<&str>, &str) {
+    let first_delimiter = url.find(['/', '?']).unwrap_or(url.len());
+    match url.find("://") {
+        Some(scheme_end) if scheme_end < first_delimiter => {
+            let rest = &url[scheme_end + 3..];
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            (Some(&rest[..end]), &rest[end..])
+        }
+        _ => (None, url),
+    }
 }
 
 /// Whether every parenthesis is closed and every single quote paired (outside quotes).
@@ -147,6 +153,7 @@ pub fn percent_decode(text: &str) -> String {
         let escaped = match bytes[i] {
             b'%' => bytes
                 .get(i + 1..i + 3)
+                .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|hex| std::str::from_utf8(hex).ok())
                 .and_then(|hex| u8::from_str_radix(hex, 16).ok()),
             _ => None,
@@ -258,6 +265,18 @@ mod tests {
         );
         assert_eq!(enum_member("'reviewer'"), "reviewer");
         assert_eq!(percent_decode("19%3Aab%40thread%2"), "19:ab@thread%2");
+        assert_eq!(percent_decode("%+4"), "%+4");
+        assert_eq!(
+            host_and_path("/groups/a/$ref?$id=https://graph.microsoft.com/v1.0/users/b"),
+            (
+                None,
+                "/groups/a/$ref?$id=https://graph.microsoft.com/v1.0/users/b"
+            )
+        );
+        assert_eq!(
+            host_and_path("https://graph.microsoft.com/v1.0/me?x=1"),
+            (Some("graph.microsoft.com"), "/v1.0/me?x=1")
+        );
         assert_eq!(unquote("42"), "42");
     }
 }

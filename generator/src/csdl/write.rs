@@ -288,10 +288,9 @@ fn restrictions(capabilities: Capabilities, indent: &str) -> String {
     if !capabilities.updatable {
         update.push(forbids("Updatable"));
     }
-    match (capabilities.updatable, capabilities.replaceable) {
-        (true, false) => update.push(method("PATCH")),
-        (false, true) => update.push(method("PUT")),
-        _ => {}
+    // Without updates there is no `PUT` either; with them, `PUT` is what silence means.
+    if capabilities.updatable && !capabilities.replaceable {
+        update.push(method("PATCH"));
     }
     if !update.is_empty() {
         records.push(("UpdateRestrictions", update));

@@ -174,7 +174,7 @@ pub(crate) fn builder_methods<'m>(
             methods.push((name, MethodKind::Navigation(navigation)));
         }
         for (name, &navigation) in names.iter().zip(&navigations) {
-            if !navigation.contains_target || navigation.capabilities.referenceable {
+            if navigation.has_links() {
                 methods.push((
                     scope.claim(name.with_suffix("_ref")),
                     MethodKind::Reference(navigation),
@@ -270,6 +270,19 @@ struct Requests<'p, 'm> {
     plan: &'p Plan<'m>,
     builders: BTreeMap<TypeId, BuilderNames>,
     parameters: BTreeMap<OperationId, RustName>,
+}
+
+/// The parameters an action body's `new(..)` takes, in order: the required (non-nullable)
+/// ones that have a JSON form.
+pub(crate) fn required_parameters<'o, 'm>(
+    plan: &Plan<'m>,
+    operation: &'o OperationDef<'m>,
+) -> Vec<&'o ParameterDef<'m>> {
+    operation
+        .parameters
+        .iter()
+        .filter(|p| !p.ty.nullable && plan.use_type(p.ty).is_some())
+        .collect()
 }
 
 /// The names of the builders of every entity type and of the parameter struct of every action
@@ -966,6 +979,7 @@ impl Requests<'_, '_> {
         // is required.
         let mut required = Vec::new();
         let mut initializers = Vec::new();
+        let new_takes = required_parameters(self.plan, operation);
         for parameter in &operation.parameters {
             let Some(rust) = self.plan.use_type(parameter.ty) else {
                 continue;
@@ -978,7 +992,10 @@ impl Requests<'_, '_> {
                 super::describe_use(self.plan, parameter.ty)
             );
             let lenient = self.plan.is_lenient(parameter.ty);
-            if parameter.ty.nullable {
+            if !new_takes
+                .iter()
+                .any(|taken| std::ptr::eq(*taken, parameter))
+            {
                 fields.push(quote! {
                     #[doc = #field_doc]
                     pub #ident: ::std::option::Option<#rust>,

@@ -583,7 +583,8 @@ pub(super) fn capabilities_term<'t>(
 /// among `annotations` (term name if a Capabilities term, annotation). A record property that
 /// is `false` forbids; anything else leaves the capability as it was. An `UpdateRestrictions`
 /// record's `UpdateMethod` decides `PUT` (`Org.OData.Capabilities.V1.HttpMethod/PUT`, under any
-/// alias, allows it; another method does not), and `Updatable` false forbids it too. A
+/// alias and among other flags, allows it; other methods alone do not), and `Updatable` false
+/// forbids it whatever the method. A
 /// `NavigationRestrictions` record's `Referenceable` true gives a containment navigation its
 /// `$ref` links.
 pub(super) fn restrictions<'x, 'a: 'x>(
@@ -610,10 +611,7 @@ pub(super) fn restrictions<'x, 'a: 'x>(
                 }
             }
             "UpdateRestrictions" => {
-                if let Some(allowed) = flag("Updatable") {
-                    capabilities.updatable = allowed;
-                    capabilities.replaceable &= allowed;
-                }
+                // `HttpMethod` is a flags enum: the members are separated by spaces.
                 let method = values.iter().find_map(|(name, value)| match value {
                     AnnotationValue::EnumMember(member) if name.as_ref() == "UpdateMethod" => {
                         Some(member.as_ref())
@@ -621,7 +619,13 @@ pub(super) fn restrictions<'x, 'a: 'x>(
                     _ => None,
                 });
                 if let Some(method) = method {
-                    capabilities.replaceable = method.ends_with("HttpMethod/PUT");
+                    capabilities.replaceable = method
+                        .split_whitespace()
+                        .any(|member| member.ends_with("HttpMethod/PUT"));
+                }
+                if let Some(allowed) = flag("Updatable") {
+                    capabilities.updatable = allowed;
+                    capabilities.replaceable &= allowed;
                 }
             }
             "DeleteRestrictions" => {
