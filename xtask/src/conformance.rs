@@ -18,7 +18,9 @@ use std::process::Command;
 
 use msgraph_codegen::SliceSpec;
 use msgraph_codegen::cli::{Source, Standalone};
-use msgraph_codegen::conformance::{self, Class, host_and_path, percent_decode};
+use msgraph_codegen::conformance::{
+    self, Class, host_and_path, percent_decode, percent_decode_except,
+};
 use serde_json::{Value, json};
 
 use crate::{Failure, graph_metadata, workspace_root};
@@ -734,51 +736,24 @@ fn below_root(url: &str) -> String {
 /// option's name): an escaped `/` in a key stays told apart from a segment's end.
 fn decode_keeping_delimiters(text: &str) -> String {
     let Some((path, query)) = text.split_once('?') else {
-        return decode_except(text, b"/?#%");
+        return percent_decode_except(text, b"/?#%");
     };
     let options: Vec<String> = query
         .split('&')
         .map(|option| match option.split_once('=') {
             Some((name, value)) => format!(
                 "{}={}",
-                decode_except(name, b"&=#%+"),
-                decode_except(value, b"&#%+")
+                percent_decode_except(name, b"&=#%+"),
+                percent_decode_except(value, b"&#%+")
             ),
-            None => decode_except(option, b"&=#%+"),
+            None => percent_decode_except(option, b"&=#%+"),
         })
         .collect();
-    format!("{}?{}", decode_except(path, b"/?#%"), options.join("&"))
-}
-
-/// `text` with its percent-escapes decoded, except those of the bytes in `kept`.
-fn decode_except(text: &str, kept: &[u8]) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match bytes[i] {
-            b'%' => bytes
-                .get(i + 1..i + 3)
-                .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
-                .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()),
-            _ => None,
-        };
-        match escaped {
-            Some(byte) if kept.contains(&byte) => {
-                out.extend_from_slice(bytes[i..i + 3].to_ascii_uppercase().as_slice());
-                i += 3;
-            }
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    format!(
+        "{}?{}",
+        percent_decode_except(path, b"/?#%"),
+        options.join("&")
+    )
 }
 
 /// A named equivalence of URLs below the service root: a normalization applied to both.

@@ -54,6 +54,15 @@ fn text_valued(primitive: Primitive) -> Option<TokenStream> {
     }
 }
 
+/// A function argument that is given: in `Some` for a nullable parameter.
+fn given(argument: TokenStream, nullable: bool) -> TokenStream {
+    if nullable {
+        quote!(::std::option::Option::Some(#argument))
+    } else {
+        argument
+    }
+}
+
 /// Why a request could not be resolved.
 pub(super) type Unresolved = (Class, String);
 
@@ -461,11 +470,7 @@ impl Walk<'_, '_> {
                         ));
                     }
                 };
-                arguments.push(if ty.nullable {
-                    quote!(::std::option::Option::Some(#argument))
-                } else {
-                    argument
-                });
+                arguments.push(given(argument, ty.nullable));
                 continue;
             }
             let primitive = match ty.target {
@@ -528,11 +533,7 @@ impl Walk<'_, '_> {
                     ),
                 ));
             };
-            arguments.push(if ty.nullable {
-                quote!(::std::option::Option::Some(#argument))
-            } else {
-                argument
-            });
+            arguments.push(given(argument, ty.nullable));
         }
         Ok(arguments)
     }

@@ -146,6 +146,12 @@ pub(super) fn arguments(text: &str) -> Option<Vec<(String, String)>> {
 /// `text` with its percent-escapes decoded (a URL's text is escaped; the values the builders
 /// take are not). A `%` without two hex digits after it stays as it is.
 pub fn percent_decode(text: &str) -> String {
+    percent_decode_except(text, b"")
+}
+
+/// [`percent_decode`], except the escapes of the bytes in `kept`, which stay escaped (in
+/// capitals): comparing URLs, an escaped `/` in a key is not a segment's end.
+pub fn percent_decode_except(text: &str, kept: &[u8]) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -159,6 +165,10 @@ pub fn percent_decode(text: &str) -> String {
             _ => None,
         };
         match escaped {
+            Some(byte) if kept.contains(&byte) => {
+                out.extend_from_slice(&bytes[i..i + 3].to_ascii_uppercase());
+                i += 3;
+            }
             Some(byte) => {
                 out.push(byte);
                 i += 3;

@@ -50,20 +50,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             let namespace = include.namespace.as_str();
             self.qualifiers.insert(namespace, namespace);
             if let Some(alias) = &include.alias {
-                match self.qualifiers.get(alias.as_str()) {
-                    Some(existing) if *existing != namespace => {
-                        self.diagnostics.error(
-                            alias.span,
-                            format!(
-                                "the alias `{}` is already used for the namespace `{existing}`",
-                                alias.value
-                            ),
-                        );
-                    }
-                    _ => {
-                        self.qualifiers.insert(alias.as_str(), namespace);
-                    }
-                }
+                self.claim_alias(alias, namespace);
             }
         }
         let mut namespaces: FastMap<&str, Span> = fast_map(document.schemas.len());
@@ -82,21 +69,25 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
         for schema in &document.schemas {
             if let Some(alias) = &schema.alias {
-                let namespace = schema.namespace.as_str();
-                match self.qualifiers.get(alias.as_str()) {
-                    Some(existing) if *existing != namespace => {
-                        self.diagnostics.error(
-                            alias.span,
-                            format!(
-                                "the alias `{}` is already used for the namespace `{existing}`",
-                                alias.value
-                            ),
-                        );
-                    }
-                    _ => {
-                        self.qualifiers.insert(alias.as_str(), namespace);
-                    }
-                }
+                self.claim_alias(alias, schema.namespace.as_str());
+            }
+        }
+    }
+
+    /// Makes `alias` name `namespace`, or reports that it names another one already.
+    fn claim_alias(&mut self, alias: &'d Spanned<Text<'a>>, namespace: &'d str) {
+        match self.qualifiers.get(alias.as_str()) {
+            Some(existing) if *existing != namespace => {
+                self.diagnostics.error(
+                    alias.span,
+                    format!(
+                        "the alias `{}` is already used for the namespace `{existing}`",
+                        alias.value
+                    ),
+                );
+            }
+            _ => {
+                self.qualifiers.insert(alias.as_str(), namespace);
             }
         }
     }
