@@ -19,11 +19,11 @@ use std::process::Command;
 use msgraph_codegen::SliceSpec;
 use msgraph_codegen::cli::{Source, Standalone};
 use msgraph_codegen::conformance::{
-    self, Class, host_and_path, percent_decode, percent_decode_except,
+    self, Class, below_service_root, percent_decode, percent_decode_except,
 };
 use serde_json::{Value, json};
 
-use crate::{Failure, graph_metadata, workspace_root};
+use crate::{Failure, files, graph_metadata, workspace_root};
 
 /// The command recorded in the files it generates.
 const COMMAND: &str = "cargo xtask conformance";
@@ -169,11 +169,11 @@ fn read_examples(path: &Path) -> Result<Vec<Example>, Failure> {
 
 /// The area an example's URL is in: its first segment below the service root.
 fn area_of(url: &str) -> String {
-    let (_, path) = host_and_path(url);
+    let path = below_service_root(url);
     let path = path.split('?').next().unwrap_or_default();
     let mut segments = path.split('/').filter(|s| !s.is_empty());
     let mut first = segments.next().unwrap_or_default();
-    if first.eq_ignore_ascii_case("v1.0") || first.eq_ignore_ascii_case("beta") {
+    if first.eq_ignore_ascii_case("beta") {
         first = segments.next().unwrap_or_default();
     }
     let first = first.split('(').next().unwrap_or_default();
@@ -276,14 +276,18 @@ pub fn run(options: &Options) -> Result<Report, Failure> {
             }))
         })
         .collect();
+    // Written as the generated crate is: only what changed (so cargo rebuilds only that).
     let harness_dir = out.join("harness");
-    write(&harness_dir.join("Cargo.toml"), HARNESS_MANIFEST)?;
-    write(&harness_dir.join("src/main.rs"), &harness.main_rs)?;
+    let harness_files = BTreeMap::from([
+        ("Cargo.toml".to_string(), HARNESS_MANIFEST.to_string()),
+        ("src/main.rs".to_string(), harness.main_rs.clone()),
+        (
+            "input.json".to_string(),
+            serde_json::to_string(&input).expect("the input is JSON"),
+        ),
+    ]);
+    files::write(&harness_dir, &harness_files)?;
     let input_path = harness_dir.join("input.json");
-    write(
-        &input_path,
-        &serde_json::to_string(&input).expect("the input is JSON"),
-    )?;
     let target = options
         .target_dir
         .clone()
@@ -346,7 +350,12 @@ pub fn run(options: &Options) -> Result<Report, Failure> {
                 let _ = writeln!(list, "{}  {}", example.id, verdict.describe());
             }
         }
-        write(&known_path(), &list)?;
+        std::fs::write(known_path(), &list).map_err(|e| {
+            Failure(format!(
+                "xtask: error: writing {}: {e}",
+                known_path().display()
+            ))
+        })?;
         let _ = writeln!(text, "\nwrote {}", known_path().display());
         return Ok(Report {
             text,
@@ -404,15 +413,6 @@ serde_json = \"1\"
 
 [workspace]
 ";
-
-fn write(path: &Path, text: &str) -> Result<(), Failure> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return Ok(());
-    }
-    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
-        .and_then(|()| std::fs::write(path, text))
-        .map_err(|e| Failure(format!("xtask: error: writing {}: {e}", path.display())))
-}
 
 /// Builds and runs the harness; its outcomes by example index.
 fn run_harness(
@@ -709,15 +709,7 @@ fn short(value: &Value) -> String {
 /// A URL below the service root, percent-decoded, without empty query options:
 /// `/users/{id}?$select=id`.
 fn below_root(url: &str) -> String {
-    let (_, path) = host_and_path(url);
-    let path = path.trim();
-    let lower = path.to_ascii_lowercase();
-    let path = if lower.starts_with("/v1.0/") || lower == "/v1.0" {
-        &path[5..]
-    } else {
-        path
-    };
-    let decoded = decode_keeping_delimiters(path);
+    let decoded = decode_keeping_delimiters(below_service_root(url));
     match decoded.split_once('?') {
         Some((path, query)) => {
             let options: Vec<&str> = query.split('&').filter(|o| !o.is_empty()).collect();

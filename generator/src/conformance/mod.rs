@@ -15,7 +15,7 @@ mod program;
 mod route;
 mod url;
 
-pub use url::{host_and_path, percent_decode, percent_decode_except};
+pub use url::{below_service_root, host_and_path, percent_decode, percent_decode_except};
 
 use std::collections::HashMap;
 

@@ -19,13 +19,14 @@ pub(super) struct ParsedUrl {
 /// the example's defects.
 pub(super) fn parse(url: &str) -> Result<ParsedUrl, (Class, String)> {
     let url = url.trim();
-    let (host, path) = host_and_path(url);
+    let (host, _) = host_and_path(url);
     if let Some(host) = host.filter(|host| !host.eq_ignore_ascii_case("graph.microsoft.com")) {
         return Err((
             Class::BeyondCsdl,
             format!("a URL on another host ({host}), such as a pre-authenticated upload URL"),
         ));
     }
+    let path = below_service_root(url);
     let (path, query) = match path.split_once('?') {
         Some((path, query)) => (path, query),
         None => (path, ""),
@@ -37,17 +38,14 @@ pub(super) fn parse(url: &str) -> Result<ParsedUrl, (Class, String)> {
         ));
     }
     let mut segments = split_outside(path.trim_start_matches('/'), '/');
-    match segments.first().map(|s| s.to_ascii_lowercase()) {
-        Some(version) if version == "v1.0" => {
-            segments.remove(0);
-        }
-        Some(version) if version == "beta" => {
-            return Err((
-                Class::ExampleDefect,
-                "a beta URL in the v1.0 reference".to_string(),
-            ));
-        }
-        _ => {}
+    if segments
+        .first()
+        .is_some_and(|first| first.eq_ignore_ascii_case("beta"))
+    {
+        return Err((
+            Class::ExampleDefect,
+            "a beta URL in the v1.0 reference".to_string(),
+        ));
     }
     segments.retain(|segment| !segment.is_empty());
     let query = query
@@ -73,6 +71,21 @@ pub fn host_and_path(url: &str) -> (Option<&str>, &str) {
             (Some(&rest[..end]), &rest[end..])
         }
         _ => (None, url),
+    }
+}
+
+/// A URL below the service root: what follows the host (of an absolute URL) and the `/v1.0`
+/// version segment (in any letter case), if there is one: `/users/{id}?$select=id`.
+pub fn below_service_root(url: &str) -> &str {
+    let (_, path) = host_and_path(url.trim());
+    match path.get(..5) {
+        Some(version)
+            if version.eq_ignore_ascii_case("/v1.0")
+                && matches!(path.as_bytes().get(5), None | Some(b'/' | b'?')) =>
+        {
+            &path[5..]
+        }
+        _ => path,
     }
 }
 
@@ -276,6 +289,13 @@ mod tests {
         assert_eq!(enum_member("'reviewer'"), "reviewer");
         assert_eq!(percent_decode("19%3Aab%40thread%2"), "19:ab@thread%2");
         assert_eq!(percent_decode("%+4"), "%+4");
+        assert_eq!(
+            below_service_root("https://graph.microsoft.com/V1.0/me?x=1"),
+            "/me?x=1"
+        );
+        assert_eq!(below_service_root("/v1.0?x=1"), "?x=1");
+        assert_eq!(below_service_root("/v1.0x/me"), "/v1.0x/me");
+        assert_eq!(below_service_root("/me/events"), "/me/events");
         assert_eq!(
             host_and_path("/groups/a/$ref?$id=https://graph.microsoft.com/v1.0/users/b"),
             (
