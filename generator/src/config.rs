@@ -248,6 +248,15 @@ struct RawSlice {
 }
 
 impl Config {
+    /// `references` as (URI, file) pairs, the files below `folder` (the config's folder), as
+    /// `cli::documents::read_documents` takes them.
+    pub fn reference_files(&self, folder: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
+        self.references
+            .iter()
+            .map(|(uri, file)| (uri.clone(), folder.join(file)))
+            .collect()
+    }
+
     /// Parses the config's text.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let raw: RawConfig = toml::from_str(text).map_err(|error| {

@@ -83,12 +83,9 @@ impl Fixture {
         let csdl_path = dir.join(&csdl_file);
         let csdl = fs::read(&csdl_path)
             .unwrap_or_else(|error| panic!("fixture `{name}`: cannot read {csdl_path:?}: {error}"));
-        let mappings: Vec<(String, PathBuf)> = Config::parse(&config_text)
-            .map(|config| config.references)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(uri, file)| (uri, dir.join(file)))
-            .collect();
+        let mappings = Config::parse(&config_text)
+            .map(|config| config.reference_files(&dir))
+            .unwrap_or_default();
         let shown = |path: &Path| {
             let relative = path.strip_prefix(&dir).unwrap_or(path);
             relative.to_string_lossy().replace('\\', "/")

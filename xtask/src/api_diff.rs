@@ -128,8 +128,11 @@ fn generate(options: &Options, csdl: &Path) -> Result<BTreeMap<String, String>, 
         let config_path = options.config.clone().unwrap_or_else(crate::config_path);
         let shown = |path: &Path| path.to_string_lossy().into_owned();
         let project = msgraph_codegen::cli::load_project(&config_path, &shown, command)?;
-        // Its references are those of the compared CSDL, read beside it.
-        let input = read_documents(Input::read(csdl, shown(csdl))?, &[], &shown)?;
+        // The compared CSDL's references are read beside it, remote ones mapped as the config
+        // maps them.
+        let folder = config_path.parent().unwrap_or(Path::new("."));
+        let mappings = project.config.reference_files(folder);
+        let input = read_documents(Input::read(csdl, shown(csdl))?, &mappings, &shown)?;
         (input, Some(project.config_file), project.options)
     };
     Ok(codegen::generate(&input, config.as_ref(), &generate_options, false)?.files)

@@ -92,14 +92,9 @@ pub fn load_project(
     let (config_file, config) = load_config(path, display)?;
     let folder = path.parent().unwrap_or(Path::new("."));
     let csdl_path = folder.join(&config.csdl);
-    let references: Vec<(String, PathBuf)> = config
-        .references
-        .iter()
-        .map(|(uri, file)| (uri.clone(), folder.join(file)))
-        .collect();
     let csdl = documents::read_documents(
         Input::read(&csdl_path, display(&csdl_path))?,
-        &references,
+        &config.reference_files(folder),
         display,
     )?;
     let mut extra_files = BTreeMap::new();
