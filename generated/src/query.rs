@@ -409,8 +409,8 @@ impl<M: crate::Model> FieldOwner for M {
 }
 
 /// A navigation property of a model struct `T` whose values are `V` (`Vec<_>` for
-/// collections): `T`'s constants (`User::MANAGER`), for `$expand` and to read what was
-/// expanded.
+/// collections): `T`'s constants (`User::MANAGER`), for `$expand`. What was expanded comes
+/// back typed in `T`'s field of the same name (`user.manager`).
 pub struct Navigation<T, V> {
     name: &'static str,
     _types: PhantomData<fn() -> (T, V)>,
@@ -450,30 +450,6 @@ impl<T, V> Navigation<T, V> {
             name: self.name,
             options: Vec::new(),
             _value: PhantomData,
-        }
-    }
-
-    /// The expanded value in an entity read with this navigation in `$expand`: `None` when it
-    /// was not sent, an error when it does not read as `V` or when the service paged it (a
-    /// `...@odata.nextLink` beside it). Expanded values are kept in the
-    /// entity's `additional_properties` (a struct has fields for structural properties only).
-    pub fn read(&self, entity: &T) -> Result<Option<V>, serde_json::Error>
-    where
-        T: serde::Serialize,
-        V: serde::de::DeserializeOwned,
-    {
-        let mut written = serde_json::to_value(entity)?;
-        // A collection the service pages carries a next link: the first page is not all of it.
-        let next_link = format!("{}@odata.nextLink", self.name);
-        if written.get(&next_link).is_some() {
-            return Err(<serde_json::Error as serde::de::Error>::custom(format!(
-                "`{}` was expanded in pages (`{next_link}`): the entity holds only the first",
-                self.name
-            )));
-        }
-        match written.get_mut(self.name).map(serde_json::Value::take) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(value) => serde_json::from_value(value).map(Some),
         }
     }
 }
@@ -825,26 +801,5 @@ mod tests {
         assert_eq!(members.expand().select([]).to_string(), "members");
         assert_eq!(ExpandItem::expand_text(&expand.clone()), expand.to_string());
         assert_eq!("manager".expand_text(), "manager");
-    }
-
-    #[test]
-    fn an_expanded_navigation_reads_typed_from_the_entity() {
-        let members: Navigation<serde_json::Value, Vec<String>> = Navigation::new("members");
-        let entity = serde_json::json!({ "id": "g1", "members": ["a", "b"] });
-        assert_eq!(
-            members.read(&entity).unwrap(),
-            Some(vec!["a".into(), "b".into()])
-        );
-        let absent = serde_json::json!({ "id": "g1" });
-        assert_eq!(members.read(&absent).unwrap(), None);
-        let wrong = serde_json::json!({ "members": 3 });
-        assert!(members.read(&wrong).is_err());
-        // A paged expansion is not passed off as all of it.
-        let paged = serde_json::json!({
-            "members": ["a"],
-            "members@odata.nextLink": "https://graph.microsoft.com/v1.0/groups/g1/members?$skiptoken=x"
-        });
-        let error = members.read(&paged).unwrap_err();
-        assert!(error.to_string().contains("in pages"), "{error}");
     }
 }

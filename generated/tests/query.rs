@@ -139,18 +139,49 @@ fn expand_with_nested_options_and_the_expanded_value_read_typed() {
         ]
     }))
     .unwrap();
-    let assignments = IosMobileAppConfiguration::ASSIGNMENTS
-        .read(&configuration)
-        .unwrap()
-        .unwrap();
+    // The expanded value is typed in the navigation property's field.
+    let assignments = configuration.assignments.as_deref().unwrap();
     assert!(matches!(
         &assignments[0].target,
         Some(DeviceAndAppManagementAssignmentTarget::GroupAssignmentTarget(target))
             if target.group_id.as_deref() == Some("g1")
     ));
-    // Not expanded: nothing to read.
-    let plain = IosMobileAppConfiguration::default();
-    assert_eq!(IosMobileAppConfiguration::ASSIGNMENTS.read(&plain).unwrap(), None);
+    assert!(configuration.additional_properties.is_empty());
+    // Not expanded: nothing there.
+    assert_eq!(IosMobileAppConfiguration::default().assignments, None);
+}
+
+/// An expansion the service paged is its first page, and the next link is kept beside it and
+/// written back; a navigation set in code is written (deep insert).
+#[test]
+fn a_paged_expansion_keeps_its_next_link_and_navigations_are_written() {
+    let answer = serde_json::json!({
+        "id": "cfg-1",
+        "assignments": [{ "id": "a1" }],
+        "assignments@odata.nextLink": "https://graph.microsoft.com/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments?$skiptoken=x"
+    });
+    let configuration: IosMobileAppConfiguration =
+        serde_json::from_value(answer.clone()).unwrap();
+    assert_eq!(configuration.assignments.as_ref().map(Vec::len), Some(1));
+    assert!(configuration
+        .additional_properties
+        .contains_key("assignments@odata.nextLink"));
+    assert_eq!(serde_json::to_value(&configuration).unwrap(), answer);
+
+    let mut created = IosMobileAppConfiguration::default();
+    created.display_name = Some("Contoso".into());
+    let mut assignment = ManagedDeviceMobileAppConfigurationAssignment::default();
+    assignment.target = Some(
+        msgraph::models::AllDevicesAssignmentTarget::default().into(),
+    );
+    created.assignments = Some(vec![assignment]);
+    assert_eq!(
+        serde_json::to_value(&created).unwrap(),
+        serde_json::json!({
+            "displayName": "Contoso",
+            "assignments": [{ "target": { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }]
+        })
+    );
 }
 
 /// A complex property as a resource of its own (`GET`/`PATCH .../assignments/{id}/target`),

@@ -68,6 +68,7 @@ static TYPES: &[TypeShape] = &[
             ("microsoftStoreForBusinessLanguage", Shape::Text),
             ("microsoftStoreForBusinessLastCompletedApplicationSyncTime", Shape::Text),
             ("microsoftStoreForBusinessLastSuccessfulSyncDateTime", Shape::Text),
+            ("mobileAppConfigurations", Shape::Collection(&Shape::Union(&[7usize]))),
         ],
     },
     TypeShape {
@@ -90,6 +91,7 @@ static TYPES: &[TypeShape] = &[
             ("version", Shape::Int),
             ("encodedSettingXml", Shape::Text),
             ("settings", Shape::Collection(&Shape::Object(2usize))),
+            ("assignments", Shape::Collection(&Shape::Object(8usize))),
         ],
     },
     TypeShape {

@@ -22,6 +22,10 @@ pub struct DeviceAppManagement {
     pub microsoft_store_for_business_last_successful_sync_date_time: Option<
         crate::values::DateTimeOffset,
     >,
+    /// The `mobileAppConfigurations` navigation property: a collection of `microsoft.graph.managedDeviceMobileAppConfiguration`. Present when the request expanded it (`$expand`), or set to create them with this entity (deep insert). When the service paged the expansion, this is its first page and `mobileAppConfigurations@odata.nextLink` is in `additional_properties`.
+    pub mobile_app_configurations: Option<
+        Vec<crate::models::ManagedDeviceMobileAppConfiguration>,
+    >,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose (read, or with
@@ -78,6 +82,7 @@ impl crate::structured::Structured for DeviceAppManagement {
             "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
             &self.microsoft_store_for_business_last_successful_sync_date_time,
         );
+        out.write("mobileAppConfigurations", &self.mobile_app_configurations);
         out.keep(&self.additional_properties);
     }
     #[inline]
@@ -104,6 +109,7 @@ impl crate::structured::Structured for DeviceAppManagement {
                 "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
                 &mut self.microsoft_store_for_business_last_successful_sync_date_time,
             );
+        member.read("mobileAppConfigurations", &mut self.mobile_app_configurations);
         member.keep_unread(&mut self.additional_properties);
     }
 }

@@ -26,6 +26,10 @@ pub struct IosMobileAppConfiguration {
     pub encoded_setting_xml: Option<crate::values::Binary>,
     /// The configuration as key, type and value triples.
     pub settings: Option<Vec<crate::models::AppConfigurationSettingItem>>,
+    /// The `assignments` navigation property: a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`. Present when the request expanded it (`$expand`), or set to create them with this entity (deep insert). When the service paged the expansion, this is its first page and `assignments@odata.nextLink` is in `additional_properties`.
+    pub assignments: Option<
+        Vec<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,
+    >,
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose (read, or with
@@ -84,6 +88,7 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         out.write("version", &self.version);
         out.write("encodedSettingXml", &self.encoded_setting_xml);
         out.write("settings", &self.settings);
+        out.write("assignments", &self.assignments);
         out.keep(&self.additional_properties);
     }
     #[inline]
@@ -97,6 +102,7 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         member.read("version", &mut self.version);
         member.read("encodedSettingXml", &mut self.encoded_setting_xml);
         member.read("settings", &mut self.settings);
+        member.read("assignments", &mut self.assignments);
         member.keep_unread(&mut self.additional_properties);
     }
 }

@@ -882,10 +882,14 @@ impl Walk<'_, '_> {
             // constant (the runtime's `PropertyRequest`).
             (chain, At::Property(ty)) => {
                 let names = crate::emit::models::struct_names(self.plan, ty);
-                let Some((navigation, constant)) = names
+                let Some(crate::emit::models::NavigationNames {
+                    navigation,
+                    constant,
+                    ..
+                }) = names
                     .navigations
                     .iter()
-                    .find(|(navigation, _)| self.same(&navigation.name, last))
+                    .find(|names| self.same(&names.navigation.name, last))
                 else {
                     return Err(self.unknown(last, Some(ty)));
                 };

@@ -9,7 +9,7 @@ use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
 use crate::model::StructuredKind;
 use crate::model::*;
-use crate::naming::{self, RustName, Scope};
+use crate::naming::{RustName, Scope};
 
 /// The field that keeps properties the crate does not declare.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
@@ -153,7 +153,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let mut constants = Vec::new();
     let StructNames {
         properties: names,
-        navigations: navigation_constants,
+        navigations: navigation_names,
     } = struct_names(plan, id);
     for PropertyNames {
         property,
@@ -196,26 +196,67 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
                 crate::query::Field::new(#wire);
         });
     }
-    for (navigation, constant) in navigation_constants {
+    for NavigationNames {
+        navigation,
+        field,
+        constant,
+    } in navigation_names
+    {
         let Some(target) = plan.value_type(navigation.target) else {
             continue;
         };
-        let target = if navigation.collection {
-            quote!(::std::vec::Vec<#target>)
+        // A single entity is boxed: entities refer to each other (a user's manager is a
+        // directory object, which may be a user), and a struct holds the one it refers to only
+        // when it was expanded.
+        let (field_type, value_type) = if navigation.collection {
+            (
+                quote!(::std::vec::Vec<#target>),
+                quote!(::std::vec::Vec<#target>),
+            )
         } else {
-            target
+            (quote!(::std::boxed::Box<#target>), target)
         };
         let target_item = if plan.items(navigation.target).union_name.is_some() {
             Item::Union(navigation.target)
         } else {
             Item::Type(navigation.target)
         };
+        // Compiled where its target is: without it, an expanded value is kept in
+        // `additional_properties` like any member the crate does not declare.
         let gate = plan.features.gate_within(target_item, Item::Type(id));
-        let constant = constant.ident();
+        let ident = field.ident();
         let wire = &navigation.name;
+        let described = super::describe_use(
+            plan,
+            TypeUse {
+                target: TypeTarget::Named(navigation.target),
+                collection: navigation.collection,
+                nullable: true,
+            },
+        );
+        let paged = if navigation.collection {
+            format!(
+                " When the service paged the expansion, this is its first page and \
+                 `{wire}@odata.nextLink` is in `additional_properties`."
+            )
+        } else {
+            String::new()
+        };
+        let them = if navigation.collection { "them" } else { "it" };
+        let field_doc = doc_attributes(&format!(
+            "The `{wire}` navigation property: {described}. Present when the request expanded it \
+             (`$expand`), or set to create {them} with this entity (deep insert).{paged}"
+        ));
+        fields.push(quote! {
+            #field_doc
+            #gate
+            pub #ident: ::std::option::Option<#field_type>,
+        });
+        table.navigation(wire, &ident, &gate);
+        let constant = constant.ident();
         constants.push(quote! {
             #gate
-            pub const #constant: crate::query::Navigation<Self, #target> =
+            pub const #constant: crate::query::Navigation<Self, #value_type> =
                 crate::query::Navigation::new(#wire);
         });
     }
@@ -274,12 +315,22 @@ pub(crate) struct PropertyNames<'m> {
 pub(crate) struct StructNames<'m> {
     /// The properties with a JSON form, inherited ones first.
     pub properties: Vec<PropertyNames<'m>>,
-    /// The navigation properties to a type the crate has, with their constants (a
-    /// `query::Navigation`).
-    pub navigations: Vec<(&'m NavigationDef<'m>, RustName)>,
+    /// The navigation properties to a type the crate has, inherited ones first.
+    pub navigations: Vec<NavigationNames<'m>>,
 }
 
-/// The field and constant names of the struct of `id`, claimed once here for the struct's
+/// The Rust names of one navigation property of a struct.
+pub(crate) struct NavigationNames<'m> {
+    /// The navigation property.
+    pub navigation: &'m NavigationDef<'m>,
+    /// Its field, which holds the expanded value.
+    pub field: RustName,
+    /// Its constant (a `query::Navigation`, with the `query` feature).
+    pub constant: RustName,
+}
+
+/// The field and constant names of the struct of `id` (properties first, then navigation
+/// properties, each inherited ones first), claimed once here for the struct's
 /// emitter and for the code that names them elsewhere (the conformance harness's property
 /// paths and links).
 pub(crate) fn struct_names<'m>(plan: &Plan<'m>, id: TypeId) -> StructNames<'m> {
@@ -312,10 +363,19 @@ pub(crate) fn struct_names<'m>(plan: &Plan<'m>, id: TypeId) -> StructNames<'m> {
             plan.items.contains_key(&navigation.target)
                 && plan.value_type(navigation.target).is_some()
         })
-        .map(|(_, _, navigation)| {
-            let constant =
-                constant_names.claim(constant_name(&naming::member_name(&navigation.name)));
-            (navigation, constant)
+        .map(|(owner, _, navigation)| {
+            let field = plan.claim(
+                &mut scope,
+                plan.field_name(owner, &navigation.name),
+                id,
+                &format!("the navigation property `{}`", navigation.name),
+            );
+            let constant = constant_names.claim(constant_name(&field));
+            NavigationNames {
+                navigation,
+                field,
+                constant,
+            }
         })
         .collect();
     StructNames {
@@ -353,6 +413,15 @@ impl PropertyTable {
             self.reads
                 .push(quote!(member.read(#wire, &mut self.#field);));
         }
+    }
+
+    /// A navigation property's field, compiled under `gate`: written when set, read when
+    /// present (an expanded value).
+    pub(super) fn navigation(&mut self, wire: &str, field: &Ident, gate: &TokenStream) {
+        self.writes
+            .push(quote!(#gate out.write(#wire, &self.#field);));
+        self.reads
+            .push(quote!(#gate member.read(#wire, &mut self.#field);));
     }
 
     /// A field that is always written (a required action parameter); read from a member that

@@ -39,15 +39,25 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
     for (index, &id) in structs.iter().enumerate() {
         let ty = plan.model.ty(id);
         let qualified = ty.qualified_name();
-        let fields = plan
-            .model
-            .all_properties(id)
-            .into_iter()
-            .filter_map(|(_, property)| {
-                let shape = shape(plan, property.ty, &index_of)?;
-                let wire = &property.name;
-                Some(quote!((#wire, #shape)))
-            });
+        // Every member with a field: the properties, then the navigation properties (an
+        // expanded value).
+        let names = super::models::struct_names(plan, id);
+        let properties = names
+            .properties
+            .iter()
+            .map(|names| (&names.property.name, names.property.ty));
+        let navigations = names.navigations.iter().map(|names| {
+            let ty = TypeUse {
+                target: TypeTarget::Named(names.navigation.target),
+                collection: names.navigation.collection,
+                nullable: true,
+            };
+            (&names.navigation.name, ty)
+        });
+        let fields = properties.chain(navigations).filter_map(|(wire, ty)| {
+            let shape = shape(plan, ty, &index_of)?;
+            Some(quote!((#wire, #shape)))
+        });
         entries.push(quote!(TypeShape { name: #qualified, fields: &[#(#fields),*] }));
         let items = plan.items(id);
         let path = plan.model_path(&items.module, items.struct_name.as_ref().expect("a struct"));
