@@ -242,7 +242,7 @@ impl Walk<'_, '_> {
         ty: TypeId,
         name: &str,
     ) -> Result<(TokenStream, At), Unresolved> {
-        let names = crate::emit::models::struct_names(self.plan, ty);
+        let names = self.plan.struct_names(ty);
         let Some(found) = names
             .properties
             .iter()
@@ -881,7 +881,7 @@ impl Walk<'_, '_> {
             // A navigation inside a complex value: `link`/`links` with the value type's
             // constant (the runtime's `PropertyRequest`).
             (chain, At::Property(ty)) => {
-                let names = crate::emit::models::struct_names(self.plan, ty);
+                let names = self.plan.struct_names(ty);
                 let Some(crate::emit::models::NavigationNames {
                     navigation,
                     constant,

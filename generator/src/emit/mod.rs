@@ -19,8 +19,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use std::sync::Mutex;
-
 use crate::config::GenerateOptions;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Spanned;
@@ -186,8 +184,12 @@ pub struct Plan<'m> {
     type_names: HashMap<TypeId, RustName>,
     /// Field names chosen in the config: (declaring type, property) to name.
     field_names: HashMap<(TypeId, String), RustName>,
-    /// Warnings about names, collected while emitting.
-    warnings: Mutex<Vec<Diagnostic>>,
+    /// The names of each struct's fields and constants (every type with a struct).
+    struct_names: HashMap<TypeId, models::StructNames<'m>>,
+    /// The variant names of each enum's members, in the members' order.
+    enum_variants: HashMap<TypeId, Vec<RustName>>,
+    /// Warnings about names (a name taken, so numbered), from planning.
+    warnings: Vec<Diagnostic>,
     /// The Cargo feature of each item, for a crate with areas.
     pub features: Features,
 }
@@ -217,14 +219,10 @@ impl<'m> Plan<'m> {
         krate::emit(self, options, files);
     }
 
-    /// The warnings about names, sorted and without repeats (parts may meet the same name).
+    /// The warnings about names, in position order.
     fn into_warnings(self) -> Vec<Diagnostic> {
-        let mut warnings = self
-            .warnings
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut warnings = self.warnings;
         warnings.sort_by(|a, b| (a.span.start(), &a.message).cmp(&(b.span.start(), &b.message)));
-        warnings.dedup_by(|a, b| a.span.start() == b.span.start() && a.message == b.message);
         warnings
     }
 
@@ -271,24 +269,67 @@ impl<'m> Plan<'m> {
             boxed: HashSet::new(),
             type_names,
             field_names,
-            warnings: Mutex::new(Vec::new()),
+            struct_names: HashMap::new(),
+            enum_variants: HashMap::new(),
+            warnings: Vec::new(),
             features: Features::default(),
         };
         plan.name_items();
         plan.find_boxed_fields();
+        plan.name_members();
         plan
+    }
+
+    /// Names every struct's fields and constants and every enum's variants, once, before
+    /// anything is emitted.
+    fn name_members(&mut self) {
+        let mut warnings = Vec::new();
+        let mut ids: Vec<TypeId> = self.items.keys().copied().collect();
+        ids.sort();
+        let mut struct_names = HashMap::new();
+        let mut enum_variants = HashMap::new();
+        for id in ids {
+            if self.model.structured(id).is_some() {
+                struct_names.insert(id, models::struct_names(self, id, &mut warnings));
+            }
+            if self.items[&id].enum_name.is_some() {
+                enum_variants.insert(id, models::enum_variants(self, id, &mut warnings));
+            }
+        }
+        self.struct_names = struct_names;
+        self.enum_variants = enum_variants;
+        self.warnings.extend(warnings);
+    }
+
+    /// The names of the fields and constants of the struct of `id` (see
+    /// [`models::struct_names`]); none for a type that is not structured.
+    pub(crate) fn struct_names(&self, id: TypeId) -> &models::StructNames<'m> {
+        static NONE: models::StructNames<'static> = models::StructNames {
+            properties: Vec::new(),
+            navigations: Vec::new(),
+        };
+        self.struct_names.get(&id).unwrap_or(&NONE)
+    }
+
+    /// The variant names of the enum of `id`, in its members' order.
+    pub(crate) fn enum_variants(&self, id: TypeId) -> &[RustName] {
+        self.enum_variants.get(&id).map_or(&[], Vec::as_slice)
     }
 
     /// Claims a name in `scope`; when it is taken, the numbered name it gets instead is reported
     /// as a warning at `owner`'s declaration, with how to choose a name in the config.
-    pub fn claim(&self, scope: &mut Scope, name: RustName, owner: TypeId, what: &str) -> RustName {
+    pub fn claim(
+        &self,
+        scope: &mut Scope,
+        name: RustName,
+        owner: TypeId,
+        what: &str,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> RustName {
         let claimed = scope.claim(name.clone());
         if claimed != name {
             let ty = self.model.ty(owner);
-            self.warnings
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push(
+            warnings.push(
                 Diagnostic::warning(
                     ty.span,
                     format!(
@@ -348,6 +389,7 @@ impl<'m> Plan<'m> {
             .map(|&id| self.module_of(&self.model.ty(id).namespace))
             .collect();
         let mut scopes: BTreeMap<Vec<RustName>, (Scope, Scope)> = BTreeMap::new();
+        let mut warnings = Vec::new();
         for &id in &self.selection.types {
             let ty = self.model.ty(id);
             let module = self.module_of(&ty.namespace);
@@ -384,8 +426,13 @@ impl<'m> Plan<'m> {
                                 .is_some_and(|derived| !derived.is_abstract)
                         });
                     if as_struct {
-                        items.struct_name =
-                            Some(self.claim(items_scope, base.clone(), id, "the struct"));
+                        items.struct_name = Some(self.claim(
+                            items_scope,
+                            base.clone(),
+                            id,
+                            "the struct",
+                            &mut warnings,
+                        ));
                     }
                     if used_as_value && (!as_struct || has_derived) {
                         let union = if !as_struct {
@@ -393,11 +440,13 @@ impl<'m> Plan<'m> {
                         } else {
                             RustName::from_parts("Any", &base)
                         };
-                        items.union_name = Some(self.claim(items_scope, union, id, "the union"));
+                        items.union_name =
+                            Some(self.claim(items_scope, union, id, "the union", &mut warnings));
                     }
                 }
                 TypeKind::Enum(_) => {
-                    items.enum_name = Some(self.claim(items_scope, base.clone(), id, "the enum"));
+                    items.enum_name =
+                        Some(self.claim(items_scope, base.clone(), id, "the enum", &mut warnings));
                 }
                 TypeKind::Definition(_) => {}
             }
@@ -424,6 +473,7 @@ impl<'m> Plan<'m> {
                 .push((file_stem.as_str().to_string(), id));
             self.items.insert(id, items);
         }
+        self.warnings.extend(warnings);
         // Parent modules of nested namespaces exist even when they hold no types.
         let keys: Vec<Vec<RustName>> = self.modules.keys().cloned().collect();
         for key in keys {

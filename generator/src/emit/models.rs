@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attributes, sanitize};
 use super::features::Item;
 use super::{EmittedFiles, FileContent, Plan};
+use crate::diagnostics::Diagnostic;
 use crate::model::StructuredKind;
 use crate::model::*;
 use crate::naming::{RustName, Scope};
@@ -154,7 +155,7 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let StructNames {
         properties: names,
         navigations: navigation_names,
-    } = struct_names(plan, id);
+    } = plan.struct_names(id);
     for PropertyNames {
         property,
         field,
@@ -333,7 +334,11 @@ pub(crate) struct NavigationNames<'m> {
 /// properties, each inherited ones first), claimed once here for the struct's
 /// emitter and for the code that names them elsewhere (the conformance harness's property
 /// paths and links).
-pub(crate) fn struct_names<'m>(plan: &Plan<'m>, id: TypeId) -> StructNames<'m> {
+pub(crate) fn struct_names<'m>(
+    plan: &Plan<'m>,
+    id: TypeId,
+    warnings: &mut Vec<Diagnostic>,
+) -> StructNames<'m> {
     let mut scope = Scope::with_reserved(&[ADDITIONAL_PROPERTIES]);
     let mut constant_names = Scope::new();
     let mut properties = Vec::new();
@@ -346,6 +351,7 @@ pub(crate) fn struct_names<'m>(plan: &Plan<'m>, id: TypeId) -> StructNames<'m> {
             plan.field_name(owner, &property.name),
             id,
             &format!("the property `{}`", property.name),
+            warnings,
         );
         let constant = constant_names.claim(constant_name(&field));
         properties.push(PropertyNames {
@@ -369,6 +375,7 @@ pub(crate) fn struct_names<'m>(plan: &Plan<'m>, id: TypeId) -> StructNames<'m> {
                 plan.field_name(owner, &navigation.name),
                 id,
                 &format!("the navigation property `{}`", navigation.name),
+                warnings,
             );
             let constant = constant_names.claim(constant_name(&field));
             NavigationNames {
@@ -518,6 +525,30 @@ fn union_item(plan: &Plan<'_>, id: TypeId, name: &RustName, gate: &TokenStream) 
     }
 }
 
+/// The variant names of the enum of `id`, claimed once (for the plan), in its members' order.
+pub(crate) fn enum_variants(
+    plan: &Plan<'_>,
+    id: TypeId,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<RustName> {
+    let TypeKind::Enum(def) = &plan.model.ty(id).kind else {
+        return Vec::new();
+    };
+    let mut scope = Scope::with_reserved(&["Unrecognized"]);
+    def.members
+        .iter()
+        .map(|member| {
+            plan.claim(
+                &mut scope,
+                plan.member_variant_name(id, &member.name),
+                id,
+                &format!("the member `{}`", member.name),
+                warnings,
+            )
+        })
+        .collect()
+}
+
 fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
     let ty = plan.model.ty(id);
     let TypeKind::Enum(def) = &ty.kind else {
@@ -531,17 +562,9 @@ fn enum_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         );
     }
     let doc = type_doc(plan, id, fallback);
-    let mut scope = Scope::with_reserved(&["Unrecognized"]);
     let mut variants = Vec::new();
-    for member in &def.members {
-        let variant = plan
-            .claim(
-                &mut scope,
-                plan.member_variant_name(id, &member.name),
-                id,
-                &format!("the member `{}`", member.name),
-            )
-            .ident();
+    for (member, variant) in def.members.iter().zip(plan.enum_variants(id)) {
+        let variant = variant.ident();
         let wire = &member.name;
         let member_doc = match &member.description {
             Some(description) => sanitize(description),

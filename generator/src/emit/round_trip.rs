@@ -41,7 +41,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         let qualified = ty.qualified_name();
         // Every member with a field: the properties, then the navigation properties (an
         // expanded value).
-        let names = super::models::struct_names(plan, id);
+        let names = plan.struct_names(id);
         let properties = names
             .properties
             .iter()
