@@ -167,7 +167,6 @@ pub fn format_emitted(
     command: &str,
 ) -> std::collections::BTreeMap<String, String> {
     files
-        .into_files()
         .into_iter()
         .map(|(path, content)| {
             let text = match content {

@@ -111,7 +111,6 @@ pub fn harness(
         Vec::new()
     };
     let plan = Plan::for_crate(&model, &selection, &areas, options);
-    let (_, parameters) = crate::emit::requests::names(&plan);
     let mut cases: Vec<(proc_macro2::TokenStream, route::Reader)> = Vec::new();
     let mut by_call: HashMap<String, usize> = HashMap::new();
     let resolutions = examples
@@ -119,7 +118,8 @@ pub fn harness(
         .map(|example| {
             let parsed = url::parse(example.url)?;
             let method = example.method.to_ascii_uppercase();
-            let resolved = route::resolve(&plan, &parameters, &method, &parsed, example.body)?;
+            let resolved =
+                route::resolve(&plan, &plan.parameter_names, &method, &parsed, example.body)?;
             let key = resolved.call.to_string();
             let case = *by_call.entry(key).or_insert_with(|| {
                 cases.push((resolved.call, resolved.reader));

@@ -4,7 +4,7 @@
 use quote::quote;
 
 use super::features::{FULL, Features, Item};
-use super::{EmittedFiles, FileContent, Plan, requests};
+use super::{FileKind, Plan, requests};
 use crate::config::GenerateOptions;
 use crate::model::ContainerChildKind;
 
@@ -76,45 +76,47 @@ pub const FEATURE_RUNTIME: &[(&str, &str, &str)] = &[
     ),
 ];
 
-pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
-    files.insert(
-        "Cargo.toml".to_string(),
-        FileContent::Text(cargo_toml(plan, options)),
-    );
-    files.insert(
-        "src/lib.rs".to_string(),
-        FileContent::Rust(lib_rs(plan, options)),
-    );
+/// The crate's own files (manifest, `lib.rs`, the runtime's copies, the config's extra
+/// files, the README), in the order they are written (a later file of the same path wins).
+pub(super) fn files(options: &GenerateOptions) -> Vec<(String, FileKind)> {
+    let mut files = vec![
+        ("Cargo.toml".to_string(), FileKind::CargoToml),
+        ("src/lib.rs".to_string(), FileKind::LibRs),
+    ];
     if options.runtime_dir.is_none() {
         for (path, source) in RUNTIME {
-            files.insert(path.to_string(), FileContent::Text(source.to_string()));
+            files.push((path.to_string(), FileKind::Runtime(source)));
         }
         for (path, _, source) in FEATURE_RUNTIME {
-            files.insert(path.to_string(), FileContent::Text(source.to_string()));
+            files.push((path.to_string(), FileKind::Runtime(source)));
         }
     }
-    for (path, file) in &options.extra_files {
-        let note = format!("Copied from {}: edit it there.", file.source);
-        let note = if path.ends_with(".md") {
-            format!("<!-- {note} -->")
-        } else {
-            format!("// {note}")
-        };
-        files.insert(
-            path.clone(),
-            FileContent::Text(format!("{note}\n{}", file.contents)),
-        );
+    for path in options.extra_files.keys() {
+        files.push((path.clone(), FileKind::Extra(path.clone())));
     }
     if !options.extra_files.contains_key(README) {
-        files.insert(README.to_string(), FileContent::Text(readme(plan, options)));
+        files.push((README.to_string(), FileKind::Readme));
     }
+    files
+}
+
+/// An extra file of the config, with a note that says where to edit it.
+pub(super) fn extra_file(options: &GenerateOptions, path: &str) -> String {
+    let file = &options.extra_files[path];
+    let note = format!("Copied from {}: edit it there.", file.source);
+    let note = if path.ends_with(".md") {
+        format!("<!-- {note} -->")
+    } else {
+        format!("// {note}")
+    };
+    format!("{note}\n{}", file.contents)
 }
 
 /// The crate's README (`Cargo.toml`'s `readme`): an extra file of that name, or this text.
 const README: &str = "README.md";
 
 /// A README for a crate whose project gives none: what it is, and how to use it.
-fn readme(plan: &Plan<'_>, options: &GenerateOptions) -> String {
+pub(super) fn readme(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     let name = &options.crate_name;
     let mut text = format!(
         "# {name}\n\n{}\n\n\
@@ -143,7 +145,7 @@ fn readme(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     text
 }
 
-fn cargo_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
+pub(super) fn cargo_toml(plan: &Plan<'_>, options: &GenerateOptions) -> String {
     let workspace = if options.standalone {
         "\n# Builds on its own wherever it is written.\n[workspace]\n"
     } else {
@@ -318,7 +320,7 @@ fn area_features_toml(features: &Features) -> String {
     toml
 }
 
-fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStream {
+pub(super) fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2::TokenStream {
     let crate_ident = options.crate_name.replace('-', "_");
     let mut doc = format!("{}\n\n", options.description);
     if plan.selection.builders.is_empty() {

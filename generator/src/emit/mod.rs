@@ -35,53 +35,41 @@ pub enum FileContent {
     Text(String),
 }
 
-/// The files of the crate that one part of the work emits, by path relative to the crate root.
-///
-/// Emission and formatting are split across threads by file: each part owns the paths whose
-/// hash falls to it, and the emitters ask [`EmittedFiles::wants`] before they build a file's
-/// tokens. With one part, every path is wanted.
-pub struct EmittedFiles {
-    part: usize,
-    parts: usize,
-    files: BTreeMap<String, FileContent>,
+/// What one file of the crate holds: the unit of emission. [`Plan::files`] lists every file
+/// with its kind, decided before any token; emitting a file is a function of the plan and its
+/// kind alone.
+pub(crate) enum FileKind {
+    /// A type's struct, union or enum (`src/models/**/x.rs`).
+    Model(TypeId),
+    /// A models module (`src/models/**/mod.rs`).
+    ModelModule(Vec<RustName>),
+    /// The property-name enums of these entity types of one module
+    /// (`src/models/**/properties.rs`).
+    PropertyNames(Vec<TypeId>),
+    /// An entity type's builders (`src/requests/x.rs`).
+    Builders(TypeId),
+    /// The action bodies (`src/requests/parameters.rs`).
+    Parameters,
+    /// `src/requests/mod.rs`.
+    RequestsModule,
+    /// `tests/generated.rs`.
+    Tests,
+    /// `tests/round_trip.rs`.
+    RoundTrip,
+    /// `Cargo.toml`.
+    CargoToml,
+    /// `src/lib.rs`.
+    LibRs,
+    /// The README.
+    Readme,
+    /// A runtime source, copied as it is.
+    Runtime(&'static str),
+    /// One of the config's extra files, by its path.
+    Extra(String),
 }
 
-impl EmittedFiles {
-    /// A collection that keeps every file.
-    pub fn all() -> Self {
-        Self::part(0, 1)
-    }
-
-    /// A collection that keeps the files of part `part` of `parts`.
-    pub fn part(part: usize, parts: usize) -> Self {
-        EmittedFiles {
-            part,
-            parts: parts.max(1),
-            files: BTreeMap::new(),
-        }
-    }
-
-    /// Whether this part emits the file at `path`.
-    pub fn wants(&self, path: &str) -> bool {
-        // FNV-1a: stable across runs and machines, unlike the std hasher.
-        let hash = path.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
-        hash % self.parts as u64 == self.part as u64
-    }
-
-    /// Keeps a file, if this part emits it.
-    pub fn insert(&mut self, path: String, content: FileContent) {
-        if self.wants(&path) {
-            self.files.insert(path, content);
-        }
-    }
-
-    /// The files kept, by path.
-    pub fn into_files(self) -> BTreeMap<String, FileContent> {
-        self.files
-    }
-}
+/// The emitted files, by path relative to the crate root.
+pub type EmittedFiles = BTreeMap<String, FileContent>;
 
 /// Emits the crate for a selection. With `areas` (a whole-service crate), every item is gated by
 /// the Cargo feature of the areas that reach it (see [`features`]). Returns the files and
@@ -93,14 +81,18 @@ pub fn emit(
     options: &GenerateOptions,
 ) -> (EmittedFiles, Vec<Diagnostic>) {
     let plan = Plan::for_crate(model, selection, areas, options);
-    let mut files = EmittedFiles::all();
-    plan.emit_into(options, &mut files);
+    let files = plan
+        .files
+        .iter()
+        .map(|(path, kind)| (path.clone(), plan.emit_file(options, kind)))
+        .collect();
     (files, plan.into_warnings())
 }
 
 /// Emits the crate (see [`emit`]) on every core, and hands each thread's files to `finish`
-/// (the caller's next stage, such as formatting) on that thread: each thread emits the files
-/// it owns. The output does not depend on the number of threads.
+/// (the caller's next stage, such as formatting) on that thread: a map over the plan's files,
+/// each thread taking the paths whose hash falls to it. The output does not depend on the
+/// number of threads.
 pub fn emit_in_parallel(
     model: &Model,
     selection: &Selection,
@@ -115,8 +107,12 @@ pub fn emit_in_parallel(
             .map(|part| {
                 let plan = &plan;
                 scope.spawn(move || {
-                    let mut files = EmittedFiles::part(part, parts);
-                    plan.emit_into(options, &mut files);
+                    let files = plan
+                        .files
+                        .iter()
+                        .filter(|(path, _)| part_of(path, parts) == part)
+                        .map(|(path, kind)| (path.clone(), plan.emit_file(options, kind)))
+                        .collect();
                     finish(files)
                 })
             })
@@ -131,6 +127,15 @@ pub fn emit_in_parallel(
         all
     });
     (formatted, plan.into_warnings())
+}
+
+/// The part (of `parts`) that emits the file at `path`: FNV-1a of the path, stable across runs
+/// and machines, unlike the std hasher.
+fn part_of(path: &str, parts: usize) -> usize {
+    let hash = path.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % parts.max(1) as u64) as usize
 }
 
 /// One variant of a union (see [`Plan::union_variants`]).
@@ -188,6 +193,12 @@ pub struct Plan<'m> {
     struct_names: HashMap<TypeId, models::StructNames<'m>>,
     /// The variant names of each enum's members, in the members' order.
     enum_variants: HashMap<TypeId, Vec<RustName>>,
+    /// The names of the builders of every entity type (see [`requests::names`]).
+    pub(crate) builder_names: BTreeMap<TypeId, requests::BuilderNames>,
+    /// The names of the action bodies, by operation.
+    pub(crate) parameter_names: BTreeMap<OperationId, RustName>,
+    /// Every file of the crate with what it holds, by path (see [`FileKind`]).
+    files: BTreeMap<String, FileKind>,
     /// Warnings about names (a name taken, so numbered), from planning.
     warnings: Vec<Diagnostic>,
     /// The Cargo feature of each item, for a crate with areas.
@@ -206,17 +217,63 @@ impl<'m> Plan<'m> {
         if !areas.is_empty() {
             plan.features = Features::new(model, selection, areas);
         }
+        plan.files = plan.list_files(options);
         plan
     }
 
-    /// Emits the files `files` wants.
-    fn emit_into(&self, options: &GenerateOptions, files: &mut EmittedFiles) {
-        models::emit(self, files);
-        properties::emit(self, files);
-        requests::emit(self, files);
-        tests::emit(self, options, files);
-        round_trip::emit(self, options, files);
-        krate::emit(self, options, files);
+    /// Every file of the crate with its kind. A later file of the same path replaces an earlier
+    /// one (a config's extra file over a runtime copy).
+    fn list_files(&self, options: &GenerateOptions) -> BTreeMap<String, FileKind> {
+        let mut files = Vec::new();
+        for module in self.modules.keys() {
+            files.push((
+                models::module_path(module),
+                FileKind::ModelModule(module.clone()),
+            ));
+        }
+        for (&id, items) in &self.items {
+            files.push((items.file.clone(), FileKind::Model(id)));
+        }
+        for (module, types) in properties::entity_types_by_module(self) {
+            files.push((
+                properties::file_path(&module),
+                FileKind::PropertyNames(types),
+            ));
+        }
+        if !self.selection.builders.is_empty() {
+            for (&ty, names) in &self.builder_names {
+                files.push((names.file.clone(), FileKind::Builders(ty)));
+            }
+            if !self.parameter_names.is_empty() {
+                files.push((requests::PARAMETERS_PATH.to_string(), FileKind::Parameters));
+            }
+            files.push((requests::MODULE_PATH.to_string(), FileKind::RequestsModule));
+        }
+        files.push((tests::PATH.to_string(), FileKind::Tests));
+        if !round_trip::structs(self).is_empty() {
+            files.push((round_trip::PATH.to_string(), FileKind::RoundTrip));
+        }
+        files.extend(krate::files(options));
+        files.into_iter().collect()
+    }
+
+    /// The contents of one file of [`Plan::files`].
+    fn emit_file(&self, options: &GenerateOptions, kind: &FileKind) -> FileContent {
+        match kind {
+            FileKind::Model(id) => FileContent::Rust(models::model_file(self, *id)),
+            FileKind::ModelModule(module) => FileContent::Rust(models::module_file(self, module)),
+            FileKind::PropertyNames(types) => FileContent::Rust(properties::file(self, types)),
+            FileKind::Builders(ty) => FileContent::Rust(requests::builder_file(self, *ty)),
+            FileKind::Parameters => FileContent::Rust(requests::parameters_file(self)),
+            FileKind::RequestsModule => FileContent::Rust(requests::module_file(self)),
+            FileKind::Tests => FileContent::Rust(tests::file(self, options)),
+            FileKind::RoundTrip => FileContent::Rust(round_trip::file(self, options)),
+            FileKind::CargoToml => FileContent::Text(krate::cargo_toml(self, options)),
+            FileKind::LibRs => FileContent::Rust(krate::lib_rs(self, options)),
+            FileKind::Readme => FileContent::Text(krate::readme(self, options)),
+            FileKind::Runtime(source) => FileContent::Text(source.to_string()),
+            FileKind::Extra(path) => FileContent::Text(krate::extra_file(options, path)),
+        }
     }
 
     /// The warnings about names, in position order.
@@ -271,12 +328,18 @@ impl<'m> Plan<'m> {
             field_names,
             struct_names: HashMap::new(),
             enum_variants: HashMap::new(),
+            builder_names: BTreeMap::new(),
+            parameter_names: BTreeMap::new(),
+            files: BTreeMap::new(),
             warnings: Vec::new(),
             features: Features::default(),
         };
         plan.name_items();
         plan.find_boxed_fields();
         plan.name_members();
+        let (builder_names, parameter_names) = requests::names(&plan);
+        plan.builder_names = builder_names;
+        plan.parameter_names = parameter_names;
         plan
     }
 

@@ -4,9 +4,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::Plan;
 use super::docs::{doc_attributes, sanitize};
 use super::features::Item;
-use super::{EmittedFiles, FileContent, Plan};
 use crate::diagnostics::Diagnostic;
 use crate::model::StructuredKind;
 use crate::model::*;
@@ -15,50 +15,43 @@ use crate::naming::{RustName, Scope};
 /// The field that keeps properties the crate does not declare.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 
-pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
-    for (module, entries) in &plan.modules {
-        emit_module_file(plan, module, entries, files);
+/// The file of the type `id`: its struct, union or enum, or a struct with its union.
+pub(super) fn model_file(plan: &Plan<'_>, id: TypeId) -> TokenStream {
+    let items = plan.items(id);
+    let mut tokens = TokenStream::new();
+    if let Some(name) = &items.struct_name {
+        tokens.extend(struct_item(plan, id, name));
     }
-    for (&id, items) in &plan.items {
-        if !files.wants(&items.file) {
-            continue;
-        }
-        let mut tokens = TokenStream::new();
-        if let Some(name) = &items.struct_name {
-            tokens.extend(struct_item(plan, id, name));
-        }
-        if let Some(name) = &items.union_name {
-            // The union is compiled where the type is used as a value, which may be fewer
-            // areas than where its file is.
-            let gate = if items.struct_name.is_none() {
-                TokenStream::new() // The file holds only the union and has its gate.
-            } else {
-                plan.features.gate_within(Item::Union(id), Item::Type(id))
-            };
-            tokens.extend(union_item(plan, id, name, &gate));
-        }
-        if let Some(name) = &items.enum_name {
-            tokens.extend(enum_item(plan, id, name));
-        }
-        files.insert(items.file.clone(), FileContent::Rust(tokens));
+    if let Some(name) = &items.union_name {
+        // The union is compiled where the type is used as a value, which may be fewer areas
+        // than where its file is.
+        let gate = if items.struct_name.is_none() {
+            TokenStream::new() // The file holds only the union and has its gate.
+        } else {
+            plan.features.gate_within(Item::Union(id), Item::Type(id))
+        };
+        tokens.extend(union_item(plan, id, name, &gate));
     }
+    if let Some(name) = &items.enum_name {
+        tokens.extend(enum_item(plan, id, name));
+    }
+    tokens
 }
 
-fn emit_module_file(
-    plan: &Plan<'_>,
-    module: &[RustName],
-    entries: &[(String, TypeId)],
-    files: &mut EmittedFiles,
-) {
+/// The path of the module file of `module` below `src/models/`.
+pub(super) fn module_path(module: &[RustName]) -> String {
     let mut path = String::from("src/models/");
     for segment in module {
         path.push_str(segment.as_str());
         path.push('/');
     }
     path.push_str("mod.rs");
-    if !files.wants(&path) {
-        return;
-    }
+    path
+}
+
+/// The `mod.rs` of `module` below `src/models/`: its submodules and its types' files.
+pub(super) fn module_file(plan: &Plan<'_>, module: &[RustName]) -> TokenStream {
+    let entries = &plan.modules[module];
     let doc = if module.is_empty() {
         format!(
             "Models: one Rust type per CSDL type of the `{}` namespace; other namespaces are submodules.",
@@ -103,13 +96,12 @@ fn emit_module_file(
         let ident = RustName::new(super::properties::MODULE.to_string()).ident();
         quote!(pub mod #ident;)
     });
-    let tokens = quote! {
+    quote! {
         #![doc = #doc]
         #(pub mod #submodules;)*
         #properties_module
         #(#gates mod #files_idents; #gates pub use #files_idents::*;)*
-    };
-    files.insert(path, FileContent::Rust(tokens));
+    }
 }
 
 fn type_doc(plan: &Plan<'_>, id: TypeId, fallback: String) -> TokenStream {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::Plan;
 use super::features::Item;
-use super::{EmittedFiles, FileContent, Plan};
 use crate::model::StructuredKind;
 use crate::model::*;
 use crate::naming::{self, RustName, Scope};
@@ -34,24 +34,24 @@ pub fn entity_types_by_module(plan: &Plan<'_>) -> BTreeMap<Vec<RustName>, Vec<Ty
     modules
 }
 
-pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
-    for (module, types) in entity_types_by_module(plan) {
-        let mut path = String::from("src/models/");
-        for segment in &module {
-            path.push_str(segment.as_str());
-            path.push('/');
-        }
-        path.push_str(MODULE);
-        path.push_str(".rs");
-        if !files.wants(&path) {
-            continue;
-        }
-        let items = types.iter().map(|&id| property_enum(plan, id));
-        let tokens = quote! {
-            //! The properties of each entity type, by name: what `$select` and `$orderby` take.
-            #(#items)*
-        };
-        files.insert(path, FileContent::Rust(tokens));
+/// The path of the property-name file of `module` below `src/models/`.
+pub(super) fn file_path(module: &[RustName]) -> String {
+    let mut path = String::from("src/models/");
+    for segment in module {
+        path.push_str(segment.as_str());
+        path.push('/');
+    }
+    path.push_str(MODULE);
+    path.push_str(".rs");
+    path
+}
+
+/// The property-name enums of the entity types `types` of one module.
+pub(super) fn file(plan: &Plan<'_>, types: &[TypeId]) -> TokenStream {
+    let items = types.iter().map(|&id| property_enum(plan, id));
+    quote! {
+        //! The properties of each entity type, by name: what `$select` and `$orderby` take.
+        #(#items)*
     }
 }
 

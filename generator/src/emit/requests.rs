@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::Plan;
 use super::docs::{doc_attributes, sanitize};
 use super::edm::{self, LiteralForm};
 use super::features::Item;
 use super::models::{ADDITIONAL_PROPERTIES, PropertyTable};
-use super::{EmittedFiles, FileContent, Plan};
 use crate::model::*;
 use crate::model::{ContainerChildKind, OperationKind};
 use crate::naming::{self, RustName, Scope};
@@ -62,7 +62,8 @@ fn overload_name(operation: &OperationDef, overloaded: bool) -> RustName {
 pub(crate) struct BuilderNames {
     item: RustName,
     collection: RustName,
-    file: String,
+    /// The file that holds them.
+    pub(super) file: String,
 }
 
 /// The `Graph` methods for the selected entity sets and singletons, in order, with each entry
@@ -268,8 +269,8 @@ pub(crate) fn builder_methods<'m>(
 
 struct Requests<'p, 'm> {
     plan: &'p Plan<'m>,
-    builders: BTreeMap<TypeId, BuilderNames>,
-    parameters: BTreeMap<OperationId, RustName>,
+    builders: &'p BTreeMap<TypeId, BuilderNames>,
+    parameters: &'p BTreeMap<OperationId, RustName>,
 }
 
 /// The parameters an action body's `new(..)` takes, in order: the required (non-nullable)
@@ -325,57 +326,73 @@ pub(crate) fn names(
     (builders, parameters)
 }
 
-pub fn emit(plan: &Plan<'_>, files: &mut EmittedFiles) {
-    if plan.selection.builders.is_empty() {
-        return;
-    }
-    let (builders, parameters) = names(plan);
-    let requests = Requests {
-        plan,
-        builders,
-        parameters,
-    };
-    requests.emit(files);
+/// The path of the file of action bodies.
+pub(super) const PARAMETERS_PATH: &str = "src/requests/parameters.rs";
+
+/// The path of the requests module file.
+pub(super) const MODULE_PATH: &str = "src/requests/mod.rs";
+
+/// The file of the builders of the entity type `ty` (its item builder, and its collection
+/// builder where it is reached as a collection).
+pub(super) fn builder_file(plan: &Plan<'_>, ty: TypeId) -> TokenStream {
+    Requests::of(plan).builder_file(ty)
 }
 
-impl Requests<'_, '_> {
-    fn emit(&self, files: &mut EmittedFiles) {
+/// The file of every action body (`XYParameters`).
+pub(super) fn parameters_file(plan: &Plan<'_>) -> TokenStream {
+    Requests::of(plan).parameters_file()
+}
+
+/// `src/requests/mod.rs`: the builder modules and the service's entry points.
+pub(super) fn module_file(plan: &Plan<'_>) -> TokenStream {
+    Requests::of(plan).module_file()
+}
+
+impl<'p, 'm> Requests<'p, 'm> {
+    fn of(plan: &'p Plan<'m>) -> Self {
+        Requests {
+            plan,
+            builders: &plan.builder_names,
+            parameters: &plan.parameter_names,
+        }
+    }
+
+    fn builder_file(&self, ty: TypeId) -> TokenStream {
+        let names = &self.builders[&ty];
+        let needs = self.plan.selection.builders[&ty];
+        let mut tokens = self.item_builder(ty, names);
+        if needs.collection {
+            // Its own gate where fewer areas reach the collection than the item builder.
+            let gate = self
+                .plan
+                .features
+                .gate_within(Item::CollectionBuilder(ty), Item::ItemBuilder(ty));
+            tokens.extend(self.collection_builder(ty, names, &gate));
+        }
+        tokens
+    }
+
+    fn parameters_file(&self) -> TokenStream {
+        let structs = self.parameters.iter().map(|(&id, name)| {
+            let gate = self.plan.gate(Item::Operation(id));
+            self.parameter_struct(id, name, &gate)
+        });
+        quote! { #(#structs)* }
+    }
+
+    fn module_file(&self) -> TokenStream {
         let mut modules = Vec::new();
         let mut gates = Vec::new();
-        for (&ty, names) in &self.builders {
+        for (&ty, names) in self.builders {
             let stem = names
                 .file
                 .trim_start_matches("src/requests/")
                 .trim_end_matches(".rs");
             modules.push(RustName::new(stem.to_string()).ident());
             gates.push(self.plan.gate(Item::ItemBuilder(ty)));
-            if !files.wants(&names.file) {
-                continue;
-            }
-            let needs = self.plan.selection.builders[&ty];
-            let mut tokens = self.item_builder(ty, names);
-            if needs.collection {
-                // Its own gate where fewer areas reach the collection than the item builder.
-                let gate = self
-                    .plan
-                    .features
-                    .gate_within(Item::CollectionBuilder(ty), Item::ItemBuilder(ty));
-                tokens.extend(self.collection_builder(ty, names, &gate));
-            }
-            files.insert(names.file.clone(), FileContent::Rust(tokens));
         }
         let mut parameter_module = quote! {};
         if !self.parameters.is_empty() {
-            if files.wants("src/requests/parameters.rs") {
-                let structs = self.parameters.iter().map(|(&id, name)| {
-                    let gate = self.plan.gate(Item::Operation(id));
-                    self.parameter_struct(id, name, &gate)
-                });
-                files.insert(
-                    "src/requests/parameters.rs".to_string(),
-                    FileContent::Rust(quote! { #(#structs)* }),
-                );
-            }
             // With areas, an area may use none of the parameter structs.
             let allow = self
                 .plan
@@ -384,11 +401,8 @@ impl Requests<'_, '_> {
                 .then(|| quote!(#[allow(unused_imports)]));
             parameter_module = quote! { mod parameters; #allow pub use parameters::*; };
         }
-        if !files.wants("src/requests/mod.rs") {
-            return;
-        }
         let entry_points = self.entry_points();
-        let tokens = quote! {
+        quote! {
             //! Request builders: start from [`crate::Graph`] and follow navigation segments.
             //!
             //! Each entity type has an item builder (`...Request`) and, where it is reached as a
@@ -397,8 +411,7 @@ impl Requests<'_, '_> {
             #(#gates mod #modules; #gates pub use #modules::*;)*
             #parameter_module
             #entry_points
-        };
-        files.insert("src/requests/mod.rs".to_string(), FileContent::Rust(tokens));
+        }
     }
 
     fn builder_path(&self, ty: TypeId, collection: bool) -> TokenStream {

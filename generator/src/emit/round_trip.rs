@@ -8,17 +8,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{EmittedFiles, FileContent, Plan};
+use super::Plan;
 use crate::config::GenerateOptions;
 use crate::model::*;
 
 /// Values per type per run.
 const CASES_PER_TYPE: usize = 24;
 
-pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
-    if !files.wants("tests/round_trip.rs") {
-        return;
-    }
+/// The path of the file.
+pub(super) const PATH: &str = "tests/round_trip.rs";
+
+/// The types with a struct, in id order: what the test covers (no file without one).
+pub(super) fn structs(plan: &Plan<'_>) -> Vec<TypeId> {
     let mut structs: Vec<TypeId> = plan
         .items
         .iter()
@@ -26,9 +27,12 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         .map(|(&id, _)| id)
         .collect();
     structs.sort();
-    if structs.is_empty() {
-        return;
-    }
+    structs
+}
+
+/// The property test over every struct.
+pub(super) fn file(plan: &Plan<'_>, options: &GenerateOptions) -> TokenStream {
+    let structs = structs(plan);
     let index_of = |id: TypeId| structs.iter().position(|s| *s == id);
     let crate_ident = proc_macro2::Ident::new(
         &options.crate_name.replace('-', "_"),
@@ -70,7 +74,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         let full = super::features::FULL;
         quote!(#![cfg(feature = #full)])
     });
-    let tokens = quote! {
+    quote! {
         //! Property test: random JSON of every struct's shape reads into the model and writes back
         //! unchanged (unknown properties, explicit nulls, null items in collections, unknown enum
         //! members and unknown `@odata.type`s included).
@@ -255,8 +259,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
             }
             assert_eq!(checked, TYPES.len() * cases);
         }
-    };
-    files.insert("tests/round_trip.rs".to_string(), FileContent::Rust(tokens));
+    }
 }
 
 /// The wire shape of a type use, or `None` for what has no JSON form (`Edm.Stream`).

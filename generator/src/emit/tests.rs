@@ -5,15 +5,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::requests::MethodKind;
-use super::{EmittedFiles, FileContent, Plan, requests};
+use super::{Plan, requests};
 use crate::config::GenerateOptions;
 use crate::model::*;
 use crate::model::{ContainerChildKind, OperationKind};
 
-pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles) {
-    if !files.wants("tests/generated.rs") {
-        return;
-    }
+/// The path of the file.
+pub(super) const PATH: &str = "tests/generated.rs";
+
+/// The file of behaviour checks.
+pub(super) fn file(plan: &Plan<'_>, options: &GenerateOptions) -> TokenStream {
     let crate_ident = proc_macro2::Ident::new(
         &options.crate_name.replace('-', "_"),
         proc_macro2::Span::call_site(),
@@ -95,7 +96,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         let full = super::features::FULL;
         quote!(#![cfg(feature = #full)])
     });
-    let tokens = quote! {
+    quote! {
         //! Behaviour checks generated for every model and entry point of this crate.
         #whole_crate_only
 
@@ -232,8 +233,7 @@ pub fn emit(plan: &Plan<'_>, options: &GenerateOptions, files: &mut EmittedFiles
         #unions_test
         #enums_test
         #requests
-    };
-    files.insert("tests/generated.rs".to_string(), FileContent::Rust(tokens));
+    }
 }
 
 fn sorted<'a>(plan: &'a Plan<'_>) -> Vec<(&'a TypeId, &'a super::TypeItems)> {
