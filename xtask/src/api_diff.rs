@@ -39,15 +39,16 @@ pub struct Outcome {
 }
 
 /// Runs `cargo xtask api-diff`.
-pub fn run(options: &Options) -> Result<Outcome, Failure> {
-    let old = surface_of(&generate(options, &options.from)?)?;
-    let new_files = generate(options, &options.to)?;
+/// `command` (the command line as given) is recorded in the files it generates.
+pub fn run(options: &Options, command: &str) -> Result<Outcome, Failure> {
+    let old = surface_of(&generate(options, &options.from, command)?)?;
+    let new_files = generate(options, &options.to, command)?;
     let new = surface_of(&new_files)?;
     let changes = api::diff(&old, &new);
     let breaking = changes.iter().any(|change| change.breaking);
     let mut probe_note = String::new();
     if let Some(folder) = &options.probe {
-        let probe = write_probe(folder, &old, &new, &changes, &new_files)?;
+        let probe = write_probe(folder, &old, &new, &changes, &new_files, command)?;
         probe_note = format!(
             "probe: {} uses of the old API ({} generic methods left out) in {}; `cargo check` it \
              against the new crate\n",
@@ -77,6 +78,7 @@ fn write_probe(
     new: &Surface,
     changes: &[Change],
     new_files: &BTreeMap<String, String>,
+    command: &str,
 ) -> Result<api::Probe, Failure> {
     let package = new_files
         .get("Cargo.toml")
@@ -104,15 +106,26 @@ fn write_probe(
             .map_err(|e| Failure(format!("error: writing {}: {e}\n", path.display())))
     };
     let probe_folder = folder.join("probe");
-    write(probe_folder.join("Cargo.toml"), &manifest)?;
-    write(probe_folder.join("src/lib.rs"), &probe.source)?;
+    let header = |path: &str| msgraph_codegen::format::header(path, command);
+    write(
+        probe_folder.join("Cargo.toml"),
+        &(header("Cargo.toml") + &manifest),
+    )?;
+    write(
+        probe_folder.join("src/lib.rs"),
+        &(header("src/lib.rs") + &probe.source),
+    )?;
     Ok(probe)
 }
 
 /// The crate's files generated from `csdl` with the options the slice flags, the config file or
 /// (with neither) the project's `metadata/msgraph.toml` give.
-fn generate(options: &Options, csdl: &Path) -> Result<BTreeMap<String, String>, Failure> {
-    let command = format!("cargo xtask api-diff (from {})", csdl.display());
+fn generate(
+    options: &Options,
+    csdl: &Path,
+    command: &str,
+) -> Result<BTreeMap<String, String>, Failure> {
+    let command = command.to_string();
     let (input, config, generate_options) = if options.slice.is_given() {
         Source::from_flags(
             Some(csdl.to_path_buf()),

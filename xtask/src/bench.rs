@@ -57,9 +57,9 @@ const IN_RELEASE_VAR: &str = "XTASK_BENCH_IN_RELEASE";
 
 /// `cargo xtask bench`: `cargo xtask` is a debug build, so this builds and runs the benchmark in
 /// release mode (its report goes straight to stdout), unless it already is a release build.
-pub fn run_release(options: Options) -> Result<String, Failure> {
+pub fn run_release(options: Options, command: &str) -> Result<String, Failure> {
     if !cfg!(debug_assertions) || std::env::var_os(IN_RELEASE_VAR).is_some() {
-        return run(options);
+        return run(options, command);
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = std::process::Command::new(cargo)
@@ -78,6 +78,7 @@ pub fn run_release(options: Options) -> Result<String, Failure> {
         .arg(options.synthetic_mb.to_string())
         .args(options.cargo.then_some("--cargo"))
         .env(IN_RELEASE_VAR, "1")
+        .env(crate::INVOCATION_VAR, command)
         .current_dir(crate::workspace_root())
         .status()
         .map_err(|e| Failure(format!("xtask: error: cannot run cargo: {e}")))?;
@@ -90,8 +91,9 @@ pub fn run_release(options: Options) -> Result<String, Failure> {
     }
 }
 
-/// Runs the benchmark in this build and returns the report.
-pub fn run(options: Options) -> Result<String, Failure> {
+/// Runs the benchmark in this build and returns the report; the whole-Graph crate it generates
+/// records `command`.
+pub fn run(options: Options, command: &str) -> Result<String, Failure> {
     let mut out = String::new();
     if cfg!(debug_assertions) {
         out.push_str("note: this is a debug build; the figures are not representative\n");
@@ -149,7 +151,7 @@ pub fn run(options: Options) -> Result<String, Failure> {
         load.median.as_secs_f64() / tokenize.median.as_secs_f64(),
     );
 
-    whole_graph(&mut out, &bytes, tokenize.median, options.cargo)?;
+    whole_graph(&mut out, &bytes, tokenize.median, options.cargo, command)?;
 
     if options.synthetic_mb > 0 {
         let _ = writeln!(
@@ -219,16 +221,14 @@ fn whole_graph(
     bytes: &[u8],
     tokenize: Duration,
     cargo: bool,
+    command: &str,
 ) -> Result<(), Failure> {
     let slice = msgraph_codegen::SliceSpec {
         all: true,
         areas: true,
         ..Default::default()
     };
-    let options = msgraph_codegen::GenerateOptions::standalone(
-        slice,
-        format!("cargo xtask codegen --csdl {CLEAN_XML} --out DIR --all"),
-    );
+    let options = msgraph_codegen::GenerateOptions::standalone(slice, command.to_string());
     let mut generated = None;
     let phase = measure(3, || {
         let output = msgraph_codegen::generate(bytes, &options).map_err(first_message)?;

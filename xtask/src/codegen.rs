@@ -26,9 +26,9 @@ pub fn load_config() -> Result<(Input, Config), Failure> {
     msgraph_codegen::cli::load_config(&config_path(), &display)
 }
 
-/// Reads `metadata/msgraph.toml` and everything it names.
-pub fn load_project() -> Result<Project, Failure> {
-    msgraph_codegen::cli::load_project(&config_path(), &display, COMMAND.to_string())
+/// Reads `metadata/msgraph.toml` and everything it names, for files that record `command`.
+pub fn load_project(command: &str) -> Result<Project, Failure> {
+    msgraph_codegen::cli::load_project(&config_path(), &display, command.to_string())
 }
 
 /// Runs the generator, rendering any diagnostics against the inputs.
@@ -41,9 +41,9 @@ pub fn generate(
     msgraph_codegen::cli::generate("xtask", csdl, config, options, all_warnings)
 }
 
-/// Generates the checked-in crate in memory.
-pub fn generate_project(all_warnings: bool) -> Result<Output, Failure> {
-    let project = load_project()?;
+/// Generates the checked-in crate in memory, its files recording `command`.
+pub fn generate_project(all_warnings: bool, command: &str) -> Result<Output, Failure> {
+    let project = load_project(command)?;
     generate(
         &project.csdl,
         Some(&project.config_file),
@@ -52,10 +52,11 @@ pub fn generate_project(all_warnings: bool) -> Result<Output, Failure> {
     )
 }
 
-/// `cargo xtask codegen`: writes `generated/`, changed files only.
-pub fn run(all_warnings: bool) -> Result<String, Failure> {
+/// `cargo xtask codegen`: writes `generated/`, changed files only, recording `command` (the
+/// command line as given).
+pub fn run(all_warnings: bool, command: &str) -> Result<String, Failure> {
     let started = Instant::now();
-    let output = generate_project(all_warnings)?;
+    let output = generate_project(all_warnings, command)?;
     let generated_at = started.elapsed();
     // What the regeneration changes for downstream crates (after `refresh-metadata`, say).
     let api_summary = crate::api_diff::summary_for_generated(&output.files);
@@ -85,9 +86,10 @@ pub fn check() -> Result<Drift, Failure> {
     check_against(&generated_dir())
 }
 
-/// Compares a folder with a fresh generation of the checked-in crate.
+/// Compares a folder with a fresh generation of the checked-in crate, as `cargo xtask codegen`
+/// writes it.
 pub fn check_against(folder: &Path) -> Result<Drift, Failure> {
-    let output = generate_project(false)?;
+    let output = generate_project(false, COMMAND)?;
     files::compare(folder, &output.files)
 }
 

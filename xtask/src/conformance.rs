@@ -25,9 +25,6 @@ use serde_json::{Value, json};
 
 use crate::{Failure, files, graph_metadata, workspace_root};
 
-/// The command recorded in the files it generates.
-const COMMAND: &str = "cargo xtask conformance";
-
 /// What `cargo xtask conformance` was asked.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Options {
@@ -200,7 +197,8 @@ fn read_known() -> BTreeSet<String> {
 }
 
 /// Runs the whole check.
-pub fn run(options: &Options) -> Result<Report, Failure> {
+/// `command` (the command line as given) is recorded in the files it generates.
+pub fn run(options: &Options, command: &str) -> Result<Report, Failure> {
     let csdl = match &options.csdl {
         Some(csdl) => csdl.clone(),
         None => graph_metadata::file("v1.0/clean.xml").ok_or_else(|| {
@@ -237,8 +235,8 @@ pub fn run(options: &Options) -> Result<Report, Failure> {
         out: out.join("msgraph"),
         all_warnings: false,
     };
-    let generated = standalone.run(COMMAND)?;
-    let (documents, _, generate_options) = source.load(standalone.command(COMMAND))?;
+    let generated = standalone.run("cargo xtask conformance", command)?;
+    let (documents, _, generate_options) = source.load(command.to_string())?;
 
     // The harness.
     let requests: Vec<conformance::Example> = examples
@@ -279,7 +277,10 @@ pub fn run(options: &Options) -> Result<Report, Failure> {
     // Written as the generated crate is: only what changed (so cargo rebuilds only that).
     let harness_dir = out.join("harness");
     let harness_files = BTreeMap::from([
-        ("Cargo.toml".to_string(), HARNESS_MANIFEST.to_string()),
+        (
+            "Cargo.toml".to_string(),
+            msgraph_codegen::format::header("Cargo.toml", command) + HARNESS_MANIFEST,
+        ),
         ("src/main.rs".to_string(), harness.main_rs.clone()),
         (
             "input.json".to_string(),

@@ -12,6 +12,11 @@ pub mod refresh;
 
 pub use msgraph_codegen::cli::{Failure, files, report};
 
+/// The environment variable through which a command that re-runs itself in another build
+/// (`bench` in release mode) passes on the command line the user gave, to be recorded in the
+/// files the re-run generates.
+pub const INVOCATION_VAR: &str = "XTASK_INVOCATION";
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the folder that holds `xtask/`).

@@ -29,12 +29,17 @@ fn main() -> ExitCode {
 /// breaks downstream crates, for a release job to gate on).
 fn run() -> Result<(String, ExitCode), Failure> {
     let done = |text: String| (text, ExitCode::SUCCESS);
-    match cli::parse(std::env::args().skip(1))? {
+    let given: Vec<String> = std::env::args().skip(1).collect();
+    // The command line recorded in the files a command generates: as the user gave it (a
+    // command that re-runs itself in another build passes its own on).
+    let command = std::env::var(xtask::INVOCATION_VAR)
+        .unwrap_or_else(|_| msgraph_codegen::cli::invocation("cargo xtask", &given));
+    match cli::parse(given)? {
         Command::Help(usage) => Ok(done(usage.to_string())),
         Command::Codegen {
             check: false,
             warnings,
-        } => codegen::run(warnings).map(done),
+        } => codegen::run(warnings, &command).map(done),
         Command::Codegen { check: true, .. } => {
             let drift = codegen::check()?;
             if drift.is_empty() {
@@ -43,11 +48,11 @@ fn run() -> Result<(String, ExitCode), Failure> {
                 Err(Failure(codegen::describe_drift(&drift)))
             }
         }
-        Command::Standalone(standalone) => standalone.run(codegen::COMMAND).map(done),
-        Command::Refresh { from } => refresh::run(from).map(done),
-        Command::Bench(options) => bench::run_release(options).map(done),
+        Command::Standalone(standalone) => standalone.run(codegen::COMMAND, &command).map(done),
+        Command::Refresh { from } => refresh::run(from, &command).map(done),
+        Command::Bench(options) => bench::run_release(options, &command).map(done),
         Command::Conformance(options) => {
-            let report = conformance::run(&options)?;
+            let report = conformance::run(&options, &command)?;
             let status = if report.new_failures {
                 ExitCode::FAILURE
             } else {
@@ -56,7 +61,7 @@ fn run() -> Result<(String, ExitCode), Failure> {
             Ok((report.text, status))
         }
         Command::ApiDiff(options) => {
-            let outcome = api_diff::run(&options)?;
+            let outcome = api_diff::run(&options, &command)?;
             let status = if outcome.breaking {
                 ExitCode::from(2)
             } else {

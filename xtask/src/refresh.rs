@@ -31,7 +31,8 @@ pub fn source_path(from: Option<PathBuf>) -> Result<PathBuf, Failure> {
 }
 
 /// Extracts the slice the config selects from `source`, as CSDL text.
-pub fn extract(source: &Path, date: &str) -> Result<String, Failure> {
+/// `command` is the command line recorded in it.
+pub fn extract(source: &Path, date: &str, command: &str) -> Result<String, Failure> {
     let (config_file, config) = load_config()?;
     let input = Input::read(source, source.to_string_lossy().into_owned())?;
     let name = source
@@ -45,7 +46,7 @@ pub fn extract(source: &Path, date: &str) -> Result<String, Failure> {
         .collect::<Vec<_>>()
         .join("/");
     let provenance = format!(
-        "A structural slice of the Microsoft Graph CSDL, extracted by `cargo xtask refresh-metadata`.\n\
+        "A structural slice of the Microsoft Graph CSDL, extracted by `{command}`.\n\
          Source: graph-metadata/{name} ({} bytes), extracted on {date}.\n\
          It keeps names, types, keys, nullability, containment and operations; no descriptions.\n\
          Do not edit by hand: change metadata/msgraph.toml and run the command again.",
@@ -73,10 +74,10 @@ pub fn extract(source: &Path, date: &str) -> Result<String, Failure> {
 }
 
 /// Writes the slice to the file the config names.
-pub fn run(from: Option<PathBuf>) -> Result<String, Failure> {
+pub fn run(from: Option<PathBuf>, command: &str) -> Result<String, Failure> {
     let source = source_path(from)?;
     let (_, config) = load_config()?;
-    let text = extract(&source, &today())?;
+    let text = extract(&source, &today(), command)?;
     let target = metadata_dir().join(&config.csdl);
     std::fs::write(&target, &text)
         .map_err(|e| Failure(format!("{}: error: cannot write: {e}", target.display())))?;

@@ -23,14 +23,18 @@ fn generated_crate_is_up_to_date() {
 
 #[test]
 fn two_generations_are_byte_identical() {
-    let first = codegen::generate_project(false).unwrap().files;
-    let second = codegen::generate_project(false).unwrap().files;
+    let first = codegen::generate_project(false, codegen::COMMAND)
+        .unwrap()
+        .files;
+    let second = codegen::generate_project(false, codegen::COMMAND)
+        .unwrap()
+        .files;
     assert_eq!(first, second);
 }
 
 #[test]
 fn every_generated_file_names_the_command_that_made_it() {
-    let output = codegen::generate_project(false).unwrap();
+    let output = codegen::generate_project(false, codegen::COMMAND).unwrap();
     for (path, text) in &output.files {
         let first = text.lines().next().unwrap_or_default();
         assert!(
@@ -267,7 +271,7 @@ fn a_folder_that_is_not_a_generated_crate_is_never_overwritten() {
 
 #[test]
 fn generated_files_match_what_is_checked_in_for_every_path() {
-    let output = codegen::generate_project(false).unwrap();
+    let output = codegen::generate_project(false, codegen::COMMAND).unwrap();
     let on_disk: BTreeMap<String, String> = files::list_files(&generated_dir())
         .unwrap()
         .into_iter()

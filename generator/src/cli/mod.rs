@@ -265,55 +265,13 @@ pub struct Standalone {
 }
 
 impl Standalone {
-    /// The arguments that make this crate, in a fixed order (`--warnings` left out: it changes
-    /// only what is printed), after `program`: the command written into every generated file.
-    pub fn command(&self, program: &str) -> String {
-        let mut command = program.to_string();
-        match &self.source {
-            Source::Csdl {
-                csdl,
-                references,
-                slice,
-                name,
-            } => {
-                command.push_str(&format!(" --csdl {}", shell_word(&csdl.to_string_lossy())));
-                for (uri, file) in references {
-                    let mapping = format!("{uri}={}", file.to_string_lossy());
-                    command.push_str(&format!(" --reference {}", shell_word(&mapping)));
-                }
-                if slice.all {
-                    command.push_str(" --all");
-                }
-                for root in &slice.roots {
-                    command.push_str(&format!(" --root {}", shell_word(&root.value)));
-                }
-                for path in &slice.paths {
-                    command.push_str(&format!(" --path {}", shell_word(&path.value)));
-                }
-                if let Some(name) = name {
-                    command.push_str(&format!(" --name {}", shell_word(name)));
-                }
-            }
-            Source::Config(config) => {
-                command.push_str(&format!(
-                    " --config {}",
-                    shell_word(&config.to_string_lossy())
-                ));
-            }
-        }
-        command.push_str(&format!(
-            " --out {}",
-            shell_word(&self.out.to_string_lossy())
-        ));
-        command
-    }
-
     /// Generates the crate into its folder (only what changed; files the generator no longer
     /// makes are removed) and says what it did.
-    pub fn run(&self, program: &str) -> Result<String, Failure> {
+    /// `command` is recorded in every file: the command line that runs this (see
+    /// [`invocation`]).
+    pub fn run(&self, program: &str, command: &str) -> Result<String, Failure> {
         let started = Instant::now();
-        let command = self.command(program);
-        let (csdl, config, options) = self.source.load(command)?;
+        let (csdl, config, options) = self.source.load(command.to_string())?;
         guard_output_folder(&self.out)?;
         let output = generate(program, &csdl, config.as_ref(), &options, self.all_warnings)?;
         let generated_at = started.elapsed();
@@ -363,6 +321,19 @@ pub fn parse_reference(value: &str) -> Result<(String, PathBuf), String> {
 
 /// `word` as one shell word: as is when it has no character a shell reads specially, else in
 /// single quotes.
+/// The command line as it was given, for the header of every file it generates: `program` (how
+/// it is run, such as `cargo xtask` or `msgraph-codegen`) and each argument in order, quoted for
+/// a POSIX shell where needed, so that pasting it into a shell makes the same files. `--check`
+/// is left out: it only compares a folder with what the command without it writes.
+pub fn invocation(program: &str, args: &[String]) -> String {
+    let mut command = program.to_string();
+    for arg in args.iter().filter(|arg| *arg != "--check") {
+        command.push(' ');
+        command.push_str(&shell_word(arg));
+    }
+    command
+}
+
 fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
@@ -417,7 +388,6 @@ fn guard_output_folder(out: &Path) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Spanned;
 
     #[test]
     fn features_per_area_are_counted_below_the_marker() {
@@ -429,38 +399,34 @@ mod tests {
     }
 
     #[test]
-    fn the_recorded_command_has_every_flag_that_shapes_the_crate() {
-        let standalone = Standalone {
-            source: Source::Csdl {
-                csdl: PathBuf::from("my metadata.xml"),
-                references: vec![(
-                    "https://example.com/Products.xml".to_string(),
-                    PathBuf::from("products.xml"),
-                )],
-                slice: SliceSpec {
-                    roots: vec![Spanned::new("ns.a".to_string(), Default::default())],
-                    paths: vec![Spanned::new("/items/{id}".to_string(), Default::default())],
-                    ..SliceSpec::default()
-                },
-                name: Some("my-crate".to_string()),
-            },
-            out: PathBuf::from("out"),
-            all_warnings: true,
-        };
+    fn the_recorded_command_is_the_command_line_as_given() {
+        let args: Vec<String> = [
+            "--out",
+            "out",
+            "--csdl",
+            "my metadata.xml",
+            "--reference",
+            "https://example.com/Products.xml=products.xml",
+            "--root",
+            "ns.a",
+            "--path",
+            "/items/{id}",
+            "--name",
+            "my-crate",
+            "--warnings",
+            "it's",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
         assert_eq!(
-            standalone.command("msgraph-codegen"),
-            "msgraph-codegen --csdl 'my metadata.xml' \
+            invocation("msgraph-codegen", &args),
+            "msgraph-codegen --out out --csdl 'my metadata.xml' \
              --reference https://example.com/Products.xml=products.xml --root ns.a \
-             --path /items/{id} --name my-crate --out out"
+             --path /items/{id} --name my-crate --warnings 'it'\\''s'"
         );
-        let from_config = Standalone {
-            source: Source::Config(PathBuf::from("cfg/msgraph.toml")),
-            out: PathBuf::from("o"),
-            all_warnings: false,
-        };
-        assert_eq!(
-            from_config.command("cargo xtask codegen"),
-            "cargo xtask codegen --config cfg/msgraph.toml --out o"
-        );
+        // `--check` compares with what the command without it writes.
+        let check = ["codegen", "--check"].map(String::from);
+        assert_eq!(invocation("cargo xtask", &check), "cargo xtask codegen");
     }
 }
