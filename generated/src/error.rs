@@ -47,7 +47,8 @@ pub enum Error {
         /// Why it is not valid.
         reason: String,
     },
-    /// A batch already holds the most operations Graph accepts.
+    /// A batch already holds the most operations Graph accepts (for
+    /// [`Batches`](crate::batch::Batches): a `dependsOn` group would have more).
     BatchFull {
         /// The limit.
         limit: usize,
@@ -67,7 +68,9 @@ pub enum Error {
         other: String,
     },
     /// An operation of [`Batches`](crate::batch::Batches) was to depend on operations of
-    /// several batches; a `dependsOn` chain is one batch.
+    /// several batches; a `dependsOn` chain is one batch. No longer returned:
+    /// [`Batches::add_after`](crate::batch::Batches::add_after) joins the groups of the
+    /// operations it is given and keeps the joined group in one batch.
     DependenciesInSeveralBatches,
     /// The batch's answer has no response for an operation.
     MissingBatchResponse {

@@ -50,7 +50,7 @@ pub use error::Error;
 pub use flags::Flags;
 pub use graph::{Cloud, Graph, Version};
 pub use operation::{Content, Direction, Operation, Page, Selectable};
-pub use structured::Model;
+pub use structured::{Model, typed_json};
 /// The examples of the project's README, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

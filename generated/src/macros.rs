@@ -227,7 +227,7 @@ macro_rules! union_impls {
                             crate::structured::serialize_tagged(value, $tag, serializer)
                         }
                     )*
-                    Self::Other(fields) => ::serde::Serialize::serialize(fields, serializer),
+                    Self::Other(fields) => crate::structured::serialize_unknown(fields, serializer),
                 }
             }
         }

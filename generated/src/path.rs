@@ -221,7 +221,7 @@ fn push_key(url: &mut String, key: &str) {
 /// Appends `text` percent-encoded: every byte of its UTF-8 except the
 /// unreserved characters (`A-Z a-z 0-9 - . _ ~`) and the bytes `keep`
 /// accepts is written as `%XX`.
-fn push_encoded(url: &mut String, text: &str, keep: impl Fn(u8) -> bool) {
+pub(crate) fn push_encoded(url: &mut String, text: &str, keep: impl Fn(u8) -> bool) {
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') || keep(byte) {
             url.push(char::from(byte));

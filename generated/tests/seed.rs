@@ -260,6 +260,20 @@ fn list_reads_a_page_of_assignments() {
         serde_json::to_value(&targets[2]).unwrap(),
         json!({"@odata.type": "#microsoft.graph.targetFromTheFuture", "ring": 3})
     );
+    // What the crate typed of the page: the known targets with their members, the unknown
+    // one as `null`, and no control information the types do not declare.
+    assert_eq!(
+        msgraph::typed_json(&page).unwrap(),
+        json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#assignments",
+            "@odata.nextLink": "https://graph.microsoft.com/v1.0/next?$skiptoken=2",
+            "value": [
+                {"id": "a1", "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"}},
+                {"id": "a2", "target": {"@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget", "groupId": "g2"}},
+                {"id": "a3", "target": null}
+            ]
+        })
+    );
 }
 
 #[test]

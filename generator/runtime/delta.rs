@@ -20,54 +20,92 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::Error;
-use crate::operation::{Operation, Page, ResponseShape};
+use crate::operation::{Operation, Page, ResponseShape, is_inside};
 use crate::path::{Builder, ResourcePath};
 
 /// Where a delta round ended and the next one starts: the `@odata.deltaLink` of the round's last
 /// page, exactly as the service wrote it (its `$deltatoken` included). Written and read by serde
 /// as the plain string, so it can be stored anywhere; [`DeltaRequest::resume`] starts the next
-/// round from it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct DeltaLink(String);
+/// round from it (and [`DeltaRequest::resume_token`] from its [`token`](DeltaLink::token)
+/// alone).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DeltaLink {
+    link: String,
+    /// The link's token, percent-decoded (read once, when the link is made).
+    token: Option<String>,
+}
 
 impl DeltaLink {
     /// A stored link, to resume from.
     pub fn new(link: impl Into<String>) -> Self {
-        DeltaLink(link.into())
+        let link = link.into();
+        let token = token_of(&link);
+        DeltaLink { link, token }
     }
 
     /// The link, as the service wrote it.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.link
     }
 
     /// The value of the link's `$deltatoken`, `$skiptoken` or (OneDrive's) `token` query
-    /// option, as written in the link (still percent-encoded): what identifies the point the
-    /// round ended at. `None` for a token written in the path (`delta(token='...')`).
+    /// option, percent-decoded (`t%3D1` in the link is `t=1`; a `+` stays a `+`, and bytes that
+    /// are not UTF-8 once decoded become U+FFFD): what identifies the point the round ended at,
+    /// to store on its own and resume from with [`DeltaRequest::resume_token`], which encodes it
+    /// again. `None` for a token written in the path (`delta(token='...')`).
     pub fn token(&self) -> Option<&str> {
-        let (_, query) = self.0.split_once('?')?;
-        let query = query.split('#').next().unwrap_or_default();
-        query.split('&').find_map(|option| {
-            let (name, value) = option.split_once('=')?;
-            matches!(
-                name,
-                "$deltatoken" | "%24deltatoken" | "$skiptoken" | "%24skiptoken" | "token"
-            )
-            .then_some(value)
-        })
+        self.token.as_deref()
+    }
+}
+
+/// The decoded value of the token option of `link`'s query (see [`DeltaLink::token`]).
+fn token_of(link: &str) -> Option<String> {
+    let (_, query) = link.split_once('?')?;
+    let query = query.split('#').next().unwrap_or_default();
+    let value = query.split('&').find_map(|option| {
+        let (name, value) = option.split_once('=')?;
+        matches!(
+            name,
+            "$deltatoken" | "%24deltatoken" | "$skiptoken" | "%24skiptoken" | "token"
+        )
+        .then_some(value)
+    })?;
+    let decoded = crate::operation::percent_decoded(value.as_bytes());
+    Some(match String::from_utf8(decoded) {
+        Ok(token) => token,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    })
+}
+
+impl fmt::Debug for DeltaLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DeltaLink").field(&self.link).finish()
+    }
+}
+
+/// The link as a plain string.
+impl Serialize for DeltaLink {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.link)
+    }
+}
+
+/// A link stored as a plain string.
+impl<'de> Deserialize<'de> for DeltaLink {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(DeltaLink::new)
     }
 }
 
 impl fmt::Display for DeltaLink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.link)
     }
 }
 
 impl From<String> for DeltaLink {
     fn from(link: String) -> Self {
-        DeltaLink(link)
+        DeltaLink::new(link)
     }
 }
 
@@ -220,24 +258,77 @@ impl<T> DeltaRequest<T> {
     /// operation makes it fail with [`Error::QueryOnLink`]); headers set on it are sent with it
     /// and its next pages.
     ///
-    /// A link of another delta function, or outside the service root this request belongs to,
-    /// is refused with [`Error::ForeignDeltaLink`]: its changes would be read as `T`, or the
-    /// request would carry the caller's credentials elsewhere.
+    /// The link's path is compared with this function's the way the service reads paths: each
+    /// segment percent-decoded and without regard to ASCII case, and `delta` the same as
+    /// `delta()`. So links as Graph writes them are taken, such as `.../me/mailfolders/delta`
+    /// for `mailFolders`, a channel key with a raw `19:abc@thread.tacv2` or a key ending in a
+    /// raw `==`, where this crate writes `%3A`, `%40` and `%3D`. A link of another delta
+    /// function (another path, or another key), or outside the service root this request
+    /// belongs to (compared as written, as next links are), is refused with
+    /// [`Error::ForeignDeltaLink`]: its changes would be read as `T`, or the request would carry
+    /// the caller's credentials elsewhere.
     pub fn resume(&self, link: &DeltaLink) -> Result<Operation<Page<Change<T>>>, Error> {
         let foreign = || Error::ForeignDeltaLink {
             link: link.as_str().to_string(),
             delta: self.path.to_url().unwrap_or_else(|_| self.path.template()),
         };
-        // The link's path is the function's (`delta` and `delta()` alike), before its query.
         let function = self.path.to_url().map_err(|_| foreign())?;
+        let root = self.path.base_url();
+        if !is_inside(link.as_str(), root) {
+            return Err(foreign());
+        }
+        // The link's path is the function's, before its query.
         let path = link.as_str().split(['?', '#']).next().unwrap_or_default();
-        if path.trim_end_matches("()") != function.trim_end_matches("()") {
+        let same = match (path.strip_prefix(root), function.strip_prefix(root)) {
+            (Some(path), Some(function)) => same_path(path, function),
+            _ => false,
+        };
+        if !same {
             return Err(foreign());
         }
         self.changes()
             .following_link(link.as_str())
             .ok_or_else(foreign)
     }
+
+    /// A round from a stored token alone (what [`DeltaLink::token`] gives, decoded): the request
+    /// [`resume`](DeltaRequest::resume) makes of this function's URL with
+    /// `?$deltatoken=` and the token, percent-encoded once (every byte but `A-Z a-z 0-9 - . _ ~`
+    /// as `%XX`). For a link whose token is a `$skiptoken` or OneDrive's `token`, resume from
+    /// the whole link.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`ResourcePath::to_url`] for this function's path.
+    pub fn resume_token(&self, token: &str) -> Result<Operation<Page<Change<T>>>, Error> {
+        let mut link = self.path.to_url()?;
+        link.push_str("?$deltatoken=");
+        crate::path::push_encoded(&mut link, token, |_| false);
+        self.resume(&DeltaLink::new(link))
+    }
+}
+
+/// Whether two paths below the service root (`/me/mailFolders/delta()`) name the same resource
+/// for the service: every segment percent-decoded once and compared without regard to ASCII
+/// case, and the function's `()` optional.
+fn same_path(link: &str, function: &str) -> bool {
+    let segments = |path: &str| -> Vec<Vec<u8>> {
+        let mut segments: Vec<Vec<u8>> = path
+            .split('/')
+            .map(|segment| {
+                let mut decoded = crate::operation::percent_decoded(segment.as_bytes());
+                decoded.make_ascii_lowercase();
+                decoded
+            })
+            .collect();
+        if let Some(last) = segments.last_mut() {
+            if last.ends_with(b"()") {
+                last.truncate(last.len() - 2);
+            }
+        }
+        segments
+    };
+    segments(link) == segments(function)
 }
 
 impl<T> Builder for DeltaRequest<T> {
@@ -318,7 +409,7 @@ mod tests {
         assert_eq!(page.value[0].entity().display_name.as_deref(), Some("Ada"));
         assert_eq!(page.value[2].entity().id, "3");
         let link = page.delta_link.clone().unwrap();
-        assert_eq!(link.token(), Some("t%3D1"));
+        assert_eq!(link.token(), Some("t=1"), "the token is decoded");
         let written: Value = serde_json::to_value(&page).unwrap();
         assert_eq!(written, serde_json::from_str::<Value>(json).unwrap());
     }
@@ -363,6 +454,191 @@ mod tests {
         }
     }
 
+    fn delta_at(path: ResourcePath) -> DeltaRequest<Item> {
+        DeltaRequest::at(path.function_call("delta", None), "delta")
+    }
+
+    fn graph() -> ResourcePath {
+        ResourcePath::new(Arc::from("https://graph.microsoft.com/v1.0"))
+    }
+
+    fn mail_folders_delta() -> DeltaRequest<Item> {
+        delta_at(graph().segment("me").segment("mailFolders"))
+    }
+
+    fn channel_messages_delta() -> DeltaRequest<Item> {
+        delta_at(
+            graph()
+                .segment("teams")
+                .key("teams", "fbe2bf47-16c8-47cf-b4a5-4b9b187c508b".to_string())
+                .segment("channels")
+                .key("channels", "19:abc@thread.tacv2".to_string())
+                .segment("messages"),
+        )
+    }
+
+    fn todo_tasks_delta() -> DeltaRequest<Item> {
+        delta_at(
+            graph()
+                .segment("me")
+                .segment("todo")
+                .segment("lists")
+                .key("lists", "gDbc==".to_string())
+                .segment("tasks"),
+        )
+    }
+
+    #[test]
+    fn links_as_graph_writes_them_resume_despite_case_and_encoding() {
+        // What this crate writes for the three functions: camel case and encoded keys.
+        assert_eq!(
+            channel_messages_delta().path().to_url().unwrap(),
+            "https://graph.microsoft.com/v1.0/teams/fbe2bf47-16c8-47cf-b4a5-4b9b187c508b/channels/19%3Aabc%40thread.tacv2/messages/delta()"
+        );
+        assert_eq!(
+            todo_tasks_delta().path().to_url().unwrap(),
+            "https://graph.microsoft.com/v1.0/me/todo/lists/gDbc%3D%3D/tasks/delta()"
+        );
+        // What Graph's documentation shows it returns: lower case, raw `:`, `@` and `=`.
+        let cases = [
+            (
+                mail_folders_delta(),
+                "https://graph.microsoft.com/v1.0/me/mailfolders/delta?$deltatoken=x",
+            ),
+            (
+                channel_messages_delta(),
+                "https://graph.microsoft.com/v1.0/teams/fbe2bf47-16c8-47cf-b4a5-4b9b187c508b/channels/19:abc@thread.tacv2/messages/delta?$deltatoken=x",
+            ),
+            (
+                todo_tasks_delta(),
+                "https://graph.microsoft.com/v1.0/me/todo/lists/gDbc==/tasks/delta?$deltatoken=x",
+            ),
+            // Encoded as this crate encodes, or in lower-case hex: the same.
+            (
+                channel_messages_delta(),
+                "https://graph.microsoft.com/v1.0/teams/fbe2bf47-16c8-47cf-b4a5-4b9b187c508b/channels/19%3aabc%40thread.tacv2/messages/delta()?$deltatoken=x",
+            ),
+        ];
+        for (delta, link) in cases {
+            let resumed = delta.resume(&DeltaLink::new(link));
+            let request = resumed.unwrap().to_http_request().unwrap();
+            assert_eq!(
+                request.uri(),
+                link,
+                "the link is sent as the service wrote it"
+            );
+        }
+    }
+
+    #[test]
+    fn case_and_encoding_do_not_let_in_another_function_key_or_host() {
+        let foreign = [
+            (
+                mail_folders_delta(),
+                "https://graph.microsoft.com/v1.0/me/mailfolders/messages/delta?$deltatoken=x",
+            ),
+            (
+                mail_folders_delta(),
+                "https://graph.microsoft.com/v1.0/me/contactfolders/delta?$deltatoken=x",
+            ),
+            (
+                mail_folders_delta(),
+                "https://graph.microsoft.com/v1.0/users/me/mailfolders/delta?$deltatoken=x",
+            ),
+            (
+                mail_folders_delta(),
+                "https://evil.example/v1.0/me/mailfolders/delta?$deltatoken=x",
+            ),
+            (
+                mail_folders_delta(),
+                "https://graph.microsoft.com.evil.example/v1.0/me/mailFolders/delta()?$deltatoken=x",
+            ),
+            (
+                mail_folders_delta(),
+                "https://graph.microsoft.com/beta/me/mailfolders/delta?$deltatoken=x",
+            ),
+            // Another channel's messages, raw or encoded.
+            (
+                channel_messages_delta(),
+                "https://graph.microsoft.com/v1.0/teams/fbe2bf47-16c8-47cf-b4a5-4b9b187c508b/channels/19:other@thread.tacv2/messages/delta?$deltatoken=x",
+            ),
+            // Encoded twice is another key.
+            (
+                channel_messages_delta(),
+                "https://graph.microsoft.com/v1.0/teams/fbe2bf47-16c8-47cf-b4a5-4b9b187c508b/channels/19%253Aabc%2540thread.tacv2/messages/delta?$deltatoken=x",
+            ),
+            // A decoded separator or step is refused, not compared.
+            (
+                todo_tasks_delta(),
+                "https://graph.microsoft.com/v1.0/me/todo/lists/gDbc==%2F..%2F/tasks/delta?$deltatoken=x",
+            ),
+            (
+                todo_tasks_delta(),
+                "https://graph.microsoft.com/v1.0/me/todo/lists/%2E%2E/tasks/delta?$deltatoken=x",
+            ),
+        ];
+        for (delta, link) in foreign {
+            let error = delta.resume(&DeltaLink::new(link)).unwrap_err();
+            assert!(
+                matches!(&error, Error::ForeignDeltaLink { link: refused, .. } if refused == link),
+                "{link}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stored_token_alone_resumes_as_its_link_does() {
+        let link = DeltaLink::new(
+            "https://graph.microsoft.com/v1.0/users/delta()?$deltatoken=abc%2F%3D%2B~x.y_z-1",
+        );
+        let token = link.token().unwrap();
+        assert_eq!(token, "abc/=+~x.y_z-1");
+        let from_token = users_delta()
+            .resume_token(token)
+            .unwrap()
+            .prefer("return=minimal")
+            .to_http_request()
+            .unwrap();
+        let from_link = users_delta()
+            .resume(&link)
+            .unwrap()
+            .prefer("return=minimal")
+            .to_http_request()
+            .unwrap();
+        // Decoded, then encoded again: the same query, so the same request.
+        assert_eq!(from_token.uri(), link.as_str());
+        assert_eq!(from_token.method(), from_link.method());
+        assert_eq!(from_token.uri(), from_link.uri());
+        assert_eq!(from_token.headers(), from_link.headers());
+        // A token taken from a link Graph wrote in its own spelling resumes the same function.
+        let graph_link = DeltaLink::new(
+            "https://graph.microsoft.com/v1.0/me/mailfolders/delta?$deltatoken=LztZ%3D%3D",
+        );
+        let resumed = mail_folders_delta()
+            .resume_token(graph_link.token().unwrap())
+            .unwrap()
+            .to_http_request()
+            .unwrap();
+        assert_eq!(
+            resumed.uri(),
+            "https://graph.microsoft.com/v1.0/me/mailFolders/delta()?$deltatoken=LztZ%3D%3D"
+        );
+        // Text that would end the query option is encoded, not sent as another option.
+        let resumed = users_delta()
+            .resume_token("a&$top=1 #")
+            .unwrap()
+            .to_http_request()
+            .unwrap();
+        assert_eq!(
+            resumed.uri(),
+            "https://graph.microsoft.com/v1.0/users/delta()?$deltatoken=a%26%24top%3D1%20%23"
+        );
+        assert_eq!(
+            DeltaLink::new(resumed.uri().to_string()).token(),
+            Some("a&$top=1 #")
+        );
+    }
+
     #[test]
     fn tokens_are_found_in_either_spelling() {
         assert_eq!(
@@ -374,5 +650,17 @@ mod tests {
             Some("d2")
         );
         assert_eq!(DeltaLink::new("https://h/v1.0/x/delta()").token(), None);
+        // Read the same from serde as from `new`.
+        let stored: DeltaLink =
+            serde_json::from_str(r#""https://h/v1.0/x/delta()?$deltatoken=a%3Db""#).unwrap();
+        assert_eq!(stored.token(), Some("a=b"));
+        assert_eq!(
+            stored,
+            DeltaLink::from("https://h/v1.0/x/delta()?$deltatoken=a%3Db".to_string())
+        );
+        assert_eq!(
+            format!("{stored:?}"),
+            r#"DeltaLink("https://h/v1.0/x/delta()?$deltatoken=a%3Db")"#
+        );
     }
 }

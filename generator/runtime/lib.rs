@@ -38,4 +38,4 @@ pub use error::Error;
 pub use flags::Flags;
 pub use graph::{Cloud, Graph, Version};
 pub use operation::{Content, Direction, Operation, Page, Selectable};
-pub use structured::Model;
+pub use structured::{Model, typed_json};

@@ -667,6 +667,138 @@ mod tests {
         );
     }
 
+    /// A stand-in for a member of a generated flags enum.
+    #[derive(Debug, Clone, PartialEq)]
+    enum Access {
+        Read,
+        Write,
+        Other(String),
+    }
+
+    impl From<&str> for Access {
+        fn from(name: &str) -> Self {
+            match name {
+                "read" => Access::Read,
+                "write" => Access::Write,
+                other => Access::Other(other.to_string()),
+            }
+        }
+    }
+
+    impl crate::flags::FlagMember for Access {
+        const ENUM_TYPE: &'static str = "ns.access";
+
+        fn name(&self) -> &str {
+            match self {
+                Access::Read => "read",
+                Access::Write => "write",
+                Access::Other(name) => name,
+            }
+        }
+    }
+
+    #[test]
+    fn integer_literals_of_every_width_are_plain_decimals() {
+        let byte: Field<User, u8> = Field::new("byte");
+        let sbyte: Field<User, i8> = Field::new("sbyte");
+        let int16: Field<User, i16> = Field::new("int16");
+        let int64: Field<User, i64> = Field::new("int64");
+        let cases = [
+            (byte.eq(0), "byte eq 0"),
+            (byte.le(u8::MAX), "byte le 255"),
+            (sbyte.ge(i8::MIN), "sbyte ge -128"),
+            (sbyte.lt(i8::MAX), "sbyte lt 127"),
+            (int16.gt(i16::MIN), "int16 gt -32768"),
+            (int16.ne(i16::MAX), "int16 ne 32767"),
+            // Beyond 2^53, where a JSON number would lose digits: the literal keeps them all.
+            (int64.eq(9_007_199_254_740_993), "int64 eq 9007199254740993"),
+            (int64.ge(i64::MIN), "int64 ge -9223372036854775808"),
+            (int64.le(i64::MAX), "int64 le 9223372036854775807"),
+            (byte.is_in([1, 2, 255]), "byte in (1,2,255)"),
+            (sbyte.is_in([-1, 0]), "sbyte in (-1,0)"),
+            (int16.is_in([-300, 300]), "int16 in (-300,300)"),
+        ];
+        for (filter, text) in cases {
+            assert_eq!(filter.as_str(), text);
+        }
+    }
+
+    #[test]
+    fn single_and_double_literals_round_trip_and_name_what_is_not_finite() {
+        let single: Field<User, f32> = Field::new("single");
+        let double: Field<User, f64> = Field::new("double");
+        let cases = [
+            // The shortest text that reads back as the same `f32`, not its `f64` widening
+            // (`0.10000000149011612`).
+            (single.eq(0.1), "single eq 0.1"),
+            (single.eq(1.0), "single eq 1.0"),
+            (single.eq(-0.0), "single eq -0.0"),
+            (single.lt(f32::MAX), "single lt 3.4028235e38"),
+            (single.gt(f32::MIN_POSITIVE), "single gt 1.1754944e-38"),
+            (single.gt(1e-7), "single gt 1e-7"),
+            (single.eq(f32::NAN), "single eq NaN"),
+            (single.lt(f32::INFINITY), "single lt INF"),
+            (single.gt(f32::NEG_INFINITY), "single gt -INF"),
+            (
+                single.is_in([f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 2.5]),
+                "single in (NaN,INF,-INF,2.5)",
+            ),
+            (double.eq(0.1), "double eq 0.1"),
+            (double.eq(f64::NAN), "double eq NaN"),
+            (double.gt(f64::NEG_INFINITY), "double gt -INF"),
+            (double.lt(1e300), "double lt 1e300"),
+        ];
+        for (filter, text) in cases {
+            assert_eq!(filter.as_str(), text);
+        }
+        // Each finite literal reads back as the number it was written from.
+        for value in [
+            0.1_f32,
+            1.0 / 3.0,
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            1e-7,
+            16_777_216.0,
+        ] {
+            let literal = value.to_odata_literal();
+            assert_eq!(literal.parse::<f32>().unwrap(), value, "{literal}");
+        }
+    }
+
+    #[test]
+    fn flags_literals_are_qualified_and_hold_every_member() {
+        use crate::Flags;
+        let access: Field<User, Flags<Access>> = Field::new("access");
+        assert_eq!(
+            access.eq(Flags(vec![Access::Read, Access::Write])).as_str(),
+            "access eq ns.access'read,write'"
+        );
+        assert_eq!(
+            access.ne(Flags(vec![Access::Read])).as_str(),
+            "access ne ns.access'read'"
+        );
+        // A member this crate does not know is written as read; a quote cannot end the literal.
+        assert_eq!(
+            access
+                .eq(Flags(vec![Access::Other("x' or 1 eq 1 or '".into())]))
+                .as_str(),
+            "access eq ns.access'x'' or 1 eq 1 or '''"
+        );
+        assert_eq!(
+            access.eq(Flags(Vec::new())).as_str(),
+            "access eq ns.access''"
+        );
+        assert_eq!(
+            access
+                .is_in([
+                    Flags(vec![Access::Read]),
+                    Flags(vec![Access::Write, Access::Read])
+                ])
+                .as_str(),
+            "access in (ns.access'read',ns.access'write,read')"
+        );
+    }
+
     #[test]
     fn string_functions_null_checks_and_in() {
         assert_eq!(

@@ -30,6 +30,51 @@ use crate::polymorphic::ODATA_TYPE;
 /// A JSON object's fields, as received.
 pub(crate) type Fields = Map<String, Value>;
 
+std::thread_local! {
+    /// Set while [`typed_json`] writes a value on this thread.
+    static TYPED_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether values are being written by [`typed_json`]: without what the crate's types do not
+/// declare.
+pub(crate) fn typed_only() -> bool {
+    TYPED_ONLY.with(std::cell::Cell::get)
+}
+
+/// `value` as JSON, with only what this crate's types hold: as `serde_json::to_value` writes
+/// it, but without any struct's (or page's) `additional_properties` and with a value of a type
+/// the crate does not know (a union's `Other`) written as `null`.
+///
+/// A member of an answer that is missing here was not typed: the crate does not declare it
+/// (a property the service added later, control information such as `@odata.etag`), or it
+/// declares it but the value did not fit its field (an explicit `null`, a collection with
+/// `null` items) and was kept whole. Comparing an answer with this shows what the crate
+/// understood of it.
+pub fn typed_json<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
+    /// Restores the flag, also when writing panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TYPED_ONLY.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(TYPED_ONLY.with(|flag| flag.replace(true)));
+    serde_json::to_value(value)
+}
+
+/// Writes a union's value of a type the crate does not know: its fields as they were read, or
+/// `null` for [`typed_json`].
+pub(crate) fn serialize_unknown<S: Serializer>(
+    fields: &Fields,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    if typed_only() {
+        serializer.serialize_unit()
+    } else {
+        fields.serialize(serializer)
+    }
+}
+
 /// A model struct (an entity or complex type) or an action's parameters: what each of them can
 /// do besides its fields. Every one of them implements it; no other type can.
 ///
@@ -162,7 +207,9 @@ impl<'a> Properties<'a> {
     /// Writes the struct's additional properties, after its set properties: control
     /// information first, and no kept value of a property that is set now.
     pub(crate) fn keep(&mut self, additional: &'a Fields) {
-        self.additional = Some(additional);
+        if !typed_only() {
+            self.additional = Some(additional);
+        }
     }
 
     /// Writes the property `name` if `value` is set.
@@ -490,6 +537,37 @@ mod tests {
 
     fn written(value: &Labels) -> String {
         serde_json::to_string(value).unwrap()
+    }
+
+    #[test]
+    fn typed_json_keeps_only_what_the_types_hold() {
+        let answer = serde_json::json!({
+            "@odata.etag": "W/1",
+            "displayName": "x",
+            "tags": ["a", null],
+            "propertyFromTheFuture": 1,
+        });
+        let value = Labels::from_json(answer.clone()).unwrap();
+        // Written back whole; typed, only the declared property whose value fits its field.
+        assert_eq!(serde_json::to_value(&value).unwrap(), answer);
+        assert_eq!(
+            typed_json(&value).unwrap(),
+            serde_json::json!({"displayName": "x"})
+        );
+        // The same in a page, whose own undeclared members are left out too.
+        let page: crate::Page<Labels> = serde_json::from_value(serde_json::json!({
+            "@odata.context": "c",
+            "value": [answer],
+            "@microsoft.graph.tips": "t",
+            "extra": true,
+        }))
+        .unwrap();
+        assert_eq!(
+            typed_json(&page).unwrap(),
+            serde_json::json!({"@odata.context": "c", "value": [{"displayName": "x"}]})
+        );
+        // Afterwards, values are written whole again.
+        assert_eq!(serde_json::to_value(&value).unwrap(), answer);
     }
 
     #[test]

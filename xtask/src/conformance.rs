@@ -316,6 +316,38 @@ pub fn run(options: &Options, command: &str) -> Result<Report, Failure> {
         harness.cases
     ));
     text.push_str(&table(&examples, &verdicts));
+    // How many of the documented answers' members the crate typed.
+    let mut tally = Tally::default();
+    for (index, (example, resolution)) in examples.iter().zip(&harness.resolutions).enumerate() {
+        let (Ok(case), Some(outcome), Some(documented)) = (
+            resolution,
+            outcomes.get(&index),
+            example.response_json.as_ref(),
+        ) else {
+            continue;
+        };
+        // Only answers read and written back.
+        let (Some((ty, collection)), Some(typed)) = (&case.answer, outcome.get("typed")) else {
+            continue;
+        };
+        if outcome["written"].is_null() || !outcome["read_error"].is_null() {
+            continue;
+        }
+        let mut walk = MemberWalk {
+            members: &harness.members,
+            tally: &mut tally,
+            example: &example.id,
+        };
+        if *collection {
+            if let (Some(items), Some(typed_items)) = (documented.get("value"), typed.get("value"))
+            {
+                walk.value(items, typed_items, Some(ty), "value");
+            }
+        } else {
+            walk.value(documented, typed, Some(ty), "");
+        }
+    }
+    text.push_str(&tally.report(options.list));
     let mut new = Vec::new();
     let mut fixed = Vec::new();
     for (example, verdict) in examples.iter().zip(&verdicts) {
@@ -391,10 +423,160 @@ pub fn run(options: &Options, command: &str) -> Result<Report, Failure> {
             );
         }
     }
+    if !tally.declared.is_empty() {
+        let _ = writeln!(
+            text,
+            "\nerror: {} documented member(s) declared by their type were not typed (listed \
+             above)",
+            tally.declared.len()
+        );
+    }
     Ok(Report {
         text,
-        new_failures: !new.is_empty(),
+        new_failures: !new.is_empty() || !tally.declared.is_empty(),
     })
+}
+
+/// How many of the documented answers' members (with a value, not control information) the
+/// crate's types hold.
+#[derive(Default)]
+struct Tally {
+    /// Members documented with a value.
+    documented: usize,
+    /// Of them, those the crate typed.
+    typed: usize,
+    /// Not typed although their type declares them: a naming or mapping defect of the crate
+    /// (example id, path of the member).
+    declared: Vec<(String, String)>,
+    /// Not typed, and not declared by their type (drift, or beyond the CSDL).
+    undeclared: usize,
+    /// Members of a value whose type the crate cannot tell (an abstract slot's value without
+    /// `@odata.type`) or does not know (a type the CSDL does not have), kept whole.
+    unknown_type: usize,
+    /// Those values: example id, path, and the type named or expected.
+    unknown_values: Vec<(String, String, String)>,
+}
+
+impl Tally {
+    fn report(&self, list: bool) -> String {
+        let percent = |n: usize| 100.0 * n as f64 / self.documented.max(1) as f64;
+        let mut text = format!(
+            "\nmembers of the documented answers read (with a value, control information left out): \
+             {}\n  typed by the crate: {} ({:.1}%)\n  declared by their type but not typed (a \
+             defect of the crate): {}\n  not declared by their type in the CSDL: {} ({:.1}%)\n  \
+             in a value whose type the crate cannot tell (no `@odata.type` in an abstract slot) \
+             or does not know: {} ({:.1}%)\n",
+            self.documented,
+            self.typed,
+            percent(self.typed),
+            self.declared.len(),
+            self.undeclared,
+            percent(self.undeclared),
+            self.unknown_type,
+            percent(self.unknown_type),
+        );
+        let shown = if list { self.declared.len() } else { 10 };
+        for (example, path) in self.declared.iter().take(shown) {
+            let _ = writeln!(text, "    {example}: {path}");
+        }
+        if self.declared.len() > shown {
+            let _ = writeln!(
+                text,
+                "    ... and {} more (--list)",
+                self.declared.len() - shown
+            );
+        }
+        if list {
+            let _ = writeln!(
+                text,
+                "  values of a type the crate cannot tell or does not know:"
+            );
+            for (example, path, ty) in &self.unknown_values {
+                let _ = writeln!(text, "    {example}: {path} ({ty})");
+            }
+        }
+        text
+    }
+}
+
+/// Walks a documented answer beside what the crate typed of it (`typed_json`), by the
+/// declared type of each value.
+struct MemberWalk<'a> {
+    members: &'a BTreeMap<String, conformance::Members>,
+    tally: &'a mut Tally,
+    example: &'a str,
+}
+
+impl MemberWalk<'_> {
+    fn value(&mut self, documented: &Value, typed: &Value, ty: Option<&str>, path: &str) {
+        match documented {
+            Value::Array(items) => {
+                let typed_items = typed.as_array();
+                for (index, item) in items.iter().enumerate() {
+                    let typed_item = typed_items
+                        .and_then(|items| items.get(index))
+                        .unwrap_or(&Value::Null);
+                    self.value(item, typed_item, ty, &format!("{path}/{index}"));
+                }
+            }
+            Value::Object(map) if typed.is_null() => {
+                self.tally.documented += members_with_a_value(documented);
+                self.tally.unknown_type += members_with_a_value(documented);
+                let named = map.get("@odata.type").and_then(Value::as_str);
+                let ty = match (named, ty) {
+                    (Some(named), _) => format!("named {named}"),
+                    (None, Some(ty)) => format!("no @odata.type, in a slot of {ty}"),
+                    (None, None) => "no @odata.type".to_string(),
+                };
+                self.tally
+                    .unknown_values
+                    .push((self.example.to_string(), path.to_string(), ty));
+            }
+            Value::Object(map) => {
+                // A value's own `@odata.type` names its type, when the crate has it.
+                let own = map
+                    .get("@odata.type")
+                    .and_then(Value::as_str)
+                    .map(|name| name.trim_start_matches('#'))
+                    .filter(|name| self.members.contains_key(*name));
+                let ty = own.or(ty);
+                let declared = ty.and_then(|ty| self.members.get(ty));
+                for (name, value) in map {
+                    if name.contains('@') || value.is_null() {
+                        continue;
+                    }
+                    self.tally.documented += 1;
+                    let member = declared.and_then(|members| members.get(name));
+                    let path = format!("{path}/{name}");
+                    match typed.get(name) {
+                        Some(typed) => {
+                            self.tally.typed += 1;
+                            let inner = member.and_then(Option::as_deref);
+                            self.value(value, typed, inner, &path);
+                        }
+                        None if member.is_some() => {
+                            self.tally.declared.push((self.example.to_string(), path))
+                        }
+                        None => self.tally.undeclared += 1,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// How many members (not control information, not `null`) a JSON value has, at any depth.
+fn members_with_a_value(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => items.iter().map(members_with_a_value).sum(),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(name, value)| !name.contains('@') && !value.is_null())
+            .map(|(_, value)| 1 + members_with_a_value(value))
+            .sum(),
+        _ => 0,
+    }
 }
 
 /// The harness crate's manifest: the generated crate with every area, and what the harness
@@ -1075,6 +1257,63 @@ fn table(examples: &[Example], verdicts: &[Verdict]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documented_members_are_counted_by_what_the_crate_typed() {
+        let members: BTreeMap<String, conformance::Members> = BTreeMap::from([
+            (
+                "ns.user".to_string(),
+                conformance::Members::from([
+                    ("id".to_string(), None),
+                    ("manager".to_string(), Some("ns.user".to_string())),
+                    ("home".to_string(), Some("ns.address".to_string())),
+                    ("extra".to_string(), Some("ns.base".to_string())),
+                ]),
+            ),
+            (
+                "ns.address".to_string(),
+                conformance::Members::from([("city".to_string(), None)]),
+            ),
+        ]);
+        let documented = json!([{
+            "@odata.etag": "W/1",
+            "id": "u1",
+            "nickname": "al",
+            "home": {"city": "Oslo", "zip": null},
+            "manager": {"id": "u2", "home": {"city": "Bergen"}},
+            "extra": {"@odata.type": "#ns.thing", "a": 1, "b": [{"c": 2}]}
+        }]);
+        // `home/city` of the manager landed in `additional_properties` (a defect); `extra`
+        // is of a type the crate does not know (a union's `Other`, typed as `null`).
+        let typed = json!([{
+            "id": "u1",
+            "home": {"city": "Oslo"},
+            "manager": {"id": "u2", "home": {}},
+            "extra": null
+        }]);
+        let mut tally = Tally::default();
+        MemberWalk {
+            members: &members,
+            tally: &mut tally,
+            example: "e#0",
+        }
+        .value(&documented, &typed, Some("ns.user"), "value");
+        // id, nickname, home, home/city, manager, manager/id, manager/home,
+        // manager/home/city, extra, extra/a, extra/b, extra/b/0/c.
+        assert_eq!(tally.documented, 12);
+        assert_eq!(
+            tally.typed,
+            6 + 1,
+            "id, home, home/city, manager, its id and home, extra"
+        );
+        assert_eq!(
+            tally.declared,
+            [("e#0".to_string(), "value/0/manager/home/city".to_string())]
+        );
+        assert_eq!(tally.undeclared, 1, "nickname");
+        assert_eq!(tally.unknown_type, 3, "extra's a, b and b/0/c");
+        assert_eq!(tally.unknown_values[0].1, "value/0/extra");
+    }
 
     #[test]
     fn urls_are_compared_below_the_root_and_decoded() {

@@ -65,19 +65,18 @@ impl<T: Serialize> Serialize for Page<T> {
             map.serialize_entry(DELTA_LINK, link)?;
         }
         let control = |name: &String| name.starts_with('@');
-        for (name, value) in self
-            .additional_properties
-            .iter()
-            .filter(|(n, _)| control(n))
-        {
+        // `typed_json` writes only what the page declares.
+        let none = serde_json::Map::new();
+        let additional = if crate::structured::typed_only() {
+            &none
+        } else {
+            &self.additional_properties
+        };
+        for (name, value) in additional.iter().filter(|(n, _)| control(n)) {
             map.serialize_entry(name, value)?;
         }
         map.serialize_entry("value", &self.value)?;
-        for (name, value) in self
-            .additional_properties
-            .iter()
-            .filter(|(n, _)| !control(n))
-        {
+        for (name, value) in additional.iter().filter(|(n, _)| !control(n)) {
             map.serialize_entry(name, value)?;
         }
         map.end()

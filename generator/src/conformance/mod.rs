@@ -17,12 +17,13 @@ mod url;
 
 pub use url::{below_service_root, host_and_path, percent_decode, percent_decode_except};
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
 use crate::diagnostics::Diagnostic;
 use crate::emit::Plan;
+use crate::model::{TypeTarget, TypeUse};
 use crate::{GenerateOptions, select};
 
 /// Why an example is not built by the harness.
@@ -81,7 +82,16 @@ pub struct Case {
     /// Whether the CSDL declares a result for the call (an entity, a value, content); not for
     /// a `DELETE`, a `$ref` write or an action without a return type.
     pub result: bool,
+    /// The qualified name of the answer's structured type (of each item, for a collection), and
+    /// whether it is a collection: what declares the answer's members (see
+    /// [`Harness::members`]).
+    pub answer: Option<(String, bool)>,
 }
+
+/// The members (properties and navigation properties, inherited ones included) a structured
+/// type declares, each with the qualified name of its structured type (of each item), if its
+/// value is structured.
+pub type Members = BTreeMap<String, Option<String>>;
 
 /// The harness for a set of examples.
 #[derive(Debug)]
@@ -92,6 +102,9 @@ pub struct Harness {
     pub resolutions: Vec<Result<Case, (Class, String)>>,
     /// How many distinct cases the program has.
     pub cases: usize,
+    /// The members every structured type of the crate declares, by qualified name: to tell,
+    /// of a documented member the crate did not type, whether its type declares it.
+    pub members: BTreeMap<String, Members>,
 }
 
 /// Resolves `examples` against the crate that the CSDL `documents` (the main one first, see
@@ -143,6 +156,12 @@ pub fn harness(
                 query,
                 rules: resolved.rules,
                 result: resolved.reader != route::Reader::Nothing,
+                answer: match resolved.reader {
+                    route::Reader::Json(Some(answer)) => {
+                        Some((plan.model.ty(answer.ty).qualified_name(), answer.collection))
+                    }
+                    _ => None,
+                },
             })
         })
         .collect();
@@ -152,5 +171,37 @@ pub fn harness(
         main_rs,
         resolutions,
         cases: cases.len(),
+        members: declared_members(&plan),
     })
+}
+
+/// What each structured type of the plan declares (see [`Harness::members`]).
+fn declared_members(plan: &Plan<'_>) -> BTreeMap<String, Members> {
+    let model = plan.model;
+    let structured = |ty: TypeUse| match ty.target {
+        TypeTarget::Named(id) if model.structured(id).is_some() => {
+            Some(model.ty(id).qualified_name())
+        }
+        _ => None,
+    };
+    plan.items
+        .keys()
+        .filter(|&&id| model.structured(id).is_some())
+        .map(|&id| {
+            let mut members: Members = model
+                .all_properties(id)
+                .into_iter()
+                .map(|(_, property)| (property.name.to_string(), structured(property.ty)))
+                .collect();
+            for (_, _, navigation) in model.all_navigations(id) {
+                let target = TypeUse {
+                    target: TypeTarget::Named(navigation.target),
+                    collection: navigation.collection,
+                    nullable: true,
+                };
+                members.insert(navigation.name.to_string(), structured(target));
+            }
+            (model.ty(id).qualified_name(), members)
+        })
+        .collect()
 }

@@ -16,7 +16,7 @@ pub(super) fn main_rs(crate_name: &str, cases: &[(TokenStream, Reader)]) -> Toke
     let functions = cases.iter().enumerate().map(|(index, (call, reader))| {
         let name = format_ident!("case_{index}");
         let run = match reader {
-            Reader::Json | Reader::Nothing => quote!(run),
+            Reader::Json(_) | Reader::Nothing => quote!(run),
             Reader::Content => quote!(run_content),
         };
         quote! {
@@ -142,6 +142,8 @@ pub(super) fn main_rs(crate_name: &str, cases: &[(TokenStream, Reader)]) -> Toke
             build_error: Option<String>,
             /// The answer read and written back (raw content as text).
             written: Option<Value>,
+            /// What the crate's types hold of the answer (`typed_json`).
+            typed: Option<Value>,
             /// Whether the answer was read as raw content.
             content: bool,
             read_error: Option<String>,
@@ -194,7 +196,10 @@ pub(super) fn main_rs(crate_name: &str, cases: &[(TokenStream, Reader)]) -> Toke
             let (mut outcome, operation) = build(operation, args);
             match operation.parse_optional_response(args.response()) {
                 Ok(value) => match serde_json::to_value(&value) {
-                    Ok(written) => outcome.written = Some(written),
+                    Ok(written) => {
+                        outcome.written = Some(written);
+                        outcome.typed = krate::typed_json(&value).ok();
+                    }
                     Err(error) => outcome.read_error = Some(format!("writing back: {error}")),
                 },
                 Err(error) => outcome.read_error = Some(error.to_string()),

@@ -17,11 +17,21 @@ use crate::emit::requests::{self, MethodKind};
 use crate::model::*;
 use crate::naming::RustName;
 
+/// The structured type of an answer: what its members are declared by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Answer {
+    /// The (entity or complex) type of the value, or of each item.
+    pub ty: TypeId,
+    /// A collection (a page of items).
+    pub collection: bool,
+}
+
 /// How the harness reads an operation's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Reader {
-    /// A JSON (or empty, or plain-text number) answer, written back as JSON.
-    Json,
+    /// A JSON (or empty, or plain-text number) answer, written back as JSON; of this structured
+    /// type, when it is one.
+    Json(Option<Answer>),
     /// Raw content (`$value`, a stream property).
     Content,
     /// A call whose answer the CSDL declares no result for (a `DELETE`, a `$ref` write, an
@@ -611,7 +621,9 @@ impl Walk<'_, '_> {
             "$count" => {
                 let (chain, at) = self.address(before_last)?;
                 return match (at, method) {
-                    (At::Collection(_), "GET") => Ok((quote!(#chain.count_items()), Reader::Json)),
+                    (At::Collection(_), "GET") => {
+                        Ok((quote!(#chain.count_items()), Reader::Json(None)))
+                    }
                     _ => Err((
                         Class::ExampleDefect,
                         "`$count` after something other than a collection".to_string(),
@@ -720,14 +732,37 @@ impl Walk<'_, '_> {
                 ));
             }
         };
+        let answer = match at {
+            At::Item(ty) | At::Property(ty) => Some(Answer {
+                ty,
+                collection: false,
+            }),
+            At::Collection(ty) => Some(Answer {
+                ty,
+                collection: method == "GET",
+            }),
+            At::Root => None,
+        };
         Ok((
             call,
             if method == "DELETE" {
                 Reader::Nothing
             } else {
-                Reader::Json
+                Reader::Json(answer)
             },
         ))
+    }
+
+    /// The structured type of an operation's result, if it has one.
+    fn answer(&self, ty: Option<TypeUse>) -> Option<Answer> {
+        let ty = ty?;
+        match ty.target {
+            TypeTarget::Named(id) if self.plan.model.structured(id).is_some() => Some(Answer {
+                ty: id,
+                collection: ty.collection,
+            }),
+            _ => None,
+        }
     }
 
     /// A bound operation at the end of the path.
@@ -785,7 +820,7 @@ impl Walk<'_, '_> {
                     } else if operation.return_type.is_none() {
                         Reader::Nothing
                     } else {
-                        Reader::Json
+                        Reader::Json(self.answer(operation.return_type))
                     },
                 ))
             }
@@ -799,7 +834,10 @@ impl Walk<'_, '_> {
                 let arguments = self.function_arguments(id, parentheses)?;
                 let call = quote!(#chain.#rust(#(#arguments),*));
                 if crate::select::delta_entity(self.plan.model, operation).is_some() {
-                    return Ok((quote!(#call.changes()), Reader::Json));
+                    return Ok((
+                        quote!(#call.changes()),
+                        Reader::Json(self.answer(operation.return_type)),
+                    ));
                 }
                 if let Some(_target) = crate::select::composable_entity(self.plan.model, operation)
                 {
@@ -808,7 +846,10 @@ impl Walk<'_, '_> {
                     } else {
                         quote!(get())
                     };
-                    return Ok((quote!(#call.#read), Reader::Json));
+                    return Ok((
+                        quote!(#call.#read),
+                        Reader::Json(self.answer(operation.return_type)),
+                    ));
                 }
                 let streamed = operation
                     .return_type
@@ -818,7 +859,7 @@ impl Walk<'_, '_> {
                     if streamed {
                         Reader::Content
                     } else {
-                        Reader::Json
+                        Reader::Json(self.answer(operation.return_type))
                     },
                 ))
             }
@@ -1000,7 +1041,7 @@ impl Walk<'_, '_> {
         Ok((
             call,
             if method == "GET" {
-                Reader::Json
+                Reader::Json(None)
             } else {
                 Reader::Nothing
             },

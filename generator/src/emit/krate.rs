@@ -446,7 +446,7 @@ pub(super) fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2:
         pub use flags::Flags;
         pub use graph::{Cloud, Graph, Version};
         pub use operation::{Content, Direction, Operation, Page, Selectable};
-        pub use structured::Model;
+        pub use structured::{Model, typed_json};
 
         #readme
     }
