@@ -45,7 +45,10 @@ pub mod transport;
 pub mod azure;
 pub mod models;
 pub mod requests;
-pub use batch::{Batch, BatchItem, BatchPosition, BatchResponse, Batches, BatchesItem};
+pub use batch::{
+    Batch, BatchItem, BatchItemResponse, BatchPosition, BatchResponse, Batches,
+    BatchesItem,
+};
 pub use error::Error;
 pub use flags::Flags;
 pub use graph::{Cloud, Graph, Version};

@@ -867,6 +867,8 @@ impl Client {
         let idempotent = is_idempotent(&parts.method);
         let policy = self.retry;
         let mut attempt = 1;
+        // The time spent waiting between attempts, for the span.
+        let mut waited = std::time::Duration::ZERO;
         loop {
             let remaining = policy.max_elapsed.saturating_sub(start.elapsed());
             let timeout = self.timeout.min(remaining);
@@ -893,11 +895,12 @@ impl Client {
                 if start.elapsed().saturating_add(wait) < policy.max_elapsed {
                     trace::retry(attempt, wait, &outcome);
                     tokio::time::sleep(wait).await;
+                    waited += wait;
                     attempt += 1;
                     continue;
                 }
             }
-            trace::finish(span, attempt, &outcome);
+            trace::finish(span, attempt, waited, &outcome);
             return match outcome {
                 Attempt::Answered(response) => Ok(response),
                 Attempt::Failed(error) | Attempt::NotSent(error) | Attempt::MaybeSent(error) => {
@@ -980,7 +983,8 @@ impl Client {
 }
 
 /// What the `tracing` feature records: one span per operation (`graph.request`, with `method`,
-/// `path` without keys or arguments, and, once answered, `status`, `attempts` and `request_id`),
+/// `path` without keys or arguments, and, once answered, `status`, `attempts`, `retry_wait_ms`
+/// (the time waited between attempts) and `request_id`),
 /// and an event per retry (`attempt`, `wait_ms`, `reason`). Never the token, a query option, a
 /// key or a body. Without the feature every function here does nothing.
 mod trace {
@@ -1004,6 +1008,7 @@ mod trace {
                 path = template.unwrap_or("(a request built elsewhere)"),
                 status = tracing::field::Empty,
                 attempts = tracing::field::Empty,
+                retry_wait_ms = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             )
         }
@@ -1051,12 +1056,16 @@ mod trace {
         let _ = (attempt, wait, reason(outcome));
     }
 
-    /// The operation's last attempt: its status (or failure), the attempts, and the service's
-    /// request id.
-    pub(super) fn finish(span: &Span, attempts: u32, outcome: &Attempt) {
+    /// The operation's last attempt: its status (or failure), the attempts, the time waited
+    /// between them, and the service's request id.
+    pub(super) fn finish(span: &Span, attempts: u32, waited: Duration, outcome: &Attempt) {
         #[cfg(feature = "tracing")]
         {
             span.record("attempts", attempts);
+            span.record(
+                "retry_wait_ms",
+                u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+            );
             match outcome {
                 Attempt::Answered(response) => {
                     span.record("status", response.status().as_u16());
@@ -1074,7 +1083,7 @@ mod trace {
             }
         }
         #[cfg(not(feature = "tracing"))]
-        let _ = (span, attempts, outcome);
+        let _ = (span, attempts, waited, outcome);
     }
 }
 

@@ -1165,7 +1165,8 @@ fn operations_are_traced_without_secrets_or_values() {
     let capture: &'static Capture = Box::leak(Box::default());
     let server = TestServer::start();
     let id = server.seed_assignment(CONFIGURATION, "g1");
-    server.inject([Fault::status(429, "TooManyRequests", Some(0))]);
+    // A retry after a one-second `Retry-After`: the wait is on the event and on the span.
+    server.inject([Fault::status(429, "TooManyRequests", Some(1))]);
     let client = client();
     tracing::subscriber::with_default(capture, || {
         let get = assignments(&server)
@@ -1183,13 +1184,14 @@ fn operations_are_traced_without_secrets_or_values() {
         "{text}"
     );
     assert_eq!(
-        lines[1], "event INFO: message=retrying attempt=1 wait_ms=0 reason=429",
+        lines[1], "event INFO: message=retrying attempt=1 wait_ms=1000 reason=429",
         "{text}"
     );
     assert_eq!(
         lines[2..],
         [
             "record: attempts=2",
+            "record: retry_wait_ms=1000",
             "record: status=200",
             "record: request_id=req-2"
         ],

@@ -33,7 +33,7 @@ pub mod values;
 pub mod transport;
 #[cfg(feature = "azure")]
 pub mod azure;
-pub use batch::{Batch, BatchItem, BatchPosition, BatchResponse, Batches, BatchesItem};
+pub use batch::{Batch, BatchItem, BatchItemResponse, BatchPosition, BatchResponse, Batches, BatchesItem};
 pub use error::Error;
 pub use flags::Flags;
 pub use graph::{Cloud, Graph, Version};

@@ -441,7 +441,7 @@ pub(super) fn lib_rs(plan: &Plan<'_>, options: &GenerateOptions) -> proc_macro2:
         pub mod models;
         #requests_module
 
-        pub use batch::{Batch, BatchItem, BatchPosition, BatchResponse, Batches, BatchesItem};
+        pub use batch::{Batch, BatchItem, BatchItemResponse, BatchPosition, BatchResponse, Batches, BatchesItem};
         pub use error::Error;
         pub use flags::Flags;
         pub use graph::{Cloud, Graph, Version};
