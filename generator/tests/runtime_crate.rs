@@ -24,17 +24,41 @@ fn generated() -> std::collections::BTreeMap<String, String> {
     .files
 }
 
-/// The lines of a `lib.rs` that declare the runtime: its modules, their gates, its re-exports.
-fn runtime_declarations(lib: &str) -> Vec<&str> {
-    lib.lines()
-        .map(str::trim)
-        .filter(|line| {
-            line.starts_with("pub mod ")
-                || line.starts_with("mod ")
-                || line.starts_with("#[cfg(feature")
-                || line.starts_with("pub use ")
+/// The statements of a `lib.rs` that declare the runtime: its modules, their gates, its
+/// re-exports, each on one line (a formatter may wrap a long `pub use`).
+fn runtime_declarations(lib: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let mut open: Option<String> = None;
+    for line in lib.lines().map(str::trim) {
+        if let Some(statement) = &mut open {
+            statement.push_str(line);
+            if line.ends_with(';') {
+                statements.extend(open.take());
+            }
+            continue;
+        }
+        let declares = line.starts_with("pub mod ")
+            || line.starts_with("mod ")
+            || line.starts_with("#[cfg(feature")
+            || line.starts_with("pub use ");
+        if !declares || matches!(line, "pub mod models;" | "pub mod requests;") {
+            continue;
+        }
+        if line.starts_with("#[") || line.ends_with(';') {
+            statements.push(line.to_string());
+        } else {
+            open = Some(line.to_string());
+        }
+    }
+    // One spelling of a list, wrapped or not: `{a, b}`.
+    statements
+        .into_iter()
+        .map(|statement| {
+            statement
+                .replace(",}", "}")
+                .replace(", ", ",")
+                .replace(',', ", ")
         })
-        .filter(|line| !matches!(*line, "pub mod models;" | "pub mod requests;"))
         .collect()
 }
 
