@@ -75,3 +75,39 @@ fn every_item_of_the_areas_fixture_has_its_dependencies() {
     // full, 6 areas (types-outside-areas included) and the groups.
     assert_eq!(features.count(), 1 + 6 + features.groups.len());
 }
+
+/// Graph counts and searches directory objects only with `ConsistencyLevel: eventual`: the
+/// collection builders of `microsoft.graph.directoryObject` and every type derived from it say
+/// so (`COUNTS_EVENTUALLY`, which the runtime reads to add the header to `$count`, `$search`
+/// and `/$count`, and to every next page), and no other builder does.
+#[test]
+fn directory_objects_are_counted_with_eventual_consistency() {
+    let graph = DOCUMENT.replace("example.org", "microsoft.graph");
+    let generate = |document: &str| {
+        let options = msgraph_codegen::GenerateOptions::standalone(
+            SliceSpec {
+                all: true,
+                ..SliceSpec::default()
+            },
+            "test",
+        );
+        msgraph_codegen::generate(document.as_bytes(), &options)
+            .unwrap_or_else(|d| panic!("{d:?}"))
+            .files
+    };
+    let marks = |files: &std::collections::BTreeMap<String, String>, file: &str| {
+        files[file].contains("const COUNTS_EVENTUALLY: bool = true;")
+    };
+    let files = generate(&graph);
+    for file in [
+        "src/requests/directory_object.rs",
+        "src/requests/user.rs",
+        "src/requests/group.rs",
+    ] {
+        assert!(marks(&files, file), "{file} counts eventually");
+    }
+    assert!(!marks(&files, "src/requests/room.rs"), "a room is no directory object");
+    // Another service's type of the same name is not Graph's.
+    let other = generate(DOCUMENT);
+    assert!(!marks(&other, "src/requests/user.rs"));
+}
