@@ -454,6 +454,41 @@ impl<T, V> Navigation<T, V> {
     }
 }
 
+impl<T, V> Navigation<T, Vec<V>> {
+    /// Where the rest of an expanded collection is, when the service paged it: the
+    /// `name@odata.nextLink` among the entity's `additional_properties` (its field holds the
+    /// first page). `None` when the expansion came whole; [`rest`](Navigation::rest) reads
+    /// what follows.
+    pub fn next_link<'e>(
+        &self,
+        additional_properties: &'e serde_json::Map<String, serde_json::Value>,
+    ) -> Option<&'e str> {
+        additional_properties
+            .get(&format!("{}@odata.nextLink", self.name))
+            .and_then(serde_json::Value::as_str)
+    }
+
+    /// The operation that reads the rest of a paged expansion (see
+    /// [`next_link`](Navigation::next_link)), as the navigation's own list operation `list`
+    /// (`configurations().by_id(id).assignments().list()`) reads its next page: only inside the
+    /// service root, with `list`'s headers. `None` when the expansion came whole.
+    pub fn rest(
+        &self,
+        list: &crate::Operation<crate::Page<V>>,
+        additional_properties: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<Result<crate::Operation<crate::Page<V>>, crate::Error>> {
+        let page = crate::Page {
+            value: Vec::new(),
+            next_link: Some(self.next_link(additional_properties)?.to_string()),
+            delta_link: None,
+            count: None,
+            context: None,
+            additional_properties: serde_json::Map::new(),
+        };
+        list.next_page(&page)
+    }
+}
+
 /// One item of `$expand`: a navigation with its own `$select`, `$filter`, `$top`, `$orderby`
 /// (`manager($select=id,displayName)`). Pass it to
 /// [`Operation::expand`](crate::Operation::expand).

@@ -106,7 +106,10 @@ fn directory_objects_are_counted_with_eventual_consistency() {
     ] {
         assert!(marks(&files, file), "{file} counts eventually");
     }
-    assert!(!marks(&files, "src/requests/room.rs"), "a room is no directory object");
+    assert!(
+        !marks(&files, "src/requests/room.rs"),
+        "a room is no directory object"
+    );
     // Another service's type of the same name is not Graph's.
     let other = generate(DOCUMENT);
     assert!(!marks(&other, "src/requests/user.rs"));

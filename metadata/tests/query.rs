@@ -164,6 +164,32 @@ fn a_paged_expansion_keeps_its_next_link_and_navigations_are_written() {
         .additional_properties
         .contains_key("assignments@odata.nextLink"));
     assert_eq!(serde_json::to_value(&configuration).unwrap(), answer);
+    // The rest, read as the navigation's own list reads its next page.
+    let link = "https://graph.microsoft.com/v1.0/deviceAppManagement/mobileAppConfigurations/cfg-1/assignments?$skiptoken=x";
+    let assignments = IosMobileAppConfiguration::ASSIGNMENTS;
+    assert_eq!(
+        assignments.next_link(&configuration.additional_properties),
+        Some(link)
+    );
+    let list = Graph::v1()
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id("cfg-1")
+        .assignments()
+        .list();
+    let rest = assignments
+        .rest(&list, &configuration.additional_properties)
+        .unwrap()
+        .unwrap();
+    assert_eq!(rest.to_http_request().unwrap().uri().to_string(), link);
+    // An expansion that came whole has no rest; a link outside the service root is refused.
+    assert!(assignments.rest(&list, &serde_json::Map::new()).is_none());
+    let mut foreign = serde_json::Map::new();
+    foreign.insert(
+        "assignments@odata.nextLink".into(),
+        "https://evil.example/v1.0/x".into(),
+    );
+    assert!(assignments.rest(&list, &foreign).unwrap().is_err());
 
     let mut created = IosMobileAppConfiguration::default();
     created.display_name = Some("Contoso".into());
