@@ -1475,7 +1475,8 @@ fn uploads_go_in_slices_resume_after_a_failure_and_end_with_the_item() {
         Fault::Slow(Duration::ZERO),
         Fault::status(500, "generalException", None),
     ]);
-    let item = block_on(client.upload(upload_to(&url), &content)).unwrap();
+    let uploaded = block_on(client.upload(upload_to(&url), &content)).unwrap();
+    let item = uploaded.item.unwrap();
     assert_eq!(item.size, content.len());
     assert!(item.id.starts_with("uploaded-"));
     assert_eq!(server.uploaded(&url).unwrap(), content);
@@ -1504,7 +1505,7 @@ fn uploads_go_in_slices_resume_after_a_failure_and_end_with_the_item() {
     let before = server.requests().len();
     let item =
         block_on(client.upload(Upload::<Item>::new(url.as_str(), 5).unwrap(), b"hello")).unwrap();
-    assert_eq!(item.size, 5);
+    assert_eq!(item.item.unwrap().size, 5);
     assert_eq!(puts_and_gets(before), ["PUT bytes 0-4/5"]);
 
     // Cancelled: the session is gone.

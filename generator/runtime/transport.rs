@@ -72,7 +72,7 @@ pub use {reqwest, rustls};
 use crate::delta::{Change, DeltaRound};
 use crate::error::ServiceError;
 use crate::monitor::{Accepted, Completed, Progress};
-use crate::upload::{Step, Upload};
+use crate::upload::{Step, Upload, Uploaded};
 use crate::{Error, Operation, Page};
 
 /// Any error, boxed: what a [`TokenProvider`] fails with.
@@ -747,8 +747,9 @@ impl Client {
         }
     }
 
-    /// Uploads `content` through an upload session (see the `upload` module) and returns the
-    /// service's item. Slices go to the session's URL without the token. A slice that fails
+    /// Uploads `content` through an upload session (see the `upload` module) and returns what
+    /// the service answered to the last slice: the created item (a drive item), its `Location`
+    /// (an Outlook attachment, answered without a body), or both. Slices go to the session's URL without the token. A slice that fails
     /// (the connection drops, a `5xx`, or `416` for a range the service already has) is not
     /// sent blindly again: the session is asked which ranges it still expects and the upload
     /// goes on from there, up to the [`RetryPolicy`]'s attempts in a row.
@@ -762,7 +763,7 @@ impl Client {
         &self,
         mut upload: Upload<T>,
         content: &[u8],
-    ) -> Result<T, TransportError> {
+    ) -> Result<Uploaded<T>, TransportError> {
         let mut failures = 0;
         loop {
             let Some(request) = upload.next_request(content)? else {
@@ -776,7 +777,7 @@ impl Client {
                 Err(error) => Err(error),
             };
             match step {
-                Ok(Step::Done(item)) => return Ok(item),
+                Ok(Step::Done(uploaded)) => return Ok(uploaded),
                 Ok(Step::Continue) => failures = 0,
                 Err(error) if resumable(&error) && failures + 1 < self.retry.max_attempts => {
                     failures += 1;

@@ -45,8 +45,20 @@ pub struct Upload<T> {
 pub enum Step<T> {
     /// More to send: [`Upload::next_request`] has the next slice.
     Continue,
-    /// The upload is complete: the service's item.
-    Done(T),
+    /// The upload is complete.
+    Done(Uploaded<T>),
+}
+
+/// What the service answered to the last slice: the created item (a drive item's upload answers
+/// with it), and where it is (`Location`; an Outlook attachment's upload answers `201 Created`
+/// with only that, and no body).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Uploaded<T> {
+    /// The created item, when the answer has a body.
+    pub item: Option<T>,
+    /// The answer's `Location` header, when it has one.
+    pub location: Option<String>,
 }
 
 /// The members of an upload session's answer that an upload reads.
@@ -96,6 +108,20 @@ impl<T: DeserializeOwned> Upload<T> {
         Ok(self)
     }
 
+    /// An upload of `total` bytes through an upload session whose `uploadUrl` is
+    /// `upload_url` (the generated `upload` methods of the builders that have a
+    /// `createUploadSession` action pass the session's field, and type `T` by the builder).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidUpload`] for a session without an upload URL, or an empty upload.
+    pub fn for_session(upload_url: Option<&str>, total: usize) -> Result<Upload<T>, Error> {
+        let url = upload_url.ok_or_else(|| {
+            Error::InvalidUpload("the upload session has no `uploadUrl`".to_string())
+        })?;
+        Upload::new(url, total)
+    }
+
     /// The session's URL.
     pub fn url(&self) -> &str {
         &self.url
@@ -139,7 +165,8 @@ impl<T: DeserializeOwned> Upload<T> {
     }
 
     /// Reads the answer to a slice: `202 Accepted` moves the upload to the first range the
-    /// service still expects; `200 OK` or `201 Created` is the final item.
+    /// service still expects; `200 OK` or `201 Created` ends it, with the item when the answer
+    /// has a body and its `Location` when it has one ([`Uploaded`]).
     ///
     /// # Errors
     ///
@@ -150,14 +177,25 @@ impl<T: DeserializeOwned> Upload<T> {
         &mut self,
         response: http::Response<B>,
     ) -> Result<Step<T>, Error> {
+        let location = response
+            .headers()
+            .get(http::header::LOCATION)
+            .and_then(|location| location.to_str().ok())
+            .map(str::to_string);
         let (status, body) = Error::unless_success(response)?;
         if status == http::StatusCode::ACCEPTED {
             self.go_on_from(status, body.as_ref())?;
             return Ok(Step::Continue);
         }
-        serde_json::from_slice(body.as_ref())
-            .map(Step::Done)
-            .map_err(|source| Error::Deserialize { status, source })
+        let body = body.as_ref();
+        let item = if body.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            let item = serde_json::from_slice(body)
+                .map_err(|source| Error::Deserialize { status, source })?;
+            Some(item)
+        };
+        Ok(Step::Done(Uploaded { item, location }))
     }
 
     /// The request that asks the session which ranges it still expects: a `GET` of the upload
@@ -296,9 +334,12 @@ mod tests {
             .unwrap();
         assert_eq!(
             done,
-            Step::Done(Item {
-                id: "item-1".into(),
-                size: 655_460
+            Step::Done(Uploaded {
+                item: Some(Item {
+                    id: "item-1".into(),
+                    size: 655_460
+                }),
+                location: None,
             })
         );
         assert!(
@@ -338,5 +379,26 @@ mod tests {
                 .is_err()
         );
         assert_eq!(upload.cancel_request().unwrap().method(), "DELETE");
+    }
+
+    #[test]
+    fn an_attachment_upload_ends_with_its_location_and_no_body() {
+        let mut upload = Upload::<Item>::for_session(Some(URL), 5).unwrap();
+        upload.next_request(b"hello").unwrap().unwrap();
+        let created = http::Response::builder()
+            .status(201)
+            .header("location", "https://outlook.example/attachments('a1')")
+            .body(Vec::new())
+            .unwrap();
+        assert_eq!(
+            upload.read_response(created).unwrap(),
+            Step::Done(Uploaded {
+                item: None,
+                location: Some("https://outlook.example/attachments('a1')".into()),
+            })
+        );
+        // A session without an upload URL is no session to upload to.
+        let error = Upload::<Item>::for_session(None, 5).unwrap_err();
+        assert!(error.to_string().contains("uploadUrl"), "{error}");
     }
 }

@@ -21,7 +21,9 @@ use msgraph::transport::{Client, StaticToken, TransportError};
 use msgraph::upload::Upload;
 
 /// Uploads `content` to the session at `upload_url` in slices of `slice_kib` KiB, and returns
-/// the item the service created, as JSON (its type depends on what the session is for).
+/// the item the service created, as JSON (its type depends on what the session is for; with the
+/// builder that made the session, its `upload(&session, len)` types it), or `null` when the
+/// service answered with its location only (an Outlook attachment).
 pub async fn run(
     client: &Client,
     upload_url: &str,
@@ -29,11 +31,15 @@ pub async fn run(
     slice_kib: usize,
 ) -> Result<serde_json::Value, TransportError> {
     let upload = Upload::new(upload_url, content.len())?.slice_size(slice_kib * 1024)?;
-    let item: serde_json::Value = client.upload(upload, content).await?;
+    let uploaded = client.upload(upload, content).await?;
+    let item: serde_json::Value = uploaded.item.unwrap_or_default();
     println!(
         "uploaded {} bytes: {}",
         content.len(),
-        item.get("id").and_then(|id| id.as_str()).unwrap_or("?")
+        item.get("id")
+            .and_then(|id| id.as_str())
+            .or(uploaded.location.as_deref())
+            .unwrap_or("?")
     );
     Ok(item)
 }

@@ -145,6 +145,9 @@ pub(crate) enum MethodKind<'m> {
     Cast(TypeId),
     /// A bound action or function.
     Operation(OperationId),
+    /// The upload through a session that this `createUploadSession` action opened, typed by the
+    /// builder's entity (the item the upload creates).
+    Upload(OperationId),
 }
 
 /// The methods of an entity type's item builder (`collection == false`) or collection builder,
@@ -264,7 +267,41 @@ pub(crate) fn builder_methods<'m>(
             MethodKind::Operation(id),
         ));
     }
+    // Graph's convention: `createUploadSession` opens an upload session for large content; the
+    // builder types the upload through it by its entity.
+    for &id in &applicable {
+        if upload_session_url(plan, id).is_some() {
+            methods.push((
+                scope.claim(RustName::new("upload".to_string())),
+                MethodKind::Upload(id),
+            ));
+        }
+    }
     methods
+}
+
+/// For an action named `createUploadSession` whose result has an `uploadUrl` property: the
+/// result's type and the property's field (what an upload through the session reads).
+pub(crate) fn upload_session_url(plan: &Plan<'_>, id: OperationId) -> Option<(TypeId, RustName)> {
+    let operation = plan.model.operation(id);
+    if operation.name != "createUploadSession" || operation.kind != OperationKind::Action {
+        return None;
+    }
+    let result = operation.return_type?;
+    let TypeTarget::Named(session) = result.target else {
+        return None;
+    };
+    if result.collection || plan.items(session).struct_name.is_none() {
+        return None;
+    }
+    let field = plan
+        .struct_names(session)
+        .properties
+        .iter()
+        .find(|names| names.property.name == "uploadUrl")?
+        .field
+        .clone();
+    Some((session, field))
 }
 
 struct Requests<'p, 'm> {
@@ -691,6 +728,7 @@ impl<'p, 'm> Requests<'p, 'm> {
             MethodKind::Operation(id) => {
                 self.operation_method(id, self.plan.model.operation(id), &method)?
             }
+            MethodKind::Upload(id) => self.upload_method(ty, id, &method)?,
         };
         Some(after_docs(tokens, gate))
     }
@@ -711,12 +749,47 @@ impl<'p, 'm> Requests<'p, 'm> {
                 builder(navigation.target, navigation.collection)
             }
             MethodKind::Cast(derived) => builder(derived, collection),
-            MethodKind::Operation(id) => Item::Operation(id),
+            MethodKind::Operation(id) | MethodKind::Upload(id) => Item::Operation(id),
             MethodKind::Media | MethodKind::Stream(_) => return TokenStream::new(),
         };
         self.plan
             .features
             .gate_within(item, builder(ty, collection))
+    }
+
+    /// `upload(&session, total)`: the upload through a session this builder's
+    /// `createUploadSession` opened, whose final answer is this builder's entity.
+    fn upload_method(
+        &self,
+        ty: TypeId,
+        id: OperationId,
+        method: &proc_macro2::Ident,
+    ) -> Option<TokenStream> {
+        let (session, field) = upload_session_url(self.plan, id)?;
+        let items = self.plan.items(session);
+        let session = self
+            .plan
+            .model_path(&items.module, items.struct_name.as_ref()?);
+        let entity = self.value_type(ty);
+        let field = field.ident();
+        let create = naming::member_name(&self.plan.model.operation(id).name);
+        let doc = format!(
+            " An upload of `total` bytes through `session` (what `{create}` returned), in slices \
+             of 320 KiB multiples: send it with the transport's `Client::upload`, which answers \
+             with the created `{}` (or, for an Outlook attachment, its location only).",
+            self.plan.model.ty(ty).qualified_name()
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[inline]
+            pub fn #method(
+                &self,
+                session: &#session,
+                total: usize,
+            ) -> ::std::result::Result<crate::upload::Upload<#entity>, crate::Error> {
+                crate::upload::Upload::for_session(session.#field.as_deref(), total)
+            }
+        })
     }
 
     fn navigation_method(
@@ -794,10 +867,11 @@ impl<'p, 'm> Requests<'p, 'm> {
         };
         let mut doc = format!("Calls the bound {kind} `{qualified}`.");
         // Graph's convention: an action that opens an upload session for large content.
-        if operation.name == "createUploadSession" {
+        if upload_session_url(self.plan, id).is_some() {
             doc.push_str(
-                " Send the content through the session it returns (its `upload_url`) with \
-                 [`Upload`](crate::upload::Upload), in slices of 320 KiB multiples.",
+                " Send the content through the session it returns with this builder's `upload` \
+                 (an [`Upload`](crate::upload::Upload) typed by its entity), in slices of \
+                 320 KiB multiples.",
             );
         }
         if let Some(description) = &operation.description {

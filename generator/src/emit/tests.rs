@@ -242,6 +242,25 @@ fn sorted<'a>(plan: &'a Plan<'_>) -> Vec<(&'a TypeId, &'a super::TypeItems)> {
     items
 }
 
+/// The check of an `upload` method: an upload through a session goes to the session's URL.
+fn upload_check(plan: &Plan<'_>, id: OperationId, method: &TokenStream) -> Option<TokenStream> {
+    let (session, field) = requests::upload_session_url(plan, id)?;
+    let items = plan.items(session);
+    let session = krate_path(plan.model_path(&items.module, items.struct_name.as_ref()?));
+    let field = field.ident();
+    Some(quote! {
+        {
+            let mut session = #session::default();
+            session.#field = Some("https://upload.example/session-1".to_string());
+            let upload = #method(&session, 10).expect("an upload through the session");
+            assert_eq!(upload.url(), "https://upload.example/session-1");
+            let without_url = #session::default();
+            let refused = #method(&without_url, 10);
+            assert!(refused.is_err(), "a session without a URL");
+        }
+    })
+}
+
 /// Rewrites `crate::models::X` (as written inside the crate) to `msgraph::models::X` for a test.
 pub(crate) fn krate_path(path: TokenStream) -> TokenStream {
     path.into_iter()
@@ -315,6 +334,8 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
                 });
             } else if let MethodKind::Operation(id) = kind {
                 checks.extend(operation_check(plan, id, &quote!(#collection.#name), &url));
+            } else if let MethodKind::Upload(id) = kind {
+                checks.extend(upload_check(plan, id, &quote!(#collection.#name)));
             }
         }
         for (name, kind) in requests::builder_methods(plan, entry.ty, false) {
@@ -371,6 +392,9 @@ fn request_checks(plan: &Plan<'_>) -> TokenStream {
                 }
                 MethodKind::Operation(id) => {
                     checks.extend(operation_check(plan, id, &quote!(#item.#name), &item_url));
+                }
+                MethodKind::Upload(id) => {
+                    checks.extend(upload_check(plan, id, &quote!(#item.#name)));
                 }
             }
         }
