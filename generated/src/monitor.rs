@@ -16,7 +16,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::error::retry_after;
@@ -26,7 +26,13 @@ use crate::operation::Operation;
 const DEFAULT_WAIT: Duration = Duration::from_secs(1);
 
 /// A request the service accepted and carries out in the background.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// It is what a generated long-running action's operation reads (`client.send(&op)`), and what
+/// [`Operation::parse_accepted`] reads of any `202`. It can be stored (serde, with its camelCase
+/// members) to ask later: whether the monitor gets the token was decided when the answer was
+/// read (inside the service root only), so a stored value is trusted as the caller's own data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Accepted {
     location: String,
     sends_token: bool,
@@ -254,6 +260,56 @@ mod tests {
             response = response.header(*name, *value);
         }
         response.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_long_running_action_reads_its_answer_as_accepted() {
+        let clone: Operation<Accepted> = Operation::new(
+            http::Method::POST,
+            ResourcePath::new(Arc::from("https://graph.microsoft.com/v1.0"))
+                .segment("teams")
+                .segment("t1")
+                .segment("clone"),
+            ResponseShape::Accepted,
+        );
+        let answer = || {
+            answer(
+                202,
+                &[
+                    ("location", "/teams('t2')/operations('o1')"),
+                    ("retry-after", "5"),
+                ],
+                "",
+            )
+        };
+        let accepted = clone.parse_response(answer()).unwrap();
+        // Teams writes the monitor relative to the service root.
+        assert_eq!(
+            accepted.location(),
+            "https://graph.microsoft.com/v1.0/teams('t2')/operations('o1')"
+        );
+        assert!(accepted.sends_token(), "inside the service root");
+        assert_eq!(accepted.retry_after(), Some(Duration::from_secs(5)));
+        // An empty body is no absent result here, and a stored value reads back the same.
+        assert_eq!(
+            clone.parse_optional_response(answer()).unwrap(),
+            Some(accepted.clone())
+        );
+        let stored = serde_json::to_string(&accepted).unwrap();
+        assert_eq!(serde_json::from_str::<Accepted>(&stored).unwrap(), accepted);
+        // Another answer is not an accepted operation; an error is the service's.
+        assert!(matches!(
+            clone.parse_response(answer_without_location()),
+            Err(Error::NotAccepted { status: 200 })
+        ));
+        assert!(matches!(
+            clone.parse_response(super::tests::answer(403, &[], "")),
+            Err(Error::Service(_))
+        ));
+    }
+
+    fn answer_without_location() -> http::Response<Vec<u8>> {
+        answer(200, &[], "{}")
     }
 
     #[test]

@@ -120,6 +120,8 @@ struct Example {
     response: String,
     response_json: Option<Value>,
     response_content_type: String,
+    /// The answer's `Location` header (a long-running operation's monitor), if documented.
+    response_location: Option<String>,
 }
 
 fn read_examples(path: &Path) -> Result<Vec<Example>, Failure> {
@@ -159,6 +161,7 @@ fn read_examples(path: &Path) -> Result<Vec<Example>, Failure> {
             response_json: (!response_json.is_null()).then_some(response_json),
             response_content_type: header(&response["headers"], "content-type")
                 .unwrap_or_else(|| "application/json".to_string()),
+            response_location: header(&response["headers"], "location"),
         });
     }
     Ok(examples)
@@ -271,6 +274,7 @@ pub fn run(options: &Options, command: &str) -> Result<Report, Failure> {
                 "status": example.status,
                 "response": example.response,
                 "response_content_type": example.response_content_type,
+                "response_location": example.response_location,
             }))
         })
         .collect();

@@ -24,6 +24,9 @@ pub(crate) enum ResponseShape {
     /// The body is a number as plain text (a `$count` segment's answer); the result type is
     /// `u64`.
     Count,
+    /// `202 Accepted` with a `Location` to ask (a long-running action); the result type is
+    /// [`Accepted`](crate::monitor::Accepted).
+    Accepted,
 }
 
 mod content;

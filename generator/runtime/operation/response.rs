@@ -25,6 +25,13 @@ impl<T: DeserializeOwned> Operation<T> {
                 T::deserialize(serde::de::value::BytesDeserializer::<serde_json::Error>::new(body))
                     .map_err(deserialize)
             }
+            // Read from the status and headers, as `parse_accepted` reads them.
+            ResponseShape::Accepted => {
+                let accepted = self.parse_accepted(http::Response::from_parts(parts, body))?;
+                serde_json::to_value(accepted)
+                    .and_then(T::deserialize)
+                    .map_err(deserialize)
+            }
             ResponseShape::Json | ResponseShape::Value
                 if body.iter().all(u8::is_ascii_whitespace) =>
             {
@@ -67,7 +74,11 @@ impl<T: DeserializeOwned> Operation<T> {
     ) -> Result<Option<T>, Error> {
         let no_content = response.status().is_success()
             && response.body().as_ref().iter().all(u8::is_ascii_whitespace);
-        if no_content && self.parts.shape != ResponseShape::Empty {
+        let bodiless = matches!(
+            self.parts.shape,
+            ResponseShape::Empty | ResponseShape::Accepted
+        );
+        if no_content && !bodiless {
             return Ok(None);
         }
         self.parse_response(response).map(Some)

@@ -53,6 +53,7 @@ pub(super) fn main_rs(crate_name: &str, cases: &[(TokenStream, Reader)]) -> Toke
             status: u16,
             response: String,
             response_content_type: String,
+            response_location: Option<String>,
         }
 
         impl Args {
@@ -109,6 +110,10 @@ pub(super) fn main_rs(crate_name: &str, cases: &[(TokenStream, Reader)]) -> Toke
                     http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::OK);
                 if let Ok(value) = http::HeaderValue::from_str(&self.response_content_type) {
                     response.headers_mut().insert(http::header::CONTENT_TYPE, value);
+                }
+                let location = self.response_location.as_deref().map(http::HeaderValue::from_str);
+                if let Some(Ok(value)) = location {
+                    response.headers_mut().insert(http::header::LOCATION, value);
                 }
                 response
             }

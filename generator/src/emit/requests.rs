@@ -280,6 +280,30 @@ pub(crate) fn builder_methods<'m>(
     methods
 }
 
+/// Graph's actions that answer `202 Accepted` with a `Location` to ask, and carry on in the
+/// background: (binding type, action). The CSDL does not say so (a drive item's `copy` declares
+/// a drive item as its result, which the answer never holds); Graph's API reference does.
+const LONG_RUNNING: &[(&str, &str)] = &[
+    ("microsoft.graph.driveItem", "copy"),
+    ("microsoft.graph.team", "clone"),
+    ("microsoft.graph.team", "archive"),
+    ("microsoft.graph.team", "unarchive"),
+];
+
+/// Whether a bound action is long-running (see [`LONG_RUNNING`]): its operation reads the
+/// answer as a `monitor::Accepted`.
+pub(crate) fn is_long_running(plan: &Plan<'_>, id: OperationId) -> bool {
+    let operation = plan.model.operation(id);
+    let Some(binding) = operation.binding else {
+        return false;
+    };
+    let binding = plan.model.ty(binding.ty).qualified_name();
+    operation.kind == OperationKind::Action
+        && LONG_RUNNING
+            .iter()
+            .any(|&(ty, name)| ty == binding && name == operation.name)
+}
+
 /// For an action named `createUploadSession` whose result has an `uploadUrl` property: the
 /// result's type and the property's field (what an upload through the session reads).
 pub(crate) fn upload_session_url(plan: &Plan<'_>, id: OperationId) -> Option<(TypeId, RustName)> {
@@ -837,6 +861,9 @@ impl<'p, 'm> Requests<'p, 'm> {
             format!("{}.{}", operation.namespace, operation.name)
         };
         let (returns, shape) = match operation.return_type {
+            _ if is_long_running(self.plan, id) => {
+                (quote!(crate::monitor::Accepted), quote!(Accepted))
+            }
             None => (quote!(()), quote!(Empty)),
             Some(ty) if ty.target == stream && !ty.collection => {
                 (quote!(crate::operation::Content), quote!(Content))
@@ -866,6 +893,13 @@ impl<'p, 'm> Requests<'p, 'm> {
             OperationKind::Function => "function",
         };
         let mut doc = format!("Calls the bound {kind} `{qualified}`.");
+        if is_long_running(self.plan, id) {
+            doc.push_str(
+                " The service accepts it (`202 Accepted`) and carries it out in the background: \
+                 the answer is the [`Accepted`](crate::monitor::Accepted) monitor, which the \
+                 transport's `Client::wait_for` asks until the operation ends.",
+            );
+        }
         // Graph's convention: an action that opens an upload session for large content.
         if upload_session_url(self.plan, id).is_some() {
             doc.push_str(
