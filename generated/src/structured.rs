@@ -16,6 +16,9 @@
 //!   written back, and a property set later wins over the kept `null`;
 //! - a collection with `null` items that its field cannot hold is kept whole in
 //!   `additional_properties`, with the field `None`, once its other items are known to be right;
+//! - an Edm number the service wrote as text (`"0.5"`) is read into its field and its text is
+//!   kept in `additional_properties`, so that it is written back as text while the field holds
+//!   the same number;
 //! - properties the struct does not declare (and control information such as `@odata.etag`)
 //!   are kept in `additional_properties`.
 
@@ -162,6 +165,9 @@ pub(crate) enum Read {
     /// A collection with `null` items that the field cannot hold: the field is `None`, and the
     /// value is to be kept whole.
     KeptWhole(Value),
+    /// An Edm number the service wrote as text (`"0.5"`, or a collection with such items): the
+    /// field holds the number, and the text is kept so that it is written back as it came.
+    SetKeepingForm(Value),
     /// The value does not fit the field.
     Invalid(serde_json::Error),
 }
@@ -326,7 +332,16 @@ impl Member {
         name: &str,
         field: &mut Option<T>,
     ) {
+        let as_text = match &self.offer {
+            Offer::Open(value) if self.name == name && numbers_as_text(value) => {
+                Some(value.clone())
+            }
+            _ => None,
+        };
         self.read_as(name, field, T::from_json);
+        if let (Some(text), Offer::Done(Read::Set)) = (as_text, &self.offer) {
+            self.offer = Offer::Done(Read::SetKeepingForm(text));
+        }
     }
 
     /// Reads the member into `field` with `convert` if the member is `name` and still unread.
@@ -352,7 +367,9 @@ impl Member {
     /// read it, if it was `null`, or if its property could not hold it whole.
     pub(crate) fn keep_unread(&mut self, additional: &mut Fields) {
         let kept = match std::mem::replace(&mut self.offer, Offer::Kept) {
-            Offer::Open(value) | Offer::Done(Read::KeptWhole(value)) => value,
+            Offer::Open(value)
+            | Offer::Done(Read::KeptWhole(value))
+            | Offer::Done(Read::SetKeepingForm(value)) => value,
             Offer::Done(Read::Null) => Value::Null,
             other => {
                 self.offer = other;
@@ -369,6 +386,40 @@ impl Member {
             Offer::Done(Read::Invalid(error)) => Err(format!("`{}`: {error}", self.name)),
             _ => Ok(()),
         }
+    }
+}
+
+/// Whether a JSON value is (or holds) a finite number written as text: `"0.5"`, not the `INF`,
+/// `-INF` and `NaN` that an Edm number is always written as.
+fn numbers_as_text(value: &Value) -> bool {
+    match value {
+        Value::String(text) => !matches!(text.as_str(), "INF" | "-INF" | "NaN"),
+        Value::Array(items) => items.iter().any(numbers_as_text),
+        _ => false,
+    }
+}
+
+/// Whether `kept` (a number's text form, as it was read) is the form of `written` (the field's
+/// value as it is written now): the same number, or the same items. A field changed since it
+/// was read is written as it is now.
+fn is_form_of(kept: &Value, written: &Value) -> bool {
+    match (kept, written) {
+        (Value::String(text), Value::Number(number)) => {
+            let text = text.trim();
+            match (number.as_i64(), number.as_u64()) {
+                (Some(int), _) => text.parse::<i64>() == Ok(int),
+                (None, Some(int)) => text.parse::<u64>() == Ok(int),
+                (None, None) => text.parse::<f64>().ok() == number.as_f64(),
+            }
+        }
+        (Value::Array(kept), Value::Array(written)) => {
+            kept.len() == written.len()
+                && kept
+                    .iter()
+                    .zip(written)
+                    .all(|(kept, written)| is_form_of(kept, written))
+        }
+        (kept, written) => kept == written,
     }
 }
 
@@ -462,7 +513,17 @@ fn write_object<S: Serializer>(
         }
     }
     for (name, value) in written {
-        map.serialize_entry(name, value)?;
+        // A number the service wrote as text is written back as text, while it is unchanged.
+        let form = match value {
+            Written::Value(number) => additional
+                .get(*name)
+                .filter(|kept| numbers_as_text(kept) && is_form_of(kept, number)),
+            Written::Text(_) => None,
+        };
+        match form {
+            Some(form) => map.serialize_entry(name, form)?,
+            None => map.serialize_entry(name, value)?,
+        }
     }
     for (name, value) in additional {
         if !name.starts_with('@') && !shadowed(name) {
@@ -539,6 +600,34 @@ mod tests {
 
     fn written(value: &Labels) -> String {
         serde_json::to_string(value).unwrap()
+    }
+
+    #[test]
+    fn a_number_written_as_text_is_written_back_as_text_until_it_changes() {
+        let answer = serde_json::json!({"displayName": "x", "weight": "0.1580"});
+        let mut value = Labels::from_json(answer.clone()).unwrap();
+        assert_eq!(value.weight, Some(0.158));
+        assert_eq!(serde_json::to_value(&value).unwrap(), answer);
+        // What the crate typed is the number.
+        assert_eq!(
+            typed_json(&value).unwrap(),
+            serde_json::json!({"displayName": "x", "weight": 0.158})
+        );
+        // Changed, it is written as the number it is now.
+        value.weight = Some(2.5);
+        assert_eq!(
+            serde_json::to_value(&value).unwrap(),
+            serde_json::json!({"displayName": "x", "weight": 2.5})
+        );
+        // `INF` is always text; a plain number stays a number.
+        for json in [
+            serde_json::json!({"weight": "INF"}),
+            serde_json::json!({"weight": 0.25}),
+        ] {
+            let value = Labels::from_json(json.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&value).unwrap(), json);
+            assert!(value.additional_properties.is_empty());
+        }
     }
 
     #[test]
@@ -746,8 +835,9 @@ mod tests {
         let value = read_json(r#"{"weight":"INF"}"#).unwrap();
         assert_eq!(value.weight, Some(f64::INFINITY));
         assert_eq!(written(&value), r#"{"weight":"INF"}"#);
+        // A number written as text is read, and written back as it came.
         let value = read_json(r#"{"weight":"2.5"}"#).unwrap();
         assert_eq!(value.weight, Some(2.5));
-        assert_eq!(written(&value), r#"{"weight":2.5}"#);
+        assert_eq!(written(&value), r#"{"weight":"2.5"}"#);
     }
 }

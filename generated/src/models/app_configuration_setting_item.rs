@@ -15,8 +15,8 @@ pub struct AppConfigurationSettingItem {
     /// Properties this crate does not declare (open types, properties added to the
     /// service later, and control information such as `@odata.etag`), and declared
     /// properties set to JSON `null` on purpose (read, or with
-    /// [`set_null`](crate::Model::set_null)): kept so that a value read and written back
-    /// loses nothing.
+    /// [`set_null`](crate::Model::set_null)), and the text of a number the service
+    /// wrote as text: kept so that a value read and written back loses nothing.
     pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
 }
 /// The properties as typed `$filter` paths ([`crate::query::Field`]) and the
