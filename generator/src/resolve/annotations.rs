@@ -150,7 +150,7 @@ impl<'d, 'a> Iterator for Chain<'_, 'd, 'a> {
     }
 }
 
-impl<'d, 'a> Resolver<'d, 'a> {
+impl<'n, 'd, 'a> Resolver<'n, 'd, 'a> {
     /// Gives types, properties, navigation properties and enum members without an inline
     /// description the one from `Annotations` blocks, and navigation properties the
     /// Capabilities restrictions of the blocks that target them (`ns.type/navigation`). One
@@ -192,7 +192,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// Indexes the annotations of every `Annotations` block by what they target, warning about
     /// targets that name nothing, unknown terms and conflicting duplicates.
     pub(super) fn collect_descriptions(&mut self) -> Descriptions<'d, 'a> {
-        let document = self.document;
+        let document = self.names.document;
         let blocks: usize = document
             .schemas
             .iter()
@@ -266,7 +266,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             );
             return None;
         };
-        let Some(namespace) = self.qualifiers.get(qualifier).copied() else {
+        let Some(namespace) = self.names.qualifiers.get(qualifier).copied() else {
             self.diagnostics.push(
                 Diagnostic::warning(
                     span,
@@ -277,11 +277,12 @@ impl<'d, 'a> Resolver<'d, 'a> {
             return None;
         };
         let is_schema = self
+            .names
             .document
             .schemas
             .iter()
             .any(|s| s.namespace.value == namespace);
-        if is_schema && !self.terms.contains_key(&(namespace, name)) {
+        if is_schema && !self.names.terms.contains_key(&(namespace, name)) {
             self.diagnostics.warning(
                 span,
                 format!("the annotation term `{term}` is not declared in `{namespace}`"),
@@ -318,7 +319,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 Some("targets are qualified names, such as `Namespace.Type/property`".into()),
             );
         };
-        let Some(namespace) = self.namespace_of(qualifier) else {
+        let Some(namespace) = self.names.namespace_of(qualifier) else {
             return nothing(
                 self,
                 Some(format!(
@@ -327,7 +328,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             );
         };
         // An operation, all overloads or one of them: `ns.op`, `ns.op(type,...)`.
-        if let Some(overloads) = self.operations_by_name.get(&(namespace, name)) {
+        if let Some(overloads) = self.names.operations_by_name.get(&(namespace, name)) {
             let overloads = overloads.clone();
             let (index, part) = match rest.strip_prefix('(') {
                 Some(signature) => {
@@ -382,7 +383,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 Some(parameter)
                     if parameter == "$ReturnType"
                         || overloads.iter().any(|&i| {
-                            self.operations[i]
+                            self.names.operations[i]
                                 .operation
                                 .parameters
                                 .iter()
@@ -397,7 +398,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 ),
             };
         }
-        if let Some(&id) = self.by_name.get(&(namespace, name)) {
+        if let Some(&id) = self.names.by_name.get(&(namespace, name)) {
             let Some(member) = rest.strip_prefix('/') else {
                 return if rest.is_empty() {
                     Some(TargetKey::Type(id))
@@ -420,7 +421,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 )),
             );
         }
-        if let Some((container_namespace, container)) = self.container {
+        if let Some((container_namespace, container)) = self.names.container {
             if container_namespace == namespace && container.name.value == name {
                 let Some(path) = rest.strip_prefix('/') else {
                     return if rest.is_empty() {
@@ -430,7 +431,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     };
                 };
                 let first = path.split('/').next().unwrap_or(path);
-                if !self.container_children.contains_key(first) {
+                if !self.names.container_children.contains_key(first) {
                     return nothing(
                         self,
                         Some(format!(
@@ -445,11 +446,12 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 });
             }
         }
-        if rest.is_empty() && self.terms.contains_key(&(namespace, name)) {
+        if rest.is_empty() && self.names.terms.contains_key(&(namespace, name)) {
             return Some(TargetKey::Term(namespace, name));
         }
         // Only a near miss is worth a hint here: the target may name something removed.
         let note = self
+            .names
             .closest_type_within(namespace, name, 2)
             .map(|suggestion| format!("did you mean `{suggestion}`?"));
         nothing(self, note)
@@ -457,7 +459,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
 
     /// Terms do not affect code: a malformed `AppliesTo` is a warning.
     pub(super) fn check_terms(&mut self) {
-        let document = self.document;
+        let document = self.names.document;
         for schema in &document.schemas {
             for term in &schema.terms {
                 let Some(applies_to) = &term.applies_to else {
@@ -477,7 +479,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     let known = well_formed
                         && item
                             .rsplit_once('.')
-                            .is_some_and(|(q, n)| self.lookup(q, n).is_some());
+                            .is_some_and(|(q, n)| self.names.lookup(q, n).is_some());
                     if known {
                         continue;
                     }

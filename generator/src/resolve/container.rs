@@ -2,13 +2,13 @@
 
 use super::*;
 
-impl<'d, 'a> Resolver<'d, 'a> {
+impl<'n, 'd, 'a> Resolver<'n, 'd, 'a> {
     pub(super) fn container(
         &mut self,
         types: &[TypeDef<'a>],
         descriptions: &Descriptions<'d, 'a>,
     ) -> Option<Container<'a>> {
-        let document = self.document;
+        let document = self.names.document;
         let mut found = Vec::new();
         for schema in &document.schemas {
             for container in &schema.entity_containers {
@@ -24,8 +24,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 .with_note(Some(found[0].name.span), "the first one is here"),
             );
         }
-        let (_, container) = self.container?;
-        let written_namespace = self.container_namespace?;
+        let (_, container) = self.names.container?;
+        let written_namespace = self.names.container_namespace?;
         let mut children = Vec::with_capacity(container.children.len());
         let mut seen: FastMap<&str, Span> = fast_map(container.children.len());
         for child in &container.children {
@@ -58,10 +58,12 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             let inline = restrictions(
                 Capabilities::default(),
-                child
-                    .annotations
-                    .iter()
-                    .map(|a| (capabilities_term(&self.qualifiers, a.term.as_str()), a)),
+                child.annotations.iter().map(|a| {
+                    (
+                        capabilities_term(&self.names.qualifiers, a.term.as_str()),
+                        a,
+                    )
+                }),
             );
             let capabilities =
                 match descriptions.get(&TargetKey::ContainerChild(child.name.as_str())) {
@@ -81,9 +83,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 name: child.name.value.clone(),
                 ty,
                 capabilities,
-                description: annotation_description(&self.qualifiers, &child.annotations).or_else(
-                    || description_of(descriptions, TargetKey::ContainerChild(child.name.as_str())),
-                ),
+                description: annotation_description(&self.names.qualifiers, &child.annotations)
+                    .or_else(|| {
+                        description_of(descriptions, TargetKey::ContainerChild(child.name.as_str()))
+                    }),
                 span: child.name.span,
             });
             for binding in &child.bindings {
@@ -119,10 +122,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let mut segments = target.split('/').peekable();
         // An optional leading `Namespace.Container/`.
         if let (Some(first), Some((container_namespace, container))) =
-            (segments.peek().copied(), self.container)
+            (segments.peek().copied(), self.names.container)
         {
             if let Some((qualifier, name)) = split_at_last_dot(first) {
-                if self.qualifiers.get(qualifier) == Some(&container_namespace)
+                if self.names.qualifiers.get(qualifier) == Some(&container_namespace)
                     && name == container.name.as_str()
                 {
                     segments.next();
@@ -130,7 +133,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
         }
         let first = segments.next().unwrap_or_default();
-        let problem = match self.container_children.get(first).copied() {
+        let problem = match self.names.container_children.get(first).copied() {
             None => Some(format!(
                 "`{first}` is not an entity set or singleton of the container"
             )),
@@ -162,7 +165,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             .and_then(|rest| rest.strip_suffix(')'))
             .unwrap_or(written);
         let (qualifier, simple) = split_at_last_dot(inner)?;
-        self.lookup(qualifier, simple)
+        self.names.lookup(qualifier, simple)
     }
 
     /// Follows a path of properties, navigation properties and type casts from `start`. Returns
@@ -178,7 +181,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 return Err(segment);
             }
             if let Some((qualifier, simple)) = split_at_last_dot(segment) {
-                current = self.lookup(qualifier, simple).ok_or(segment)?;
+                current = self.names.lookup(qualifier, simple).ok_or(segment)?;
                 continue;
             }
             current = self.member_type(current, segment).ok_or(segment)?;
@@ -192,7 +195,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let mut steps = 0;
         while let Some(id) = current {
             steps += 1;
-            if steps > self.declared.len() {
+            if steps > self.names.declared.len() {
                 return None;
             }
             let Declared::Structured(ty) = self.declared_of(id) else {
@@ -225,7 +228,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let mut steps = 0;
         while let Some(id) = current {
             steps += 1;
-            if steps > self.declared.len() {
+            if steps > self.names.declared.len() {
                 return None;
             }
             if !self.members_indexed[id.index()] {

@@ -90,8 +90,10 @@ pub const STANDARD_VOCABULARIES: &[&str] = &[
 pub fn resolve<'a>(
     document: &Document<'a>,
 ) -> Result<(Model<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut resolver = Resolver::new(document);
-    let model = resolver.run();
+    let mut diagnostics = Diagnostics::new();
+    let names = Names::collect(document, &mut diagnostics);
+    let mut resolver = Resolver::new(&names, diagnostics);
+    let model = resolver.build();
     let diagnostics = resolver.diagnostics.into_sorted();
     if diagnostics.iter().any(Diagnostic::is_error) {
         Err(diagnostics)
@@ -128,27 +130,12 @@ struct Decl<'d, 'a> {
     declared: Declared<'d, 'a>,
 }
 
-struct Resolver<'d, 'a> {
-    document: &'d Document<'a>,
+/// The passes after the names are collected: what they share besides the names (which they
+/// only read) is the diagnostics and a few caches.
+struct Resolver<'n, 'd, 'a> {
+    /// The document's names, read-only.
+    names: &'n Names<'d, 'a>,
     diagnostics: Diagnostics,
-    /// Alias or namespace to namespace.
-    qualifiers: FastMap<&'d str, &'d str>,
-    /// (namespace, simple name) to id.
-    by_name: FastMap<(&'d str, &'d str), TypeId>,
-    /// Every declared type, sorted by qualified name: index `i` becomes `TypeId(i)`.
-    declared: Vec<Decl<'d, 'a>>,
-    /// Every operation in document order; indices are operation keys.
-    operations: Vec<OperationEntry<'d, 'a>>,
-    /// (namespace, name) to the indices of its overloads in `operations`.
-    operations_by_name: FastMap<(&'d str, &'d str), Vec<usize>>,
-    /// (namespace, name) of every term declared in the document.
-    terms: FastMap<(&'d str, &'d str), Span>,
-    /// The entity container (the first one) and its namespace.
-    container: Option<(&'d str, &'d syntax::EntityContainer<'a>)>,
-    /// The namespace of the container's schema as written, which the model borrows.
-    container_namespace: Option<&'d Text<'a>>,
-    /// Container children by name.
-    container_children: FastMap<&'d str, &'d syntax::ContainerChild<'a>>,
     /// The members of the types that annotation targets name, by name (a type's are indexed
     /// when a target first names it).
     members: FastMap<(TypeId, &'d str), MemberRef>,
@@ -156,47 +143,27 @@ struct Resolver<'d, 'a> {
     members_indexed: Vec<bool>,
     /// The member names of the type being resolved, to find duplicates (one map, reused).
     seen: FastMap<&'d str, MemberRef>,
-    /// The last qualifier looked up and its namespace (empty before the first).
-    last_qualifier: std::cell::Cell<(&'d str, &'d str)>,
     /// The last annotation term resolved without a warning, and its (namespace, name).
     last_term: Option<(&'d str, (&'d str, &'d str))>,
 }
 
-impl<'d, 'a> Resolver<'d, 'a> {
-    fn new(document: &'d Document<'a>) -> Self {
+impl<'n, 'd, 'a> Resolver<'n, 'd, 'a> {
+    fn new(names: &'n Names<'d, 'a>, diagnostics: Diagnostics) -> Self {
         Resolver {
-            document,
-            diagnostics: Diagnostics::new(),
-            qualifiers: fast_map(16),
-            by_name: fast_map(0),
-            declared: Vec::new(),
-            operations: Vec::new(),
-            operations_by_name: fast_map(0),
-            terms: fast_map(0),
-            container: None,
-            container_namespace: None,
-            container_children: fast_map(0),
+            names,
+            diagnostics,
             members: fast_map(0),
             members_indexed: Vec::new(),
             seen: fast_map(64),
-            last_qualifier: std::cell::Cell::new(("", "")),
             last_term: None,
         }
     }
 
-    fn run(&mut self) -> Model<'a> {
-        self.collect_qualifiers();
-        // Sorted by qualified name, so ids do not depend on document order.
-        self.collect_declarations();
-        self.collect_operations_terms_container();
-        self.build()
-    }
-
     fn build(&mut self) -> Model<'a> {
-        self.members_indexed = vec![false; self.declared.len()];
-        let mut types = Vec::with_capacity(self.declared.len());
-        for index in 0..self.declared.len() {
-            let decl = self.declared[index];
+        self.members_indexed = vec![false; self.names.declared.len()];
+        let mut types = Vec::with_capacity(self.names.declared.len());
+        for index in 0..self.names.declared.len() {
+            let decl = self.names.declared[index];
             let id = TypeId(index as u32);
             let kind = match decl.declared {
                 Declared::Structured(ty) => TypeKind::Structured(self.structured(id, ty)),
@@ -208,8 +175,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
             };
             // Inline annotations on the type element win over `Annotations` blocks.
             let inline = match decl.declared {
-                Declared::Structured(t) => annotation_description(&self.qualifiers, &t.annotations),
-                Declared::Enum(t) => annotation_description(&self.qualifiers, &t.annotations),
+                Declared::Structured(t) => {
+                    annotation_description(&self.names.qualifiers, &t.annotations)
+                }
+                Declared::Enum(t) => annotation_description(&self.names.qualifiers, &t.annotations),
                 Declared::Definition(_) => None,
             };
             types.push(TypeDef {
@@ -229,6 +198,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let operations = self.operations(&descriptions);
         let container = self.container(&types, &descriptions);
         let mut namespaces: Vec<Text<'a>> = self
+            .names
             .document
             .schemas
             .iter()

@@ -38,8 +38,60 @@ pub(super) fn sort_key(namespace: &str, name: &str, skip: usize) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-impl<'d, 'a> Resolver<'d, 'a> {
-    pub(super) fn collect_qualifiers(&mut self) {
+/// The document's names, collected once before anything is resolved and then only read:
+/// qualifiers (namespaces and aliases), the declared types by qualified name, the operations and
+/// their overloads, the terms, and the entity container's children. Every later pass reads
+/// them through a shared reference ([`Resolver::names`](super::Resolver)).
+pub(super) struct Names<'d, 'a> {
+    pub(super) document: &'d Document<'a>,
+    /// Alias or namespace to namespace.
+    pub(super) qualifiers: FastMap<&'d str, &'d str>,
+    /// (namespace, simple name) to id.
+    pub(super) by_name: FastMap<(&'d str, &'d str), TypeId>,
+    /// Every declared type, sorted by qualified name: index `i` becomes `TypeId(i)`.
+    pub(super) declared: Vec<Decl<'d, 'a>>,
+    /// Every operation in document order; indices are operation keys.
+    pub(super) operations: Vec<OperationEntry<'d, 'a>>,
+    /// (namespace, name) to the indices of its overloads in `operations`.
+    pub(super) operations_by_name: FastMap<(&'d str, &'d str), Vec<usize>>,
+    /// (namespace, name) of every term declared in the document.
+    pub(super) terms: FastMap<(&'d str, &'d str), Span>,
+    /// The entity container (the first one) and its namespace.
+    pub(super) container: Option<(&'d str, &'d syntax::EntityContainer<'a>)>,
+    /// The namespace of the container's schema as written, which the model borrows.
+    pub(super) container_namespace: Option<&'d Text<'a>>,
+    /// Container children by name.
+    pub(super) container_children: FastMap<&'d str, &'d syntax::ContainerChild<'a>>,
+    /// The last qualifier looked up and its namespace (empty before the first): a cache of
+    /// `namespace_of`, not a name.
+    last_qualifier: std::cell::Cell<(&'d str, &'d str)>,
+}
+
+impl<'d, 'a> Names<'d, 'a> {
+    /// Collects the names of `document`, reporting a namespace declared twice, an alias that
+    /// names two namespaces and a type declared twice into `diagnostics`.
+    pub(super) fn collect(document: &'d Document<'a>, diagnostics: &mut Diagnostics) -> Self {
+        let mut names = Names {
+            document,
+            qualifiers: fast_map(16),
+            by_name: fast_map(0),
+            declared: Vec::new(),
+            operations: Vec::new(),
+            operations_by_name: fast_map(0),
+            terms: fast_map(0),
+            container: None,
+            container_namespace: None,
+            container_children: fast_map(0),
+            last_qualifier: std::cell::Cell::new(("", "")),
+        };
+        names.collect_qualifiers(diagnostics);
+        // Sorted by qualified name, so ids do not depend on document order.
+        names.collect_declarations(diagnostics);
+        names.collect_operations_terms_container();
+        names
+    }
+
+    fn collect_qualifiers(&mut self, diagnostics: &mut Diagnostics) {
         for vocabulary in STANDARD_VOCABULARIES {
             self.qualifiers.insert(vocabulary, vocabulary);
         }
@@ -50,14 +102,14 @@ impl<'d, 'a> Resolver<'d, 'a> {
             let namespace = include.namespace.as_str();
             self.qualifiers.insert(namespace, namespace);
             if let Some(alias) = &include.alias {
-                self.claim_alias(alias, namespace);
+                self.claim_alias(alias, namespace, diagnostics);
             }
         }
         let mut namespaces: FastMap<&str, Span> = fast_map(document.schemas.len());
         for schema in &document.schemas {
             let namespace = schema.namespace.as_str();
             if let Some(first) = namespaces.insert(namespace, schema.namespace.span) {
-                self.diagnostics.push(
+                diagnostics.push(
                     Diagnostic::error(
                         schema.namespace.span,
                         format!("the namespace `{namespace}` is declared twice"),
@@ -69,16 +121,21 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
         for schema in &document.schemas {
             if let Some(alias) = &schema.alias {
-                self.claim_alias(alias, schema.namespace.as_str());
+                self.claim_alias(alias, schema.namespace.as_str(), diagnostics);
             }
         }
     }
 
     /// Makes `alias` name `namespace`, or reports that it names another one already.
-    fn claim_alias(&mut self, alias: &'d Spanned<Text<'a>>, namespace: &'d str) {
+    fn claim_alias(
+        &mut self,
+        alias: &'d Spanned<Text<'a>>,
+        namespace: &'d str,
+        diagnostics: &mut Diagnostics,
+    ) {
         match self.qualifiers.get(alias.as_str()) {
             Some(existing) if *existing != namespace => {
-                self.diagnostics.error(
+                diagnostics.error(
                     alias.span,
                     format!(
                         "the alias `{}` is already used for the namespace `{existing}`",
@@ -92,7 +149,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         }
     }
 
-    pub(super) fn collect_declarations(&mut self) {
+    fn collect_declarations(&mut self, diagnostics: &mut Diagnostics) {
         let document = self.document;
         let count = document
             .schemas
@@ -149,7 +206,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         {
             if let Some(previous) = unique.last() {
                 if previous.namespace == decl.namespace && previous.name == decl.name {
-                    self.diagnostics.push(
+                    diagnostics.push(
                         Diagnostic::error(
                             decl.declared.name().span,
                             format!(
@@ -192,33 +249,6 @@ impl<'d, 'a> Resolver<'d, 'a> {
         self.by_name.get(&(namespace, simple)).copied()
     }
 
-    /// Resolves a written type reference to a named type, reporting an error if it fails.
-    pub(super) fn named_type(&mut self, text: &str, span: Span, what: &str) -> Option<TypeId> {
-        let Some((qualifier, simple)) = split_at_last_dot(text) else {
-            self.diagnostics.error(
-                span,
-                format!("the {what} `{text}` is not a qualified name (expected `Namespace.Name`)"),
-            );
-            return None;
-        };
-        let Some(namespace) = self.namespace_of(qualifier) else {
-            self.diagnostics.error(
-                span,
-                format!("unknown namespace or alias `{qualifier}` in the {what} `{text}`"),
-            );
-            return None;
-        };
-        if let Some(id) = self.by_name.get(&(namespace, simple)) {
-            return Some(*id);
-        }
-        let mut diagnostic = Diagnostic::error(span, format!("unknown {what} `{text}`"));
-        if let Some(suggestion) = self.closest_type(namespace, simple) {
-            diagnostic = diagnostic.with_note(None, format!("did you mean `{suggestion}`?"));
-        }
-        self.diagnostics.push(diagnostic);
-        None
-    }
-
     pub(super) fn closest_type(&self, namespace: &str, simple: &str) -> Option<String> {
         self.closest_type_within(namespace, simple, (simple.len() / 3).max(1))
     }
@@ -245,6 +275,35 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     .then_with(|| cmp_qualified((a.namespace, a.name), (b.namespace, b.name)))
             })
             .map(|(_, decl)| format!("{}.{}", decl.namespace, decl.name))
+    }
+}
+
+impl<'n, 'd, 'a> Resolver<'n, 'd, 'a> {
+    /// Resolves a written type reference to a named type, reporting an error if it fails.
+    pub(super) fn named_type(&mut self, text: &str, span: Span, what: &str) -> Option<TypeId> {
+        let Some((qualifier, simple)) = split_at_last_dot(text) else {
+            self.diagnostics.error(
+                span,
+                format!("the {what} `{text}` is not a qualified name (expected `Namespace.Name`)"),
+            );
+            return None;
+        };
+        let Some(namespace) = self.names.namespace_of(qualifier) else {
+            self.diagnostics.error(
+                span,
+                format!("unknown namespace or alias `{qualifier}` in the {what} `{text}`"),
+            );
+            return None;
+        };
+        if let Some(id) = self.names.by_name.get(&(namespace, simple)) {
+            return Some(*id);
+        }
+        let mut diagnostic = Diagnostic::error(span, format!("unknown {what} `{text}`"));
+        if let Some(suggestion) = self.names.closest_type(namespace, simple) {
+            diagnostic = diagnostic.with_note(None, format!("did you mean `{suggestion}`?"));
+        }
+        self.diagnostics.push(diagnostic);
+        None
     }
 }
 

@@ -10,7 +10,7 @@ pub(super) struct OperationEntry<'d, 'a> {
     pub(super) operation: &'d syntax::Operation<'a>,
 }
 
-impl<'d, 'a> Resolver<'d, 'a> {
+impl<'d, 'a> Names<'d, 'a> {
     pub(super) fn collect_operations_terms_container(&mut self) {
         let document = self.document;
         let count = document.schemas.iter().map(|s| s.operations.len()).sum();
@@ -49,18 +49,20 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
         }
     }
+}
 
+impl<'n, 'd, 'a> Resolver<'n, 'd, 'a> {
     pub(super) fn operations(
         &mut self,
         descriptions: &Descriptions<'d, 'a>,
     ) -> Vec<OperationDef<'a>> {
-        let mut operations = Vec::with_capacity(self.operations.len());
-        for index in 0..self.operations.len() {
+        let mut operations = Vec::with_capacity(self.names.operations.len());
+        for index in 0..self.names.operations.len() {
             let OperationEntry {
                 written_namespace,
                 namespace,
                 operation,
-            } = self.operations[index];
+            } = self.names.operations[index];
             let mut parameters = operation.parameters.iter();
             let binding = if operation.is_bound {
                 match parameters.next() {
@@ -133,10 +135,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 parameters: resolved,
                 return_type,
                 is_composable: operation.is_composable,
-                description: annotation_description(&self.qualifiers, &operation.annotations)
+                description: annotation_description(&self.names.qualifiers, &operation.annotations)
                     .or_else(|| description_of(descriptions, TargetKey::Operation(index)))
                     .or_else(|| {
-                        let first = self.operations_by_name.get(&(namespace, name))?[0];
+                        let first = self.names.operations_by_name.get(&(namespace, name))?[0];
                         description_of(descriptions, TargetKey::OperationAll(first))
                     }),
                 span: operation.name.span,
@@ -168,7 +170,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// Whether the overload `index` has the parameter types written in an annotation target:
     /// all its parameters, or (as for actions) only the binding parameter.
     pub(super) fn signature_matches(&self, index: usize, types: &str) -> bool {
-        let operation = self.operations[index].operation;
+        let operation = self.names.operations[index].operation;
         let written: Vec<&str> = if types.trim().is_empty() {
             Vec::new()
         } else {
@@ -207,7 +209,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         if qualifier == "Edm" {
             return Some((collection, "Edm", name));
         }
-        let namespace = self.qualifiers.get(qualifier).copied()?;
+        let namespace = self.names.qualifiers.get(qualifier).copied()?;
         Some((collection, namespace, name))
     }
 }

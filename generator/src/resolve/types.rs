@@ -65,7 +65,7 @@ pub(super) enum MemberRef {
     EnumMember(u32),
 }
 
-impl<'d, 'a> Resolver<'d, 'a> {
+impl<'n, 'd, 'a> Resolver<'n, 'd, 'a> {
     pub(super) fn primitive_name(&mut self, written: &Spanned<Text<'_>>) -> Option<Primitive> {
         self.primitive(written.as_str(), written.span)
     }
@@ -172,7 +172,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 properties.push(PropertyDef {
                     name: property.name.value.clone(),
                     ty: use_,
-                    description: annotation_description(&self.qualifiers, &property.annotations),
+                    description: annotation_description(
+                        &self.names.qualifiers,
+                        &property.annotations,
+                    ),
                 });
             }
         }
@@ -211,12 +214,17 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 contains_target: navigation.contains_target,
                 capabilities: restrictions(
                     Capabilities::default(),
-                    navigation
-                        .annotations
-                        .iter()
-                        .map(|a| (capabilities_term(&self.qualifiers, a.term.as_str()), a)),
+                    navigation.annotations.iter().map(|a| {
+                        (
+                            capabilities_term(&self.names.qualifiers, a.term.as_str()),
+                            a,
+                        )
+                    }),
                 ),
-                description: annotation_description(&self.qualifiers, &navigation.annotations),
+                description: annotation_description(
+                    &self.names.qualifiers,
+                    &navigation.annotations,
+                ),
             });
         }
         StructuredDef {
@@ -271,7 +279,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let mut add = |name: &'d Spanned<Text<'a>>, member| {
             self.members.entry((id, name.as_str())).or_insert(member);
         };
-        match self.declared[id.index()].declared {
+        match self.names.declared[id.index()].declared {
             Declared::Structured(ty) => {
                 for (i, property) in ty.properties.iter().enumerate() {
                     add(&property.name, MemberRef::Property(i as u32));
@@ -310,7 +318,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     pub(super) fn declared_of(&self, id: TypeId) -> Declared<'d, 'a> {
-        self.declared[id.index()].declared
+        self.names.declared[id.index()].declared
     }
 
     pub(super) fn is_entity(&self, id: TypeId) -> bool {
@@ -379,7 +387,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             members.push(MemberDef {
                 name: member.name.value.clone(),
                 value,
-                description: annotation_description(&self.qualifiers, &member.annotations),
+                description: annotation_description(&self.names.qualifiers, &member.annotations),
             });
         }
         EnumDef {
@@ -481,8 +489,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     pub(super) fn check_keys(&mut self, types: &[TypeDef]) {
-        for index in 0..self.declared.len() {
-            let Declared::Structured(ty) = self.declared[index].declared else {
+        for index in 0..self.names.declared.len() {
+            let Declared::Structured(ty) = self.names.declared[index].declared else {
                 continue;
             };
             if ty.kind != syntax::StructuredKind::Entity {
