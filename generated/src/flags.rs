@@ -78,11 +78,12 @@ impl<T: FlagMember> crate::path::ODataLiteral for Flags<T> {
 }
 
 #[cfg(all(test, msgraph_runtime))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    /// A stand-in for a member of a generated flags enum (the query module's tests use it too).
     #[derive(Debug, Clone, PartialEq)]
-    enum Access {
+    pub(crate) enum Access {
         Read,
         Write,
         Other(String),

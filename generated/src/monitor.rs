@@ -28,15 +28,87 @@ const DEFAULT_WAIT: Duration = Duration::from_secs(1);
 /// A request the service accepted and carries out in the background.
 ///
 /// It is what a generated long-running action's operation reads (`client.send(&op)`), and what
-/// [`Operation::parse_accepted`] reads of any `202`. It can be stored (serde, with its camelCase
-/// members) to ask later: whether the monitor gets the token was decided when the answer was
-/// read (inside the service root only), so a stored value is trusted as the caller's own data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// [`Operation::parse_accepted`] reads of any `202`. It can be stored to ask later (serde:
+/// `{"location": ..., "retryAfterMs": ...}`). Whether the monitor gets the caller's token is
+/// not stored: an answer read from the service decides it by the request's service root, and a
+/// stored value read back gets it only for a monitor inside a Microsoft Graph service root
+/// (`https://graph.microsoft.com/v1.0` or `/beta`, or a national cloud's), so no stored text
+/// can send the token elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
     location: String,
     sends_token: bool,
     retry_after: Option<Duration>,
+}
+
+/// What is stored of an [`Accepted`].
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Stored {
+    location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after_ms: Option<u64>,
+}
+
+std::thread_local! {
+    /// An [`Accepted`] read from an answer, handed to the result type of an operation that reads
+    /// its answer as one (`ResponseShape::Accepted`) without going through text.
+    static READ: std::cell::RefCell<Option<Accepted>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `accepted` as the result `T` of an operation whose answer is read as an [`Accepted`] (a
+/// generated long-running action's, whose `T` is `Accepted`).
+pub(crate) fn as_result<T: serde::de::DeserializeOwned>(
+    accepted: Accepted,
+) -> Result<T, serde_json::Error> {
+    READ.with(|slot| *slot.borrow_mut() = Some(accepted));
+    let result = T::deserialize(serde_json::Value::Null);
+    // Taken by `Accepted::deserialize`; cleared in any case.
+    READ.with(|slot| slot.borrow_mut().take());
+    result
+}
+
+impl Serialize for Accepted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Stored {
+            location: self.location.clone(),
+            retry_after_ms: self
+                .retry_after
+                .map(|wait| u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Accepted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if let Some(read) = READ.with(|slot| slot.borrow_mut().take()) {
+            return Ok(read);
+        }
+        let stored = Stored::deserialize(deserializer)?;
+        Ok(Accepted {
+            sends_token: in_graph(&stored.location),
+            location: stored.location,
+            retry_after: stored.retry_after_ms.map(Duration::from_millis),
+        })
+    }
+}
+
+/// Whether `location` is inside a Microsoft Graph service root (any cloud, `v1.0` or `beta`).
+fn in_graph(location: &str) -> bool {
+    use crate::graph::{Cloud, Version};
+    [
+        Cloud::Global,
+        Cloud::UsGovL4,
+        Cloud::UsGovL5Dod,
+        Cloud::China,
+    ]
+    .into_iter()
+    .flat_map(|cloud| {
+        [Version::V1, Version::Beta]
+            .map(|version| format!("{}/{}", cloud.service_root(), version.segment()))
+    })
+    .any(|root| crate::operation::is_inside(location, &root))
 }
 
 impl<T> Operation<T> {
@@ -295,8 +367,21 @@ mod tests {
             clone.parse_optional_response(answer()).unwrap(),
             Some(accepted.clone())
         );
+        // Stored and read back: a Graph monitor keeps the token, any other never gets it.
         let stored = serde_json::to_string(&accepted).unwrap();
+        assert_eq!(
+            stored,
+            r#"{"location":"https://graph.microsoft.com/v1.0/teams('t2')/operations('o1')","retryAfterMs":5000}"#
+        );
         assert_eq!(serde_json::from_str::<Accepted>(&stored).unwrap(), accepted);
+        for forged in [
+            r#"{"location":"https://evil.example/v1.0/x","sendsToken":true}"#,
+            r#"{"location":"https://graph.microsoft.com.evil.example/v1.0/x"}"#,
+            r#"{"location":"https://graph.microsoft.com/v1.0/../x"}"#,
+        ] {
+            let read: Accepted = serde_json::from_str(forged).unwrap();
+            assert!(!read.sends_token(), "{forged}");
+        }
         // Another answer is not an accepted operation; an error is the service's.
         assert!(matches!(
             clone.parse_response(answer_without_location()),

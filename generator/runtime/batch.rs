@@ -268,7 +268,17 @@ impl Batch {
             }
         }
         let root = operation.path().base_url();
-        let request = batch_request(operation, (self.requests.len() + 1).to_string(), after)?;
+        // The next number after every id in the batch (ids of a batch from `Batches` or
+        // `retry_of` need not be 1..n), so an id is never used twice.
+        let next = self
+            .requests
+            .iter()
+            .filter_map(|request| request.id.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0)
+            .max(self.requests.len() as u64)
+            + 1;
+        let request = batch_request(operation, next.to_string(), after)?;
         if let Some(existing) = self
             .service_root
             .as_ref()
@@ -910,6 +920,33 @@ mod tests {
         for (item, n) in [(&a, 1), (&b, 2), (&c, 3), (&d, 4)] {
             assert_eq!(item.result(&response).unwrap()["n"], n);
         }
+    }
+
+    #[test]
+    fn an_operation_added_to_a_batch_of_other_ids_gets_a_new_one() {
+        let mut batch = Batch::new();
+        for name in ["a", "b", "c"] {
+            batch.add(&get(name)).unwrap();
+        }
+        let response = batch
+            .parse_response(
+                http::Response::builder()
+                    .status(200)
+                    .body(
+                        serde_json::to_vec(&serde_json::json!({"responses": [
+                            {"id": "1", "status": 429},
+                            {"id": "2", "status": 200},
+                            {"id": "3", "status": 429},
+                        ]}))
+                        .unwrap(),
+                    )
+                    .unwrap(),
+            )
+            .unwrap();
+        // The batch sent again holds ids 1 and 3: a new operation is 4, not 3.
+        let (mut again, _) = batch.retry_of(&response).unwrap();
+        let added = again.add(&get("d")).unwrap();
+        assert_eq!(added.id(), "4");
     }
 
     /// The ids of `batch`'s requests, each with its `dependsOn` (`[]` for none).

@@ -259,8 +259,8 @@ impl<T> DeltaRequest<T> {
     /// and its next pages.
     ///
     /// The link's path is compared with this function's the way the service reads paths: each
-    /// segment percent-decoded and without regard to ASCII case, and `delta` the same as
-    /// `delta()`. So links as Graph writes them are taken, such as `.../me/mailfolders/delta`
+    /// segment percent-decoded, names without regard to ASCII case (keys exactly: ids may differ
+    /// in case alone), and `delta` the same as `delta()`. So links as Graph writes them are taken, such as `.../me/mailfolders/delta`
     /// for `mailFolders`, a channel key with a raw `19:abc@thread.tacv2` or a key ending in a
     /// raw `==`, where this crate writes `%3A`, `%40` and `%3D`. A link of another delta
     /// function (another path, or another key), or outside the service root this request
@@ -280,7 +280,7 @@ impl<T> DeltaRequest<T> {
         // The link's path is the function's, before its query.
         let path = link.as_str().split(['?', '#']).next().unwrap_or_default();
         let same = match (path.strip_prefix(root), function.strip_prefix(root)) {
-            (Some(path), Some(function)) => same_path(path, function),
+            (Some(path), Some(function)) => same_path(path, function, &self.path.template()),
             _ => false,
         };
         if !same {
@@ -309,15 +309,24 @@ impl<T> DeltaRequest<T> {
 }
 
 /// Whether two paths below the service root (`/me/mailFolders/delta()`) name the same resource
-/// for the service: every segment percent-decoded once and compared without regard to ASCII
-/// case, and the function's `()` optional.
-fn same_path(link: &str, function: &str) -> bool {
+/// for the service: every segment percent-decoded once, names compared without regard to ASCII
+/// case and keys (`{key}` in the function's `template`) exactly, and the function's `()`
+/// optional.
+fn same_path(link: &str, function: &str, template: &str) -> bool {
+    // Keys are compared as they are: ids may differ in case alone (base64).
+    let keys: Vec<bool> = template
+        .split('/')
+        .map(|segment| segment == "{key}")
+        .collect();
     let segments = |path: &str| -> Vec<Vec<u8>> {
         let mut segments: Vec<Vec<u8>> = path
             .split('/')
-            .map(|segment| {
+            .enumerate()
+            .map(|(index, segment)| {
                 let mut decoded = crate::operation::percent_decoded(segment.as_bytes());
-                decoded.make_ascii_lowercase();
+                if !keys.get(index).copied().unwrap_or(false) {
+                    decoded.make_ascii_lowercase();
+                }
                 decoded
             })
             .collect();
@@ -575,6 +584,11 @@ mod tests {
             (
                 todo_tasks_delta(),
                 "https://graph.microsoft.com/v1.0/me/todo/lists/%2E%2E/tasks/delta?$deltatoken=x",
+            ),
+            // A key that differs in case alone is another list (ids are base64).
+            (
+                todo_tasks_delta(),
+                "https://graph.microsoft.com/v1.0/me/todo/lists/GDBC==/tasks/delta?$deltatoken=x",
             ),
         ];
         for (delta, link) in foreign {

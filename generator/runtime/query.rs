@@ -702,35 +702,8 @@ mod tests {
         );
     }
 
-    /// A stand-in for a member of a generated flags enum.
-    #[derive(Debug, Clone, PartialEq)]
-    enum Access {
-        Read,
-        Write,
-        Other(String),
-    }
-
-    impl From<&str> for Access {
-        fn from(name: &str) -> Self {
-            match name {
-                "read" => Access::Read,
-                "write" => Access::Write,
-                other => Access::Other(other.to_string()),
-            }
-        }
-    }
-
-    impl crate::flags::FlagMember for Access {
-        const ENUM_TYPE: &'static str = "ns.access";
-
-        fn name(&self) -> &str {
-            match self {
-                Access::Read => "read",
-                Access::Write => "write",
-                Access::Other(name) => name,
-            }
-        }
-    }
+    // A stand-in for a member of a generated flags enum (the flags module's).
+    use crate::flags::tests::Access;
 
     #[test]
     fn integer_literals_of_every_width_are_plain_decimals() {

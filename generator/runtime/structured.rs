@@ -175,6 +175,9 @@ pub(crate) enum Read {
 #[derive(Default)]
 pub struct Properties<'a> {
     written: Vec<(&'static str, Written)>,
+    /// The struct's Edm number properties, set or not: a number's text form kept for one of
+    /// them is written only in place of its value.
+    numbers: Vec<&'static str>,
     additional: Option<&'a Fields>,
     error: Option<serde_json::Error>,
 }
@@ -232,6 +235,7 @@ impl<'a> Properties<'a> {
         name: &'static str,
         value: &Option<T>,
     ) {
+        self.numbers.push(name);
         if let Some(value) = value {
             self.write_lenient_required(name, value);
         }
@@ -407,7 +411,12 @@ fn is_form_of(kept: &Value, written: &Value) -> bool {
             match (number.as_i64(), number.as_u64()) {
                 (Some(int), _) => text.parse::<i64>() == Ok(int),
                 (None, Some(int)) => text.parse::<u64>() == Ok(int),
-                (None, None) => text.parse::<f64>().ok() == number.as_f64(),
+                // An `Edm.Double`, or an `Edm.Single` written as the `f64` it widens to.
+                (None, None) => {
+                    let number = number.as_f64();
+                    text.parse::<f64>().ok() == number
+                        || text.parse::<f32>().ok().map(f64::from) == number
+                }
             }
         }
         (Value::Array(kept), Value::Array(written)) => {
@@ -511,20 +520,26 @@ fn write_object<S: Serializer>(
         }
     }
     for (name, value) in written {
-        // A number the service wrote as text is written back as text, while it is unchanged.
-        let form = match value {
-            Written::Value(number) => additional
-                .get(*name)
-                .filter(|kept| numbers_as_text(kept) && is_form_of(kept, number)),
-            Written::Text(_) => None,
-        };
+        // A number the service wrote as text is written back as text, while it is unchanged
+        // (an `Edm.Decimal` is written as its digits: the same digits in quotes).
+        let form = additional.get(*name).filter(|kept| {
+            numbers_as_text(kept)
+                && match value {
+                    Written::Value(number) => is_form_of(kept, number),
+                    Written::Text(digits) => kept.as_str().map(str::trim) == Some(digits.get()),
+                }
+        });
         match form {
             Some(form) => map.serialize_entry(name, form)?,
             None => map.serialize_entry(name, value)?,
         }
     }
+    // A kept text form of a number property goes only in place of its value: when the field is
+    // unset, so is the property.
+    let kept_form =
+        |name: &str, value: &Value| numbers_as_text(value) && properties.numbers.contains(&name);
     for (name, value) in additional {
-        if !name.starts_with('@') && !shadowed(name) {
+        if !name.starts_with('@') && !shadowed(name) && !kept_form(name, value) {
             map.serialize_entry(name, value)?;
         }
     }
@@ -616,6 +631,12 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&value).unwrap(),
             serde_json::json!({"displayName": "x", "weight": 2.5})
+        );
+        // Cleared, it is not written at all (the kept text is no value of its own).
+        value.weight = None;
+        assert_eq!(
+            serde_json::to_value(&value).unwrap(),
+            serde_json::json!({"displayName": "x"})
         );
         // `INF` is always text; a plain number stays a number.
         for json in [

@@ -191,6 +191,7 @@ fn check_names(
             Some((ty, member)) => match model.find(ty).map(|id| &model.ty(id).kind) {
                 Some(model::TypeKind::Structured(def)) => {
                     def.properties.iter().any(|p| p.name == member)
+                        || def.navigations.iter().any(|n| n.name == member)
                 }
                 Some(model::TypeKind::Enum(def)) => def.members.iter().any(|m| m.name == member),
                 _ => false,
@@ -201,14 +202,14 @@ fn check_names(
                 Diagnostic::error(
                     target.span,
                     format!(
-                        "the name target `{}` names no type, property or enum member in the CSDL",
+                        "the name target `{}` names no type, property, navigation property or enum member in the CSDL",
                         target.value
                     ),
                 )
                 .in_source(SourceKind::Config)
                 .with_note(
                     None,
-                    "targets look like `ns.type`, `ns.type/property` or `ns.enumType/member`",
+                    "targets look like `ns.type`, `ns.type/property` (a navigation property too) or `ns.enumType/member`",
                 ),
             );
         }

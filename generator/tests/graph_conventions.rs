@@ -1,5 +1,6 @@
 //! What the generator knows of Graph that its CSDL does not say: actions that answer
-//! `202 Accepted` and carry on in the background.
+//! `202 Accepted` and carry on in the background, and the directory objects that Graph counts
+//! and searches only with `ConsistencyLevel: eventual`.
 
 use msgraph_codegen::{GenerateOptions, SliceSpec};
 
@@ -38,6 +39,9 @@ const GRAPH: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </edmx:DataServices>
 </edmx:Edmx>
 "#;
+
+/// The areas fixture: directory objects (users, groups) and rooms.
+const AREAS: &str = include_str!("fixtures/areas/input.csdl.xml");
 
 fn generate(document: &str) -> std::collections::BTreeMap<String, String> {
     let options = GenerateOptions::standalone(
@@ -86,4 +90,31 @@ fn long_running_actions_answer_with_their_monitor() {
     // Another service's `team` is not Graph's.
     let elsewhere = generate(&GRAPH.replace("microsoft.graph", "example.org"));
     assert!(!elsewhere["src/requests/team.rs"].contains("monitor::Accepted"));
+}
+
+/// Graph counts and searches directory objects only with `ConsistencyLevel: eventual`: the
+/// collection builders of `microsoft.graph.directoryObject` and every type derived from it say
+/// so (`COUNTS_EVENTUALLY`, which the runtime reads to add the header to `$count`, `$search`
+/// and `/$count`, and to every next page), and no other builder does.
+#[test]
+fn directory_objects_are_counted_with_eventual_consistency() {
+    let graph = AREAS.replace("example.org", "microsoft.graph");
+    let marks = |files: &std::collections::BTreeMap<String, String>, file: &str| {
+        files[file].contains("const COUNTS_EVENTUALLY: bool = true;")
+    };
+    let files = generate(&graph);
+    for file in [
+        "src/requests/directory_object.rs",
+        "src/requests/user.rs",
+        "src/requests/group.rs",
+    ] {
+        assert!(marks(&files, file), "{file} counts eventually");
+    }
+    assert!(
+        !marks(&files, "src/requests/room.rs"),
+        "a room is no directory object"
+    );
+    // Another service's type of the same name is not Graph's.
+    let other = generate(AREAS);
+    assert!(!marks(&other, "src/requests/user.rs"));
 }

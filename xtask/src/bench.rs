@@ -53,7 +53,7 @@ impl Default for Options {
 }
 
 /// Set in the release build that [`run_release`] starts, so that it runs the benchmark itself.
-const IN_RELEASE_VAR: &str = "XTASK_BENCH_IN_RELEASE";
+pub const IN_RELEASE_VAR: &str = "XTASK_BENCH_IN_RELEASE";
 
 /// `cargo xtask bench`: `cargo xtask` is a debug build, so this builds and runs the benchmark in
 /// release mode (its report goes straight to stdout), unless it already is a release build.

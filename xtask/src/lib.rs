@@ -12,9 +12,9 @@ pub mod refresh;
 
 pub use msgraph_codegen::cli::{Failure, files, report};
 
-/// The environment variable through which a command that re-runs itself in another build
-/// (`bench` in release mode) passes on the command line the user gave, to be recorded in the
-/// files the re-run generates.
+/// The environment variable through which the benchmark, which re-runs itself in a release
+/// build, passes on the command line the user gave, to be recorded in the files the re-run
+/// generates (read only in that re-run, `bench::IN_RELEASE_VAR` set).
 pub const INVOCATION_VAR: &str = "XTASK_INVOCATION";
 
 use std::path::{Path, PathBuf};

@@ -30,10 +30,12 @@ fn main() -> ExitCode {
 fn run() -> Result<(String, ExitCode), Failure> {
     let done = |text: String| (text, ExitCode::SUCCESS);
     let given: Vec<String> = std::env::args().skip(1).collect();
-    // The command line recorded in the files a command generates: as the user gave it (a
-    // command that re-runs itself in another build passes its own on).
-    let command = std::env::var(xtask::INVOCATION_VAR)
-        .unwrap_or_else(|_| msgraph_codegen::cli::invocation("cargo xtask", &given));
+    // The command line recorded in the files a command generates: as the user gave it (the
+    // benchmark, which re-runs itself in a release build, passes its own on).
+    let relayed = std::env::var_os(bench::IN_RELEASE_VAR)
+        .and_then(|_| std::env::var(xtask::INVOCATION_VAR).ok());
+    let command =
+        relayed.unwrap_or_else(|| msgraph_codegen::cli::invocation("cargo xtask", &given));
     match cli::parse(given)? {
         Command::Help(usage) => Ok(done(usage.to_string())),
         Command::Codegen {

@@ -30,9 +30,7 @@ impl<T: DeserializeOwned> Operation<T> {
             // Read from the status and headers, as `parse_accepted` reads them.
             ResponseShape::Accepted => {
                 let accepted = self.parse_accepted(http::Response::from_parts(parts, body))?;
-                serde_json::to_value(accepted)
-                    .and_then(T::deserialize)
-                    .map_err(deserialize)
+                crate::monitor::as_result(accepted).map_err(deserialize)
             }
             ResponseShape::Json | ResponseShape::Value
                 if body.iter().all(u8::is_ascii_whitespace) =>

@@ -323,11 +323,14 @@ pub fn parse_reference(value: &str) -> Result<(String, PathBuf), String> {
 /// single quotes.
 /// The command line as it was given, for the header of every file it generates: `program` (how
 /// it is run, such as `cargo xtask` or `msgraph-codegen`) and each argument in order, quoted for
-/// a POSIX shell where needed, so that pasting it into a shell makes the same files. `--check`
-/// is left out: it only compares a folder with what the command without it writes.
+/// a POSIX shell where needed, so that pasting it into a shell makes the same files. The two
+/// flags that change nothing written are left out, so the files do not depend on them:
+/// `--check` (it compares a folder with what the command without it writes) and `--warnings`
+/// (it lists every warning on the terminal).
 pub fn invocation(program: &str, args: &[String]) -> String {
     let mut command = program.to_string();
-    for arg in args.iter().filter(|arg| *arg != "--check") {
+    let writes_nothing = |arg: &&String| matches!(arg.as_str(), "--check" | "--warnings");
+    for arg in args.iter().filter(|arg| !writes_nothing(arg)) {
         command.push(' ');
         command.push_str(&shell_word(arg));
     }
@@ -423,7 +426,7 @@ mod tests {
             invocation("msgraph-codegen", &args),
             "msgraph-codegen --out out --csdl 'my metadata.xml' \
              --reference https://example.com/Products.xml=products.xml --root ns.a \
-             --path /items/{id} --name my-crate --warnings 'it'\\''s'"
+             --path /items/{id} --name my-crate 'it'\\''s'"
         );
         // `--check` compares with what the command without it writes.
         let check = ["codegen", "--check"].map(String::from);
