@@ -22,7 +22,8 @@ pub struct DeviceAppManagement {
     pub microsoft_store_for_business_last_successful_sync_date_time: Option<
         crate::values::DateTimeOffset,
     >,
-    /// The `mobileAppConfigurations` navigation property: a collection of `microsoft.graph.managedDeviceMobileAppConfiguration`. Present when the request expanded it (`$expand`), or set to create them with this entity (deep insert). When the service paged the expansion, this is its first page and `mobileAppConfigurations@odata.nextLink` is in `additional_properties`.
+    /// The `mobileAppConfigurations` navigation property: a collection of `microsoft.graph.managedDeviceMobileAppConfiguration`. Present when the request expanded it (`$expand`), or set to create them with this entity (deep insert). When the service paged the expansion, this is its first page and `mobileAppConfigurations@odata.nextLink` is in `additional_properties`. With the `query` feature (typed `$expand`); without it, an expanded value is kept in `additional_properties`.
+    #[cfg(feature = "query")]
     pub mobile_app_configurations: Option<
         Vec<crate::models::ManagedDeviceMobileAppConfiguration>,
     >,
@@ -82,6 +83,7 @@ impl crate::structured::Structured for DeviceAppManagement {
             "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
             &self.microsoft_store_for_business_last_successful_sync_date_time,
         );
+        #[cfg(feature = "query")]
         out.write("mobileAppConfigurations", &self.mobile_app_configurations);
         out.keep(&self.additional_properties);
     }
@@ -109,6 +111,7 @@ impl crate::structured::Structured for DeviceAppManagement {
                 "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
                 &mut self.microsoft_store_for_business_last_successful_sync_date_time,
             );
+        #[cfg(feature = "query")]
         member.read("mobileAppConfigurations", &mut self.mobile_app_configurations);
         member.keep_unread(&mut self.additional_properties);
     }

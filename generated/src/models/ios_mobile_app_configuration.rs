@@ -26,7 +26,8 @@ pub struct IosMobileAppConfiguration {
     pub encoded_setting_xml: Option<crate::values::Binary>,
     /// The configuration as key, type and value triples.
     pub settings: Option<Vec<crate::models::AppConfigurationSettingItem>>,
-    /// The `assignments` navigation property: a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`. Present when the request expanded it (`$expand`), or set to create them with this entity (deep insert). When the service paged the expansion, this is its first page and `assignments@odata.nextLink` is in `additional_properties`.
+    /// The `assignments` navigation property: a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`. Present when the request expanded it (`$expand`), or set to create them with this entity (deep insert). When the service paged the expansion, this is its first page and `assignments@odata.nextLink` is in `additional_properties`. With the `query` feature (typed `$expand`); without it, an expanded value is kept in `additional_properties`.
+    #[cfg(feature = "query")]
     pub assignments: Option<
         Vec<crate::models::ManagedDeviceMobileAppConfigurationAssignment>,
     >,
@@ -88,7 +89,7 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         out.write("version", &self.version);
         out.write("encodedSettingXml", &self.encoded_setting_xml);
         out.write("settings", &self.settings);
-        out.write("assignments", &self.assignments);
+        #[cfg(feature = "query")] out.write("assignments", &self.assignments);
         out.keep(&self.additional_properties);
     }
     #[inline]
@@ -102,7 +103,7 @@ impl crate::structured::Structured for IosMobileAppConfiguration {
         member.read("version", &mut self.version);
         member.read("encodedSettingXml", &mut self.encoded_setting_xml);
         member.read("settings", &mut self.settings);
-        member.read("assignments", &mut self.assignments);
+        #[cfg(feature = "query")] member.read("assignments", &mut self.assignments);
         member.keep_unread(&mut self.additional_properties);
     }
 }

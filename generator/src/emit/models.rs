@@ -217,6 +217,10 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         // Compiled where its target is: without it, an expanded value is kept in
         // `additional_properties` like any member the crate does not declare.
         let gate = plan.features.gate_within(target_item, Item::Type(id));
+        // Typed `$expand` is the `query` feature's: a navigation field makes reading a struct
+        // read every type it reaches, which a crate that expands nothing should not compile or
+        // link (without `query`, an expanded value is kept in `additional_properties`).
+        let field_gate = quote!(#[cfg(feature = "query")] #gate);
         let ident = field.ident();
         let wire = &navigation.name;
         let described = super::describe_use(
@@ -238,14 +242,16 @@ fn struct_item(plan: &Plan<'_>, id: TypeId, name: &RustName) -> TokenStream {
         let them = if navigation.collection { "them" } else { "it" };
         let field_doc = doc_attributes(&format!(
             "The `{wire}` navigation property: {described}. Present when the request expanded it \
-             (`$expand`), or set to create {them} with this entity (deep insert).{paged}"
+             (`$expand`), or set to create {them} with this entity (deep insert).{paged} With \
+             the `query` feature (typed `$expand`); without it, an expanded value is kept in \
+             `additional_properties`."
         ));
         fields.push(quote! {
             #field_doc
-            #gate
+            #field_gate
             pub #ident: ::std::option::Option<#field_type>,
         });
-        table.navigation(wire, &ident, &gate);
+        table.navigation(wire, &ident, &field_gate);
         let constant = constant.ident();
         constants.push(quote! {
             #gate
