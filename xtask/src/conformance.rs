@@ -524,8 +524,9 @@ impl MemberWalk<'_> {
                 }
             }
             Value::Object(map) if typed.is_null() => {
-                self.tally.documented += members_with_a_value(documented);
-                self.tally.unknown_type += members_with_a_value(documented);
+                let members = members_with_a_value(documented);
+                self.tally.documented += members;
+                self.tally.unknown_type += members;
                 let named = map.get("@odata.type").and_then(Value::as_str);
                 let ty = match (named, ty) {
                     (Some(named), _) => format!("named {named}"),

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::diagnostics::Diagnostic;
 use crate::emit::Plan;
-use crate::model::{TypeTarget, TypeUse};
+use crate::model::{TypeId, TypeTarget};
 use crate::{GenerateOptions, select};
 
 /// Why an example is not built by the harness.
@@ -175,33 +175,31 @@ pub fn harness(
     })
 }
 
-/// What each structured type of the plan declares (see [`Harness::members`]).
+/// What each structured type of the plan declares (see [`Harness::members`]): the members its
+/// struct has a field for, as the plan names them (`Plan::struct_names`).
 fn declared_members(plan: &Plan<'_>) -> BTreeMap<String, Members> {
     let model = plan.model;
-    let structured = |ty: TypeUse| match ty.target {
-        TypeTarget::Named(id) if model.structured(id).is_some() => {
-            Some(model.ty(id).qualified_name())
-        }
-        _ => None,
-    };
+    let structured = |id: TypeId| model.structured(id).map(|_| model.ty(id).qualified_name());
     plan.items
         .keys()
         .filter(|&&id| model.structured(id).is_some())
         .map(|&id| {
-            let mut members: Members = model
-                .all_properties(id)
-                .into_iter()
-                .map(|(_, property)| (property.name.to_string(), structured(property.ty)))
-                .collect();
-            for (_, _, navigation) in model.all_navigations(id) {
-                let target = TypeUse {
-                    target: TypeTarget::Named(navigation.target),
-                    collection: navigation.collection,
-                    nullable: true,
+            let names = plan.struct_names(id);
+            let properties = names.properties.iter().map(|names| {
+                let target = match names.property.ty.target {
+                    TypeTarget::Named(target) => structured(target),
+                    TypeTarget::Primitive(_) => None,
                 };
-                members.insert(navigation.name.to_string(), structured(target));
-            }
-            (model.ty(id).qualified_name(), members)
+                (names.property.name.to_string(), target)
+            });
+            let navigations = names.navigations.iter().map(|names| {
+                let navigation = names.navigation;
+                (navigation.name.to_string(), structured(navigation.target))
+            });
+            (
+                model.ty(id).qualified_name(),
+                properties.chain(navigations).collect(),
+            )
         })
         .collect()
 }

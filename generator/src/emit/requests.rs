@@ -860,10 +860,9 @@ impl<'p, 'm> Requests<'p, 'm> {
         } else {
             format!("{}.{}", operation.namespace, operation.name)
         };
+        let long_running = is_long_running(self.plan, id);
         let (returns, shape) = match operation.return_type {
-            _ if is_long_running(self.plan, id) => {
-                (quote!(crate::monitor::Accepted), quote!(Accepted))
-            }
+            _ if long_running => (quote!(crate::monitor::Accepted), quote!(Accepted)),
             None => (quote!(()), quote!(Empty)),
             Some(ty) if ty.target == stream && !ty.collection => {
                 (quote!(crate::operation::Content), quote!(Content))
@@ -893,7 +892,7 @@ impl<'p, 'm> Requests<'p, 'm> {
             OperationKind::Function => "function",
         };
         let mut doc = format!("Calls the bound {kind} `{qualified}`.");
-        if is_long_running(self.plan, id) {
+        if long_running {
             doc.push_str(
                 " The service accepts it (`202 Accepted`) and carries it out in the background: \
                  the answer is the [`Accepted`](crate::monitor::Accepted) monitor, which the \
